@@ -1,0 +1,100 @@
+package dev.cask.cli;
+
+import dev.cask.core.Cask;
+import dev.cask.core.CaskException;
+import dev.cask.core.CaskOptions;
+import dev.cask.core.SyncPolicy;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code cask} command. Exit codes: 0 success, 1 a key was missing or check found damage,
+ * 2 a usage error, 3 the operation failed (locked, corrupt, I/O).
+ */
+@Command(name = "cask", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Cask: a Bitcask storage engine, and the tools that show how it behaves on a real disk.",
+        subcommands = {SetCommand.class, GetCommand.class, DelCommand.class, KeysCommand.class, StatsCommand.class,
+                CheckCommand.class, DumpCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 missing key or damage found, 2 usage error, 3 failure."})
+public final class Main implements Runnable {
+    static final int MISSING = 1;
+    static final int FAILURE = 3;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Database directory (default: $CASK_DIR, else ./cask-data).")
+    Path dir;
+
+    @Option(names = "--max-file-size", paramLabel = "BYTES",
+            description = "Close a segment once it would pass this size (default 2 GiB, at least 64).")
+    Long maxFileSize;
+
+    @Option(names = "--sync", paramLabel = "POLICY", converter = SyncPolicyConverter.class,
+            description = "none | always | every:N | interval:MS | osync | odsync; always, every:N and interval:MS "
+                    + "take :fdatasync to use fdatasync (default none).")
+    SyncPolicy sync;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CaskException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                cmd.getErr().println("cask: " + e.getMessage());
+                return e instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE : FAILURE;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    Path directory() {
+        if (dir != null) return dir;
+        String env = System.getenv("CASK_DIR");
+        return Path.of(env != null && !env.isEmpty() ? env : "cask-data");
+    }
+
+    CaskOptions options() {
+        CaskOptions options = CaskOptions.defaults();
+        if (maxFileSize != null) options = options.withMaxFileSize(maxFileSize);
+        if (sync != null) options = options.withSyncPolicy(sync);
+        return options;
+    }
+
+    /** Opens the database, telling stderr what recovery did. */
+    Cask open() {
+        Cask cask = Cask.open(directory(), options());
+        for (String line : cask.recoveryReport().messages()) System.err.println("cask: " + line);
+        return cask;
+    }
+
+    static final class SyncPolicyConverter implements CommandLine.ITypeConverter<SyncPolicy> {
+        @Override
+        public SyncPolicy convert(String value) {
+            try {
+                return SyncPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"cask " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,528 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A Bitcask database: append-only segment files of CRC-checked records, and an in-memory keydir
+ * that maps every key to its newest record.
+ *
+ * <p>Thread-safe. Writes are serialised by one lock and appended to the active segment; reads are
+ * one keydir lookup and one positional read, concurrent with writes and with each other.
+ *
+ * <p>A write becomes visible to readers once it has reached the kernel, and {@code put} returns
+ * once the {@linkplain SyncPolicy sync policy} is satisfied: under {@code always} that is after a
+ * force covering the write. A failed force stops all writing ({@link WritesStoppedException})
+ * until the database is reopened.
+ *
+ * <p>Only one process may open a directory: a second gets {@link DatabaseLockedException}.
+ */
+public final class Cask implements AutoCloseable {
+    private static final int MIN_WRITE_BUFFER = 64 << 10;
+
+    private final Path dir;
+    private final CaskOptions options;
+    private final FileLayer files;
+    private final DirectoryLock lock;
+    private final Index index;
+    private final RecoveryReport recovery;
+    private final GroupCommit commits;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final IntervalSyncer intervalSyncer;
+    private final OpenMode activeMode;
+    private volatile Segment active;
+    private volatile Throwable writeFailure;
+    private volatile boolean closed;
+    private ByteBuffer writeBuffer = RecordCodec.allocate(MIN_WRITE_BUFFER);
+    private int writesSinceForce;
+
+    private Cask(Path dir, CaskOptions options, DirectoryLock lock, Index index, RecoveryReport recovery, OpenMode activeMode) {
+        this.dir = dir;
+        this.options = options;
+        this.files = options.fileLayer();
+        this.lock = lock;
+        this.index = index;
+        this.recovery = recovery;
+        this.activeMode = activeMode;
+        this.active = index.newest();
+        this.commits = new GroupCommit(active.endLsn());
+        this.intervalSyncer = options.syncPolicy() instanceof SyncPolicy.Interval interval
+                ? IntervalSyncer.start(interval.millis(), this::syncInBackground, dir) : null;
+    }
+
+    /**
+     * Opens (creating if missing) the database in {@code dir}, recovering from a crash if needed:
+     * see {@link #recoveryReport()} for what that did.
+     */
+    public static Cask open(Path dir, CaskOptions options) {
+        FileLayer files = options.fileLayer();
+        DirectoryLock lock = null;
+        try {
+            files.createDirectories(dir);
+            lock = DirectoryLock.acquire(dir);
+            OpenMode mode = switch (options.syncPolicy()) {
+                case SyncPolicy.OpenSync s -> s.dataOnly() ? OpenMode.WRITE_DSYNC : OpenMode.WRITE_SYNC;
+                default -> OpenMode.WRITE;
+            };
+            Index index = new Index();
+            RecoveryReport report;
+            try {
+                report = Recovery.run(dir, files, index, mode, lock.stalePid());
+            } catch (IOException | RuntimeException e) {
+                for (Segment s : index.segments()) closeQuietly(s.file);
+                throw e;
+            }
+            return new Cask(dir, options, lock, index, report, mode);
+        } catch (IOException e) {
+            closeQuietly(lock);
+            throw new StorageException("cannot open database " + dir + ": " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
+    }
+
+    public static Cask open(Path dir) {
+        return open(dir, CaskOptions.defaults());
+    }
+
+    /** The value of {@code key}, or null if it is missing, deleted or expired. */
+    public byte[] get(byte[] key) {
+        ensureOpen();
+        while (true) {
+            KeyDirEntry entry = index.keyDir.get(key);
+            if (entry == null || entry.expiredAt(now())) return null;
+            Segment segment = index.segment(entry.segmentId());
+            if (segment == null) continue; // merged away between the lookup and here: look again
+            try {
+                return readValue(segment, key, entry);
+            } catch (ClosedChannelException e) {
+                if (closed) throw new IllegalStateException("database is closed");
+                // the segment was retired under us: the keydir already points elsewhere
+            } catch (IOException e) {
+                throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
+            }
+        }
+    }
+
+    private byte[] readValue(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
+        int length = entry.recordLength(key.length);
+        long position = entry.recordPosition(key.length);
+        ByteBuffer buf = RecordCodec.allocate(length);
+        int n = segment.file.read(buf, position);
+        if (RecordCodec.check(buf, 0, n) != length || RecordCodec.isTombstone(buf, 0) || RecordCodec.keySize(buf, 0) != key.length
+                || !Arrays.equals(buf.array(), RecordCodec.HEADER_SIZE, RecordCodec.HEADER_SIZE + key.length, key, 0, key.length)) {
+            throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + segment.path
+                    + " failed its CRC or header check; the value is not returned", segment.path, position);
+        }
+        int from = RecordCodec.HEADER_SIZE + key.length;
+        return Arrays.copyOfRange(buf.array(), from, from + entry.valueSize());
+    }
+
+    public boolean contains(byte[] key) {
+        return metadata(key) != null;
+    }
+
+    /** Where the key's newest version lives (its timestamp and expiry among it), or null if it is not visible. */
+    public KeyDirEntry metadata(byte[] key) {
+        ensureOpen();
+        KeyDirEntry entry = index.keyDir.get(key);
+        return entry == null || entry.expiredAt(now()) ? null : entry;
+    }
+
+    public void put(byte[] key, byte[] value) {
+        put(key, value, 0);
+    }
+
+    /** Stores {@code value} under {@code key}, expiring at {@code expiryMillis} (ms since the epoch; 0 = never). */
+    public void put(byte[] key, byte[] value, long expiryMillis) {
+        checkKey(key);
+        checkValue(key, value);
+        if (expiryMillis < 0) throw new IllegalArgumentException("expiry must be >= 0, got " + expiryMillis);
+        long lsn;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            long now = now();
+            int length = RecordCodec.putSize(key.length, value.length);
+            ByteBuffer buf = writeBuffer(length);
+            RecordCodec.encodePut(buf, now, expiryMillis, key, value);
+            Segment segment = segmentFor(length);
+            long at = append(segment, buf.flip());
+            index.applyPut(key.clone(), new KeyDirEntry(segment.id, at + RecordCodec.HEADER_SIZE + key.length, value.length, now, expiryMillis),
+                    segment, length);
+            lsn = afterAppend(segment);
+        } finally {
+            writeLock.unlock();
+        }
+        awaitDurable(lsn);
+    }
+
+    /** Deletes {@code key} with a tombstone; false (and nothing written) if it was not visible. */
+    public boolean delete(byte[] key) {
+        checkKey(key);
+        long lsn;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            KeyDirEntry entry = index.keyDir.get(key);
+            if (entry == null || entry.expiredAt(now())) return false;
+            int length = RecordCodec.tombstoneSize(key.length);
+            ByteBuffer buf = writeBuffer(length);
+            RecordCodec.encodeTombstone(buf, now(), key);
+            Segment segment = segmentFor(length);
+            append(segment, buf.flip());
+            index.applyDelete(key);
+            lsn = afterAppend(segment);
+        } finally {
+            writeLock.unlock();
+        }
+        awaitDurable(lsn);
+        return true;
+    }
+
+    /**
+     * Applies every put and delete of {@code batch} atomically: they are written as one append
+     * framed by a begin and a commit record, and recovery drops a batch whose commit is missing.
+     */
+    public void write(WriteBatch batch) {
+        if (batch.size() == 0) return;
+        int length = 2 * RecordCodec.controlSize();
+        for (WriteBatch.Op op : batch.ops()) {
+            checkKey(op.key());
+            if (op.isDelete()) {
+                length += RecordCodec.tombstoneSize(op.key().length);
+            } else {
+                checkValue(op.key(), op.value());
+                length += RecordCodec.putSize(op.key().length, op.value().length);
+            }
+            if (length > RecordCodec.MAX_VALUE_SIZE) {
+                throw new LimitExceededException("batch is larger than " + RecordCodec.MAX_VALUE_SIZE + " bytes; nothing was written");
+            }
+        }
+        long lsn;
+        writeLock.lock();
+        try {
+            ensureWritable();
+            long now = now();
+            ByteBuffer buf = writeBuffer(length);
+            RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
+            long[] offsets = new long[batch.size()];
+            int i = 0;
+            for (WriteBatch.Op op : batch.ops()) {
+                offsets[i++] = buf.position();
+                if (op.isDelete()) RecordCodec.encodeTombstone(buf, now, op.key());
+                else RecordCodec.encodePut(buf, now, op.expiry(), op.key(), op.value());
+            }
+            RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_COMMIT, batch.size());
+            Segment segment = segmentFor(length);
+            long at = append(segment, buf.flip());
+            i = 0;
+            for (WriteBatch.Op op : batch.ops()) {
+                long recordAt = at + offsets[i++];
+                if (op.isDelete()) {
+                    index.applyDelete(op.key());
+                } else {
+                    KeyDirEntry entry = new KeyDirEntry(segment.id, recordAt + RecordCodec.HEADER_SIZE + op.key().length,
+                            op.value().length, now, op.expiry());
+                    index.applyPut(op.key(), entry, segment, RecordCodec.putSize(op.key().length, op.value().length));
+                }
+            }
+            lsn = afterAppend(segment);
+        } finally {
+            writeLock.unlock();
+        }
+        awaitDurable(lsn);
+    }
+
+    /** Forces everything written so far to disk, whatever the sync policy. */
+    public void sync() {
+        ensureOpen();
+        Throwable failure = writeFailure;
+        if (failure != null) throw stopped(failure);
+        awaitDurableOrStop(active.endLsn());
+    }
+
+    /** A snapshot of the live keys (not deleted, not expired), in no particular order. */
+    public List<byte[]> keys() {
+        List<byte[]> keys = new ArrayList<>();
+        forEachKey(k -> keys.add(k.clone()));
+        return keys;
+    }
+
+    /** Visits every live key; weakly consistent with concurrent writes. Do not modify the array. */
+    public void forEachKey(Consumer<byte[]> visitor) {
+        ensureOpen();
+        long now = now();
+        index.keyDir.forEach((key, entry) -> {
+            if (!entry.expiredAt(now)) visitor.accept(key);
+        });
+    }
+
+    public CaskStats stats() {
+        ensureOpen();
+        writeLock.lock();
+        try {
+            long now = now();
+            long[] expired = new long[1];
+            index.keyDir.forEach((key, entry) -> {
+                if (entry.expiredAt(now)) expired[0]++;
+            });
+            List<SegmentStats> segments = new ArrayList<>();
+            long live = 0;
+            long dead = 0;
+            for (Segment s : index.segments()) {
+                SegmentStats stats = new SegmentStats(s.id, s.path.getFileName().toString(), s.size, s.liveBytes, s == active);
+                segments.add(stats);
+                live += stats.liveBytes();
+                dead += stats.deadBytes();
+            }
+            double fragmentation = live + dead == 0 ? 0 : (double) dead / (live + dead);
+            return new CaskStats(index.keyDir.size(), expired[0], live, dead, fragmentation, options.syncPolicy().toString(),
+                    List.copyOf(segments), recovery.foreignFiles());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** What opening found and did: torn tails cut, foreign files, a stale lock taken over. */
+    public RecoveryReport recoveryReport() {
+        return recovery;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public CaskOptions options() {
+        return options;
+    }
+
+    /** How many forces the engine has run through its group commit (for tests and benchmarks). */
+    public long forceCount() {
+        return commits.forceCount();
+    }
+
+    /** Whether writes were stopped by a failed force; if so, {@link #put} throws until reopened. */
+    public boolean writesStopped() {
+        return writeFailure != null;
+    }
+
+    /** Forces what was written (unless writes were stopped by a failure), then closes every file and the lock. */
+    @Override
+    public void close() {
+        if (closed) return;
+        if (intervalSyncer != null) intervalSyncer.stop();
+        writeLock.lock();
+        try {
+            if (closed) return;
+            IOException failure = null;
+            if (writeFailure == null) {
+                try {
+                    forceActive();
+                } catch (IOException | RuntimeException e) {
+                    failure = e instanceof IOException io ? io : new IOException(e);
+                }
+            }
+            closed = true;
+            for (Segment s : index.segments()) closeQuietly(s.file);
+            closeQuietly(lock);
+            if (failure != null) throw new StorageException("final force of " + active.path + " failed; recent writes may be lost: " + failure, failure);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    // ---- the write path (all under writeLock) ----
+
+    private ByteBuffer writeBuffer(int length) {
+        if (writeBuffer.capacity() < length) {
+            writeBuffer = RecordCodec.allocate(Math.max(length, writeBuffer.capacity() * 2));
+        } else if (writeBuffer.capacity() > 16 * MIN_WRITE_BUFFER && length <= MIN_WRITE_BUFFER) {
+            writeBuffer = RecordCodec.allocate(MIN_WRITE_BUFFER); // give back what one huge value took
+        }
+        return writeBuffer.clear();
+    }
+
+    /** The segment a record of {@code length} bytes goes to: the active one, rotated first if it would pass the limit. */
+    private Segment segmentFor(int length) {
+        Segment current = active;
+        if (current.size > 0 && current.size + length > options.maxFileSize()) rotate(current);
+        return active;
+    }
+
+    private void rotate(Segment old) {
+        try {
+            old.file.force(true);
+        } catch (IOException e) {
+            throw stop(e, "force of " + old.path + " before closing it");
+        }
+        commits.advance(old.endLsn());
+        int id = old.id + 1;
+        Path path = dir.resolve(SegmentNames.dataName(id));
+        DataFile file;
+        try {
+            file = files.open(path, activeMode);
+        } catch (IOException e) {
+            throw new StorageException("cannot create segment " + path + ": " + e + "; nothing was written", e);
+        }
+        try {
+            files.syncDirectory(dir);
+        } catch (IOException e) {
+            closeQuietly(file);
+            try {
+                files.delete(path);
+            } catch (IOException ignored) {
+                // an empty segment left behind is harmless: it loads as empty
+            }
+            throw new StorageException("cannot make segment " + path + " durable in its directory: " + e + "; nothing was written", e);
+        }
+        Segment segment = new Segment(id, path, file, 0);
+        index.addSegment(segment);
+        active = segment;
+    }
+
+    /** Writes the whole buffer at the segment's end; on failure cuts back so that nothing is half there. */
+    private long append(Segment segment, ByteBuffer buf) {
+        long at = segment.size;
+        int length = buf.remaining();
+        try {
+            segment.file.write(buf, at);
+        } catch (IOException e) {
+            try {
+                segment.file.truncate(at);
+            } catch (IOException t) {
+                e.addSuppressed(t);
+                throw stop(e, "write of " + length + " bytes to " + segment.path + " (and the truncate undoing it)");
+            }
+            if (activeMode != OpenMode.WRITE) throw stop(e, "synchronous write of " + length + " bytes to " + segment.path);
+            throw new StorageException("write of " + length + " bytes to " + segment.path + " at offset " + at + " failed: "
+                    + e.getMessage() + "; nothing was written", e);
+        }
+        segment.size = at + length;
+        return at;
+    }
+
+    /** The log position this write must reach before it may be acknowledged, or -1 if none. */
+    private long afterAppend(Segment segment) {
+        long end = segment.endLsn();
+        return switch (options.syncPolicy()) {
+            case SyncPolicy.Always a -> end;
+            case SyncPolicy.OpenSync s -> {
+                commits.advance(end);
+                yield -1;
+            }
+            case SyncPolicy.EveryWrites every -> {
+                if (++writesSinceForce >= every.writes()) {
+                    writesSinceForce = 0;
+                    awaitDurableOrStop(end);
+                }
+                yield -1;
+            }
+            default -> -1;
+        };
+    }
+
+    private void awaitDurable(long lsn) {
+        if (lsn >= 0) awaitDurableOrStop(lsn);
+    }
+
+    private void awaitDurableOrStop(long lsn) {
+        try {
+            commits.awaitDurable(lsn, this::forceActive);
+        } catch (IOException e) {
+            throw stop(e, "force of " + active.path);
+        }
+    }
+
+    private long forceActive() throws IOException {
+        Segment segment = active;
+        long end = segment.endLsn();
+        segment.file.force(forceMetadata());
+        return end;
+    }
+
+    private boolean forceMetadata() {
+        return switch (options.syncPolicy()) {
+            case SyncPolicy.Always a -> a.call().metadata();
+            case SyncPolicy.EveryWrites e -> e.call().metadata();
+            case SyncPolicy.Interval i -> i.call().metadata();
+            default -> true;
+        };
+    }
+
+    private void syncInBackground() {
+        if (closed || writeFailure != null) return;
+        Segment segment = active;
+        if (commits.durableLsn() >= segment.endLsn()) return;
+        try {
+            commits.awaitDurable(segment.endLsn(), this::forceActive);
+        } catch (IOException e) {
+            if (!closed) stop(e, "background force of " + segment.path);
+        }
+    }
+
+    /** Stops all writing after a failure that may have lost acknowledged-to-be data. */
+    private WritesStoppedException stop(Throwable cause, String what) {
+        if (writeFailure == null) writeFailure = cause;
+        if (cause instanceof IOException io) commits.fail(io);
+        return stopped(cause, what);
+    }
+
+    private WritesStoppedException stopped(Throwable cause) {
+        return stopped(cause, "an earlier force or synchronous write");
+    }
+
+    private WritesStoppedException stopped(Throwable cause, String what) {
+        return new WritesStoppedException(what + " failed (" + cause + "); the data written since the last successful force may be lost,"
+                + " so this database refuses writes until it is closed and reopened", cause);
+    }
+
+    private void ensureWritable() {
+        ensureOpen();
+        Throwable failure = writeFailure;
+        if (failure != null) throw stopped(failure);
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new IllegalStateException("database " + dir + " is closed");
+    }
+
+    private void checkKey(byte[] key) {
+        if (key.length == 0) throw new LimitExceededException("key is empty; keys are 1 .. " + options.maxKeySize() + " bytes");
+        if (key.length > options.maxKeySize()) {
+            throw new LimitExceededException("key of " + key.length + " bytes is over the limit of " + options.maxKeySize()
+                    + " bytes (maxKeySize); nothing was written");
+        }
+    }
+
+    private void checkValue(byte[] key, byte[] value) {
+        if (value.length > options.maxValueSize()) {
+            throw new LimitExceededException("value of " + value.length + " bytes is over the limit of " + options.maxValueSize()
+                    + " bytes (maxValueSize); nothing was written");
+        }
+    }
+
+    private long now() {
+        return options.clock().millis();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing after a failure: the first error is the one worth reporting
+        }
+    }
+}

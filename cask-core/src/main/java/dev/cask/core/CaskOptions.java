@@ -1,0 +1,72 @@
+package dev.cask.core;
+
+import dev.cask.core.io.FileLayer;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * How a database is opened. Start from {@link #defaults()} and change what you need:
+ *
+ * <table>
+ *   <caption>Settings and defaults</caption>
+ *   <tr><td>maxFileSize</td><td>2 GiB</td><td>a segment is closed once the next record would pass this
+ *       (64 bytes .. 2 GiB; a record larger than it gets a segment of its own)</td></tr>
+ *   <tr><td>syncPolicy</td><td>{@code none}</td><td>see {@link SyncPolicy}</td></tr>
+ *   <tr><td>maxKeySize</td><td>1 KiB</td><td>1 .. 65,535 bytes</td></tr>
+ *   <tr><td>maxValueSize</td><td>64 MiB</td><td>0 .. 1 GiB</td></tr>
+ *   <tr><td>fileLayer</td><td>the real file system</td><td>tests and labs intercept here</td></tr>
+ *   <tr><td>clock</td><td>system UTC</td><td>timestamps and expiry</td></tr>
+ * </table>
+ */
+public record CaskOptions(
+        long maxFileSize, SyncPolicy syncPolicy, int maxKeySize, int maxValueSize, FileLayer fileLayer, Clock clock) {
+
+    public static final long MIN_FILE_SIZE = 64;
+    public static final long MAX_FILE_SIZE = 2L << 30;
+    public static final int DEFAULT_MAX_KEY_SIZE = 1024;
+    public static final int DEFAULT_MAX_VALUE_SIZE = 64 << 20;
+
+    public CaskOptions {
+        Objects.requireNonNull(syncPolicy, "syncPolicy");
+        Objects.requireNonNull(fileLayer, "fileLayer");
+        Objects.requireNonNull(clock, "clock");
+        if (maxFileSize < MIN_FILE_SIZE || maxFileSize > MAX_FILE_SIZE) {
+            throw new IllegalArgumentException("maxFileSize must be " + MIN_FILE_SIZE + " .. " + MAX_FILE_SIZE + " bytes, got " + maxFileSize);
+        }
+        if (maxKeySize < 1 || maxKeySize > RecordCodec.MAX_KEY_SIZE) {
+            throw new IllegalArgumentException("maxKeySize must be 1 .. " + RecordCodec.MAX_KEY_SIZE + " bytes, got " + maxKeySize);
+        }
+        if (maxValueSize < 0 || maxValueSize > RecordCodec.MAX_VALUE_SIZE) {
+            throw new IllegalArgumentException("maxValueSize must be 0 .. " + RecordCodec.MAX_VALUE_SIZE + " bytes, got " + maxValueSize);
+        }
+    }
+
+    public static CaskOptions defaults() {
+        return new CaskOptions(MAX_FILE_SIZE, SyncPolicy.NONE, DEFAULT_MAX_KEY_SIZE, DEFAULT_MAX_VALUE_SIZE,
+                FileLayer.real(), Clock.systemUTC());
+    }
+
+    public CaskOptions withMaxFileSize(long bytes) {
+        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, fileLayer, clock);
+    }
+
+    public CaskOptions withSyncPolicy(SyncPolicy policy) {
+        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, fileLayer, clock);
+    }
+
+    public CaskOptions withMaxKeySize(int bytes) {
+        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, fileLayer, clock);
+    }
+
+    public CaskOptions withMaxValueSize(int bytes) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, fileLayer, clock);
+    }
+
+    public CaskOptions withFileLayer(FileLayer layer) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, layer, clock);
+    }
+
+    public CaskOptions withClock(Clock newClock) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, fileLayer, newClock);
+    }
+}

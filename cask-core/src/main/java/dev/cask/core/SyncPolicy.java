@@ -1,0 +1,113 @@
+package dev.cask.core;
+
+import java.util.Locale;
+
+/**
+ * When writes are made durable. The loss bound of each policy is what a power cut can take;
+ * a killed process loses nothing under any policy, because every write reaches the kernel
+ * before it is acknowledged.
+ *
+ * <table>
+ *   <caption>Policies</caption>
+ *   <tr><th>text</th><th>put returns after</th><th>lost on power cut</th></tr>
+ *   <tr><td>{@code none}</td><td>the write reached the kernel</td><td>everything since the last rotation or close</td></tr>
+ *   <tr><td>{@code always}</td><td>a force covering it (shared by concurrent writers)</td><td>nothing acknowledged</td></tr>
+ *   <tr><td>{@code every:N}</td><td>the write; every Nth write forces first</td><td>at most N-1 acknowledged writes</td></tr>
+ *   <tr><td>{@code interval:MS}</td><td>the write; a background thread forces every MS</td><td>about MS milliseconds of writes</td></tr>
+ *   <tr><td>{@code osync}, {@code odsync}</td><td>the write, opened {@code O_SYNC} / {@code O_DSYNC}</td><td>nothing acknowledged</td></tr>
+ * </table>
+ *
+ * {@code always}, {@code every:N} and {@code interval:MS} take a {@code :fdatasync} suffix to force
+ * with {@code fdatasync} instead of {@code fsync}.
+ */
+public sealed interface SyncPolicy {
+
+    SyncPolicy NONE = new None();
+
+    /** Whether an acknowledged write is already durable. */
+    boolean durableOnAck();
+
+    record None() implements SyncPolicy {
+        public boolean durableOnAck() { return false; }
+        public String toString() { return "none"; }
+    }
+
+    record Always(SyncCall call) implements SyncPolicy {
+        public boolean durableOnAck() { return true; }
+        public String toString() { return "always" + suffix(call); }
+    }
+
+    record EveryWrites(int writes, SyncCall call) implements SyncPolicy {
+        public EveryWrites {
+            if (writes < 1) throw new IllegalArgumentException("every:N needs N >= 1, got " + writes);
+        }
+        public boolean durableOnAck() { return writes == 1; }
+        public String toString() { return "every:" + writes + suffix(call); }
+    }
+
+    record Interval(long millis, SyncCall call) implements SyncPolicy {
+        public Interval {
+            if (millis < 1) throw new IllegalArgumentException("interval:MS needs MS >= 1, got " + millis);
+        }
+        public boolean durableOnAck() { return false; }
+        public String toString() { return "interval:" + millis + suffix(call); }
+    }
+
+    /** Segments opened with {@code O_SYNC} ({@code dataOnly} false) or {@code O_DSYNC}. */
+    record OpenSync(boolean dataOnly) implements SyncPolicy {
+        public boolean durableOnAck() { return true; }
+        public String toString() { return dataOnly ? "odsync" : "osync"; }
+    }
+
+    static SyncPolicy always() {
+        return new Always(SyncCall.FSYNC);
+    }
+
+    private static String suffix(SyncCall call) {
+        return call == SyncCall.FDATASYNC ? ":fdatasync" : "";
+    }
+
+    /**
+     * Parses {@code none|always|every:N|interval:MS|osync|odsync}, the first three forced ones
+     * optionally followed by {@code :fdatasync} or {@code :fsync}.
+     */
+    static SyncPolicy parse(String text) {
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":", -1);
+        String kind = parts[0];
+        try {
+            return switch (kind) {
+                case "none" -> exactly(parts, 1, NONE);
+                case "osync" -> exactly(parts, 1, new OpenSync(false));
+                case "odsync" -> exactly(parts, 1, new OpenSync(true));
+                case "always" -> new Always(call(parts, 1));
+                case "every" -> new EveryWrites(Integer.parseInt(arg(parts)), call(parts, 2));
+                case "interval" -> new Interval(Long.parseLong(arg(parts)), call(parts, 2));
+                default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bad sync policy '" + text
+                    + "' (" + e.getMessage() + "): expected none, always, every:N, interval:MS, osync or odsync,"
+                    + " optionally with :fdatasync after always, every:N or interval:MS", e);
+        }
+    }
+
+    private static SyncPolicy exactly(String[] parts, int count, SyncPolicy policy) {
+        if (parts.length != count) throw new IllegalArgumentException("takes no parameter");
+        return policy;
+    }
+
+    private static String arg(String[] parts) {
+        if (parts.length < 2 || parts[1].isEmpty()) throw new IllegalArgumentException("missing number");
+        return parts[1];
+    }
+
+    private static SyncCall call(String[] parts, int at) {
+        if (parts.length == at) return SyncCall.FSYNC;
+        if (parts.length > at + 1) throw new IllegalArgumentException("too many parts");
+        return switch (parts[at]) {
+            case "fsync" -> SyncCall.FSYNC;
+            case "fdatasync" -> SyncCall.FDATASYNC;
+            default -> throw new IllegalArgumentException("'" + parts[at] + "' is not fsync or fdatasync");
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code cask check}: verifies every record of every segment and then every keydir entry, without
+ * changing anything; with repair, cuts each damaged range out of its segment (keeping a copy in
+ * {@code lost+found}) by rewriting the segment and renaming it into place.
+ */
+public final class Verifier {
+    private static final int RESYNC_WINDOW = 1 << 20;
+
+    private final Path dir;
+    private final CaskOptions options;
+    private final FileLayer files;
+    private final List<CheckReport.Problem> problems = new ArrayList<>();
+    private final List<String> repairs = new ArrayList<>();
+    private long records;
+
+    private Verifier(Path dir, CaskOptions options) {
+        this.dir = dir;
+        this.options = options;
+        this.files = options.fileLayer();
+    }
+
+    /** Checks (and with {@code repair}, repairs) the database in {@code dir}; it must not be open elsewhere. */
+    public static CheckReport check(Path dir, CaskOptions options, boolean repair) {
+        return new Verifier(dir, options).run(repair);
+    }
+
+    private CheckReport run(boolean repair) {
+        List<Integer> ids = new ArrayList<>();
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            for (String name : files.list(dir)) {
+                int id = SegmentNames.dataId(name);
+                if (id > 0) ids.add(id);
+            }
+            for (int id : ids) {
+                Path path = dir.resolve(SegmentNames.dataName(id));
+                List<long[]> damaged = scan(path);
+                if (repair && !damaged.isEmpty()) rewriteWithout(path, damaged);
+            }
+        } catch (IOException e) {
+            throw new StorageException("check of " + dir + " failed: " + e, e);
+        }
+        long verified = 0;
+        if (problems.isEmpty() || repair) verified = verifyKeys();
+        return new CheckReport(ids.size(), records, verified, List.copyOf(problems), List.copyOf(repairs));
+    }
+
+    /** Scans one segment and returns its damaged ranges as {start, end} pairs. */
+    private List<long[]> scan(Path path) throws IOException {
+        List<long[]> damaged = new ArrayList<>();
+        try (DataFile file = files.open(path, OpenMode.READ)) {
+            long size = file.size();
+            long start = 0;
+            while (start < size) {
+                SegmentScanner scan = new SegmentScanner(file, size, start);
+                long batchStart = -1;
+                int batchCount = 0;
+                String reason = null;
+                while (scan.next()) {
+                    ByteBuffer buf = scan.buffer();
+                    int at = scan.at();
+                    records++;
+                    if (RecordCodec.isBatchBegin(buf, at)) {
+                        if (batchStart >= 0) {
+                            reason = "a batch with no commit record";
+                            break;
+                        }
+                        batchStart = scan.offset();
+                        batchCount = 0;
+                    } else if (RecordCodec.isBatchCommit(buf, at)) {
+                        if (batchStart < 0 || RecordCodec.batchCount(buf, at) != batchCount) {
+                            if (batchStart < 0) batchStart = scan.offset();
+                            reason = "a batch commit record that matches no batch";
+                            scan.next(); // the bad commit itself is part of the damage
+                            break;
+                        }
+                        batchStart = -1;
+                    } else if (batchStart >= 0) {
+                        batchCount++;
+                    }
+                }
+                if (reason != null) {
+                    long end = scan.offset();
+                    record(path, batchStart, end, reason, damaged);
+                    start = end;
+                    continue;
+                }
+                if (scan.stop() == SegmentScanner.Stop.CLEAN_END) {
+                    if (batchStart >= 0) record(path, batchStart, size, "a batch with no commit record", damaged);
+                    break;
+                }
+                long bad = batchStart >= 0 ? batchStart : scan.offset();
+                long next = resync(file, size, scan.offset() + 1);
+                record(path, bad, next, scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a bad header or CRC", damaged);
+                start = next;
+            }
+        }
+        return damaged;
+    }
+
+    private void record(Path path, long from, long to, String reason, List<long[]> damaged) {
+        problems.add(new CheckReport.Problem(path.getFileName().toString(), from, to - from, reason));
+        damaged.add(new long[] {from, to});
+    }
+
+    /** The first offset at or after {@code from} where a valid record starts, or the file's size. */
+    private static long resync(DataFile file, long size, long from) throws IOException {
+        ByteBuffer buf = RecordCodec.allocate(RESYNC_WINDOW + RecordCodec.HEADER_SIZE);
+        for (long base = from; base < size; base += RESYNC_WINDOW) {
+            buf.clear();
+            int n = file.read(buf, base);
+            for (int i = 0; i < Math.min(n, RESYNC_WINDOW); i++) {
+                if (RecordCodec.check(buf, i, n) > 0) return base + i;
+                if (RecordCodec.check(buf, i, n) == RecordCodec.INCOMPLETE && n - i >= RecordCodec.HEADER_SIZE
+                        && fullRecordValid(file, size, base + i)) {
+                    return base + i;
+                }
+            }
+        }
+        return size;
+    }
+
+    private static boolean fullRecordValid(DataFile file, long size, long at) throws IOException {
+        ByteBuffer header = RecordCodec.allocate(RecordCodec.HEADER_SIZE);
+        file.read(header, at);
+        long length = RecordCodec.claimedLength(header, 0);
+        if (length < 0 || at + length > size) return false;
+        ByteBuffer whole = RecordCodec.allocate((int) length);
+        return RecordCodec.check(whole, 0, file.read(whole, at)) > 0;
+    }
+
+    private void rewriteWithout(Path path, List<long[]> damaged) throws IOException {
+        Path temp = path.resolveSibling(path.getFileName() + ".repair");
+        try (DataFile source = files.open(path, OpenMode.READ); DataFile target = files.open(temp, OpenMode.WRITE)) {
+            target.truncate(0);
+            long size = source.size();
+            long written = 0;
+            long from = 0;
+            for (long[] range : damaged) {
+                written += copy(source, from, range[0], target, written);
+                Path copy = TailCopies.keep(files, dir, path, source, range[0], range[1]);
+                repairs.add("cut " + (range[1] - range[0]) + " byte(s) at offset " + range[0] + " of " + path.getFileName() + "; a copy is in " + copy);
+                from = range[1];
+            }
+            copy(source, from, size, target, written);
+            target.force(true);
+        }
+        files.rename(temp, path);
+        files.syncDirectory(dir);
+    }
+
+    private static long copy(DataFile source, long from, long to, DataFile target, long at) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        long done = 0;
+        while (from + done < to) {
+            buf.clear().limit((int) Math.min(buf.capacity(), to - from - done));
+            int n = source.read(buf, from + done);
+            if (n <= 0) break;
+            buf.flip();
+            target.write(buf, at + done);
+            done += n;
+        }
+        return done;
+    }
+
+    /** Opens the database and reads back every key's newest value, which checks its CRC and key. */
+    private long verifyKeys() {
+        long count = 0;
+        try (Cask cask = Cask.open(dir, options)) {
+            for (byte[] key : cask.keys()) {
+                try {
+                    cask.get(key);
+                    count++;
+                } catch (CorruptionException e) {
+                    problems.add(new CheckReport.Problem(e.file().getFileName().toString(), e.offset(), 0, "keydir entry: " + e.getMessage()));
+                }
+            }
+        }
+        return count;
+    }
+}

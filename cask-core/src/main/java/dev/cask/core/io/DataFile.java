@@ -1,0 +1,33 @@
+package dev.cask.core.io;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** One open file of the engine: positional writes and reads, force, truncate. */
+public interface DataFile extends Closeable {
+
+    /** Writes all remaining bytes of {@code src} at {@code position}, or throws. */
+    void write(ByteBuffer src, long position) throws IOException;
+
+    /**
+     * Reads into {@code dst} from {@code position} until {@code dst} is full or the file ends.
+     *
+     * @return the number of bytes read (less than requested only at the end of the file)
+     */
+    int read(ByteBuffer dst, long position) throws IOException;
+
+    /**
+     * Makes written data durable: {@code fsync} when {@code metadata} is true, {@code fdatasync}
+     * otherwise. A failure here means the data may be lost: callers must not retry and pretend.
+     */
+    void force(boolean metadata) throws IOException;
+
+    /** Cuts the file to {@code size} bytes. */
+    void truncate(long size) throws IOException;
+
+    long size() throws IOException;
+
+    @Override
+    void close() throws IOException;
+}
