@@ -1,0 +1,102 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The real file layer with switches: make every force fail, or make writes fail with ENOSPC
+ * once a byte budget is spent (after writing part of the buffer, as a real full disk does).
+ * It also counts the calls, so tests can check which system calls a policy made.
+ */
+public final class FaultyFileLayer implements FileLayer {
+    private final FileLayer real = FileLayer.real();
+    public volatile boolean failForce;
+    /** Bytes that may still be written before writes fail with ENOSPC; negative = unlimited. */
+    public final AtomicLong spaceLeft = new AtomicLong(-1);
+    public final AtomicInteger forces = new AtomicInteger();
+    public final AtomicInteger dataForces = new AtomicInteger();
+    public final AtomicInteger writes = new AtomicInteger();
+    public final AtomicInteger directorySyncs = new AtomicInteger();
+
+    @Override
+    public DataFile open(Path path, OpenMode mode) throws IOException {
+        DataFile file = real.open(path, mode);
+        return new DataFile() {
+            @Override
+            public void write(ByteBuffer src, long position) throws IOException {
+                writes.incrementAndGet();
+                long budget = spaceLeft.get();
+                if (budget >= 0 && src.remaining() > budget) {
+                    ByteBuffer part = src.slice(src.position(), (int) budget);
+                    file.write(part, position); // a full disk writes what fits, then fails
+                    spaceLeft.set(0);
+                    throw new IOException("No space left on device");
+                }
+                if (budget >= 0) spaceLeft.addAndGet(-src.remaining());
+                file.write(src, position);
+            }
+
+            @Override
+            public int read(ByteBuffer dst, long position) throws IOException {
+                return file.read(dst, position);
+            }
+
+            @Override
+            public void force(boolean metadata) throws IOException {
+                if (metadata) forces.incrementAndGet();
+                else dataForces.incrementAndGet();
+                if (failForce) throw new IOException("Input/output error (injected fsync failure)");
+                file.force(metadata);
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+                file.truncate(size);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return file.size();
+            }
+
+            @Override
+            public void close() throws IOException {
+                file.close();
+            }
+        };
+    }
+
+    @Override
+    public List<String> list(Path dir) throws IOException {
+        return real.list(dir);
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+        real.rename(source, target);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        real.delete(path);
+    }
+
+    @Override
+    public void syncDirectory(Path dir) throws IOException {
+        directorySyncs.incrementAndGet();
+        if (failForce) throw new IOException("Input/output error (injected fsync failure)");
+        real.syncDirectory(dir);
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        real.createDirectories(dir);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.cask.core;
+
+import static dev.cask.core.TestFiles.b;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupCommitTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void concurrentWritersShareForces() throws Exception {
+        FaultyFileLayer counting = new FaultyFileLayer();
+        int writers = 32;
+        int each = 50;
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withFileLayer(counting).withSyncPolicy(SyncPolicy.always()))) {
+            int before = counting.forces.get();
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            CountDownLatch start = new CountDownLatch(1);
+            for (int w = 0; w < writers; w++) {
+                int id = w;
+                pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) cask.put(b("w" + id + "-" + i), b("v"));
+                    return null;
+                });
+            }
+            start.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
+            int forces = counting.forces.get() - before;
+            assertThat(cask.keys()).hasSize(writers * each);
+            // one force per write would be writers * each; group commit must share them
+            assertThat(forces).isLessThan(writers * each / 2);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.cask.core;
+
+import static dev.cask.core.TestFiles.b;
+import static dev.cask.core.TestFiles.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Cuts, zero-fills and garbage-fills the active segment's tail; every whole record must survive and no partial one. */
+class TornTailTest {
+    @TempDir
+    Path root;
+
+    private final List<long[]> recordEnds = new ArrayList<>(); // {offset after record i}
+
+    /** Writes the base data and returns the active segment's bytes; the last 3 records' ends are in recordEnds. */
+    private byte[] writeBase(Path dir) throws IOException {
+        recordEnds.clear();
+        try (Cask cask = Cask.open(dir)) {
+            cask.put(b("stable"), b("kept"));
+            for (int i = 0; i < 3; i++) {
+                cask.put(b("k" + i), b("value-" + i));
+                recordEnds.add(new long[] {Files.size(TestFiles.newestSegment(dir))});
+            }
+            cask.write(new WriteBatch().put(b("b1"), b("x")).put(b("b2"), b("y")));
+            recordEnds.add(new long[] {Files.size(TestFiles.newestSegment(dir))});
+        }
+        return Files.readAllBytes(TestFiles.newestSegment(dir));
+    }
+
+    @Test
+    void truncatedAtEveryByteOfTheLastRecordsKeepsExactlyTheWholeOnes() throws IOException {
+        Path base = root.resolve("base");
+        byte[] full = writeBase(base);
+        long firstCut = recordEnds.get(0)[0] - RecordCodec.putSize(2, 7);
+        for (long cut = firstCut; cut <= full.length; cut++) {
+            Path dir = root.resolve("cut" + cut);
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(SegmentNames.dataName(1)), java.util.Arrays.copyOf(full, (int) cut));
+            try (Cask cask = Cask.open(dir)) {
+                assertThat(s(cask.get(b("stable")))).isEqualTo("kept");
+                for (int i = 0; i < 3; i++) {
+                    boolean whole = cut >= recordEnds.get(i)[0];
+                    assertThat(s(cask.get(b("k" + i)))).as("k%d at cut %d", i, cut).isEqualTo(whole ? "value-" + i : null);
+                }
+                boolean batch = cut >= recordEnds.get(3)[0];
+                assertThat(s(cask.get(b("b1")))).as("b1 at cut %d", cut).isEqualTo(batch ? "x" : null);
+                assertThat(s(cask.get(b("b2")))).as("b2 at cut %d", cut).isEqualTo(batch ? "y" : null);
+                long expectedSize = cut;
+                for (int i = recordEnds.size() - 1; i >= 0; i--) if (cut < recordEnds.get(i)[0]) expectedSize = i == 0 ? firstCut : recordEnds.get(i - 1)[0];
+                boolean torn = expectedSize != cut;
+                assertThat(cask.recoveryReport().droppedBytes()).as("dropped at cut %d", cut).isEqualTo(torn ? cut - expectedSize : 0);
+                cask.put(b("after"), b("ok"));
+            }
+            try (Cask cask = Cask.open(dir)) {
+                assertThat(s(cask.get(b("after")))).isEqualTo("ok");
+                assertThat(cask.recoveryReport().droppedBytes()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void zerosAppendedAreCutAndNothingIsLost() throws IOException {
+        Path dir = root.resolve("zeros");
+        writeBase(dir);
+        TestFiles.append(TestFiles.newestSegment(dir), new byte[4096]);
+        assertAllPresentAndTailCut(dir, 4096);
+    }
+
+    @Test
+    void garbageAppendedIsCutAndNothingIsLost() throws IOException {
+        Path dir = root.resolve("garbage");
+        writeBase(dir);
+        byte[] garbage = new byte[777];
+        new Random(7).nextBytes(garbage);
+        TestFiles.append(TestFiles.newestSegment(dir), garbage);
+        assertAllPresentAndTailCut(dir, 777);
+        assertThat(Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList()).hasSize(1);
+    }
+
+    private void assertAllPresentAndTailCut(Path dir, long tail) throws IOException {
+        try (Cask cask = Cask.open(dir)) {
+            assertThat(cask.recoveryReport().droppedBytes()).isEqualTo(tail);
+            assertThat(cask.recoveryReport().messages()).anyMatch(m -> m.contains("torn tail of " + tail));
+            assertThat(s(cask.get(b("stable")))).isEqualTo("kept");
+            for (int i = 0; i < 3; i++) assertThat(s(cask.get(b("k" + i)))).isEqualTo("value-" + i);
+            assertThat(s(cask.get(b("b2")))).isEqualTo("y");
+        }
+        assertThat(Verifier.check(dir, CaskOptions.defaults(), false).problems()).isEmpty();
+    }
+}
