@@ -1,0 +1,147 @@
+package dev.cask.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI contract, end to end through the real jar. */
+class CliIT {
+    @TempDir
+    Path dir;
+
+    private CaskProcess.Result cask(String... args) throws Exception {
+        return CaskProcess.run(prepend(args));
+    }
+
+    private String[] prepend(String... args) {
+        String[] all = new String[args.length + 2];
+        all[0] = "--dir";
+        all[1] = dir.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return all;
+    }
+
+    @Test
+    void setGetDelWithExitCodes() throws Exception {
+        assertThat(cask("set", "greeting", "hello").exitCode()).isZero();
+        CaskProcess.Result get = cask("get", "greeting");
+        assertThat(get.exitCode()).isZero();
+        assertThat(get.out()).isEqualTo("hello");
+        CaskProcess.Result missing = cask("get", "nosuch");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stdout()).isEmpty();
+        assertThat(cask("del", "greeting").exitCode()).isZero();
+        assertThat(cask("del", "greeting").exitCode()).isEqualTo(1);
+        assertThat(cask("get", "greeting").exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void binaryValuesRoundTripThroughStdin() throws Exception {
+        byte[] value = new byte[100_000];
+        new Random(3).nextBytes(value);
+        assertThat(CaskProcess.run(value, prepend("set", "bin", "-")).exitCode()).isZero();
+        assertThat(cask("get", "bin").stdout()).isEqualTo(value);
+    }
+
+    @Test
+    void usageErrorsExit2AndSayWhatWasWrong() throws Exception {
+        CaskProcess.Result unknown = cask("frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("frobnicate");
+        assertThat(cask("set", "only-key").exitCode()).isEqualTo(2);
+        CaskProcess.Result badSync = CaskProcess.run("--dir", dir.toString(), "--sync", "sometimes", "get", "k");
+        assertThat(badSync.exitCode()).isEqualTo(2);
+        assertThat(badSync.stderr()).contains("bad sync policy 'sometimes'");
+        CaskProcess.Result badTtl = cask("set", "k", "v", "--ttl", "0");
+        assertThat(badTtl.exitCode()).isEqualTo(2);
+        assertThat(badTtl.stderr()).contains("--ttl must be a positive number");
+        CaskProcess.Result tooSmall = CaskProcess.run("--dir", dir.toString(), "--max-file-size", "10", "set", "k", "v");
+        assertThat(tooSmall.exitCode()).isEqualTo(2);
+        assertThat(tooSmall.stderr()).contains("maxFileSize must be 64");
+        assertThat(cask("get", "k").exitCode()).isEqualTo(1); // none of those wrote anything
+    }
+
+    @Test
+    void everyCommandHasHelp() throws Exception {
+        for (String command : new String[] {"set", "get", "del", "keys", "stats", "check", "dump"}) {
+            CaskProcess.Result help = CaskProcess.run(command, "--help");
+            assertThat(help.exitCode()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: cask " + command);
+        }
+    }
+
+    @Test
+    void oversizedKeyIsAClearFailure() throws Exception {
+        CaskProcess.Result r = cask("set", "k".repeat(2000), "v");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stderr()).contains("over the limit of 1024 bytes");
+    }
+
+    @Test
+    void keysWithGlobStatsAndTtl() throws Exception {
+        cask("set", "user:1", "a");
+        cask("set", "user:2", "b");
+        cask("set", "other", "c");
+        cask("set", "temp", "d", "--ttl", "1");
+        assertThat(cask("keys", "user:*").out().lines().sorted().toList()).containsExactly("user:1", "user:2");
+        Thread.sleep(1100);
+        assertThat(cask("get", "temp").exitCode()).isEqualTo(1);
+        assertThat(cask("keys").out().lines().sorted().toList()).containsExactly("other", "user:1", "user:2");
+        CaskProcess.Result stats = cask("stats", "--json");
+        assertThat(stats.exitCode()).isZero();
+        assertThat(stats.out()).contains("\"keys\":4").contains("\"expiredKeys\":1").contains("\"segments\":[");
+    }
+
+    @Test
+    void checkFindsDamageAndRepairFixesIt() throws Exception {
+        for (int i = 0; i < 30; i++) CaskProcess.run("--dir", dir.toString(), "--max-file-size", "300", "set", "key" + i, "value-" + i);
+        assertThat(cask("check").exitCode()).isZero();
+        Path closed = Files.list(dir).filter(p -> p.toString().endsWith(".data")).sorted().findFirst().orElseThrow();
+        try (RandomAccessFile raf = new RandomAccessFile(closed.toFile(), "rw")) {
+            raf.seek(40);
+            raf.write(raf.read() ^ 0xff);
+        }
+        CaskProcess.Result get = cask("get", "key20");
+        assertThat(get.exitCode()).isEqualTo(3);
+        assertThat(get.stderr()).contains("cask check --repair").contains(closed.getFileName().toString());
+        CaskProcess.Result check = cask("check", "--json");
+        assertThat(check.exitCode()).isEqualTo(1);
+        assertThat(check.out()).contains("\"ok\":false").contains(closed.getFileName().toString());
+        assertThat(cask("check", "--repair").exitCode()).isEqualTo(1); // it found damage (and repaired it)
+        assertThat(cask("check").exitCode()).isZero();
+        assertThat(cask("get", "key20").out()).isEqualTo("value-20");
+    }
+
+    @Test
+    void dumpShowsEachRecord() throws Exception {
+        cask("set", "a\tb", "value");
+        cask("del", "a\tb");
+        Path segment = dir.resolve("0000000001.data");
+        Files.write(segment, "junk".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+        CaskProcess.Result dump = CaskProcess.run("dump", segment.toString());
+        assertThat(dump.out().lines().toList()).hasSize(3);
+        assertThat(dump.out()).contains("offset=0 crc=ok").contains("key=\"a\\x09b\" valueSize=5").contains("tombstone").contains("TORN");
+        assertThat(dump.exitCode()).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondProcessIsRefusedWithTheHoldersPid() throws Exception {
+        cask("set", "k", "v");
+        Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", CaskProcess.jar().toString(),
+                "dev.cask.cli.HoldOpen", dir.toString()).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("open");
+            CaskProcess.Result r = cask("get", "k");
+            assertThat(r.exitCode()).isEqualTo(3);
+            assertThat(r.stderr()).contains("locked by another process (pid " + holder.pid() + ")");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+}
