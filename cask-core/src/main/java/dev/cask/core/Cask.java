@@ -79,7 +79,7 @@ public final class Cask implements AutoCloseable {
             try {
                 report = Recovery.run(dir, files, index, mode, lock.stalePid());
             } catch (IOException | RuntimeException e) {
-                for (Segment s : index.segments()) closeQuietly(s.file);
+                for (Segment s : index.segments()) closeQuietly(s::close);
                 throw e;
             }
             return new Cask(dir, options, lock, index, report, mode);
@@ -106,9 +106,9 @@ public final class Cask implements AutoCloseable {
             if (segment == null) continue; // merged away between the lookup and here: look again
             try {
                 return readValue(segment, key, entry);
-            } catch (ClosedChannelException e) {
-                if (closed) throw new IllegalStateException("database is closed");
-                // the segment was retired under us: the keydir already points elsewhere
+            } catch (ClosedChannelException | IllegalStateException e) {
+                if (closed) throw new IllegalStateException("database " + dir + " is closed");
+                // the segment was retired (closed and unmapped) under us: the keydir already points elsewhere
             } catch (IOException e) {
                 throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
             }
@@ -118,15 +118,14 @@ public final class Cask implements AutoCloseable {
     private byte[] readValue(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
         int length = entry.recordLength(key.length);
         long position = entry.recordPosition(key.length);
-        ByteBuffer buf = RecordCodec.allocate(length);
-        int n = segment.file.read(buf, position);
-        if (RecordCodec.check(buf, 0, n) != length || RecordCodec.isTombstone(buf, 0) || RecordCodec.keySize(buf, 0) != key.length
-                || !Arrays.equals(buf.array(), RecordCodec.HEADER_SIZE, RecordCodec.HEADER_SIZE + key.length, key, 0, key.length)) {
+        ByteBuffer buf = segment.read(position, length);
+        if (RecordCodec.check(buf, 0, buf.limit()) != length || RecordCodec.isTombstone(buf, 0) || !RecordCodec.hasKey(buf, 0, key)) {
             throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + segment.path
                     + " failed its CRC or header check; the value is not returned", segment.path, position);
         }
-        int from = RecordCodec.HEADER_SIZE + key.length;
-        return Arrays.copyOfRange(buf.array(), from, from + entry.valueSize());
+        byte[] value = new byte[entry.valueSize()];
+        buf.get(RecordCodec.HEADER_SIZE + key.length, value);
+        return value;
     }
 
     public boolean contains(byte[] key) {
@@ -335,7 +334,7 @@ public final class Cask implements AutoCloseable {
                 }
             }
             closed = true;
-            for (Segment s : index.segments()) closeQuietly(s.file);
+            for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
             if (failure != null) throw new StorageException("final force of " + active.path + " failed; recent writes may be lost: " + failure, failure);
         } finally {
@@ -368,6 +367,7 @@ public final class Cask implements AutoCloseable {
             throw stop(e, "force of " + old.path + " before closing it");
         }
         commits.advance(old.endLsn());
+        old.sealed = true;
         int id = old.id + 1;
         Path path = dir.resolve(SegmentNames.dataName(id));
         DataFile file;

@@ -177,6 +177,12 @@ public final class RecordCodec {
         return key;
     }
 
+    /** Whether the record at {@code at} has exactly this key. */
+    public static boolean hasKey(ByteBuffer buf, int at, byte[] key) {
+        if (keySize(buf, at) != key.length) return false;
+        return buf.slice(at + HEADER_SIZE, key.length).equals(ByteBuffer.wrap(key));
+    }
+
     public static byte[] value(ByteBuffer buf, int at) {
         byte[] value = new byte[valueSize(buf, at)];
         buf.get(at + HEADER_SIZE + keySize(buf, at), value);

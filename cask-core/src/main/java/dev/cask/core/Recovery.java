@@ -68,6 +68,7 @@ final class Recovery {
         try {
             long fileSize = file.size();
             Segment segment = new Segment(id, path, file, fileSize);
+            segment.sealed = !active;
             index.addSegment(segment);
             SegmentScanner scan = new SegmentScanner(file, fileSize);
             List<Pending> batch = null;

@@ -67,6 +67,11 @@ public final class FaultyFileLayer implements FileLayer {
             }
 
             @Override
+            public java.lang.foreign.MemorySegment map(long offset, long length, java.lang.foreign.Arena arena) throws IOException {
+                return file.map(offset, length, arena);
+            }
+
+            @Override
             public void close() throws IOException {
                 file.close();
             }

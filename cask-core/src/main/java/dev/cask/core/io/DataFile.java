@@ -2,6 +2,8 @@ package dev.cask.core.io;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
 /** One open file of the engine: positional writes and reads, force, truncate. */
@@ -27,6 +29,12 @@ public interface DataFile extends Closeable {
     void truncate(long size) throws IOException;
 
     long size() throws IOException;
+
+    /**
+     * Maps {@code [offset, offset + length)} read-only into memory owned by {@code arena}; the range
+     * must lie inside the file. Reading the mapping is a positional read without a system call.
+     */
+    MemorySegment map(long offset, long length, Arena arena) throws IOException;
 
     @Override
     void close() throws IOException;

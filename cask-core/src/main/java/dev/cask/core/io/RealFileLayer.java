@@ -1,6 +1,8 @@
 package dev.cask.core.io;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -95,6 +97,12 @@ final class RealFileLayer implements FileLayer {
         @Override
         public long size() throws IOException {
             return channel.size();
+        }
+
+        @Override
+        public MemorySegment map(long offset, long length, Arena arena) throws IOException {
+            if (offset + length > channel.size()) throw new IOException("cannot map past the end of the file");
+            return channel.map(FileChannel.MapMode.READ_ONLY, offset, length, arena);
         }
 
         @Override
