@@ -26,7 +26,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CheckReport report = Verifier.check(main.directory(), main.options(), repair);
+        CheckReport report;
+        try (TerminalProgress progress = TerminalProgress.start(repair ? "check --repair" : "check")) {
+            report = Verifier.check(main.directory(), main.options(), repair, progress);
+        }
         if (json) {
             System.out.println(Json.write(toMap(report)));
         } else {

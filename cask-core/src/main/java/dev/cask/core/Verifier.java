@@ -22,17 +22,26 @@ public final class Verifier {
     private final FileLayer files;
     private final List<CheckReport.Problem> problems = new ArrayList<>();
     private final List<String> repairs = new ArrayList<>();
+    private final Progress progress;
     private long records;
+    private long bytesDone;
+    private long bytesTotal;
 
-    private Verifier(Path dir, CaskOptions options) {
+    private Verifier(Path dir, CaskOptions options, Progress progress) {
         this.dir = dir;
         this.options = options;
         this.files = options.fileLayer();
+        this.progress = progress;
     }
 
     /** Checks (and with {@code repair}, repairs) the database in {@code dir}; it must not be open elsewhere. */
     public static CheckReport check(Path dir, CaskOptions options, boolean repair) {
-        return new Verifier(dir, options).run(repair);
+        return check(dir, options, repair, Progress.NONE);
+    }
+
+    /** As {@link #check(Path, CaskOptions, boolean)}, telling {@code progress} how many segment bytes were scanned. */
+    public static CheckReport check(Path dir, CaskOptions options, boolean repair, Progress progress) {
+        return new Verifier(dir, options, progress).run(repair);
     }
 
     private CheckReport run(boolean repair) {
@@ -41,6 +50,11 @@ public final class Verifier {
             for (String name : files.list(dir)) {
                 int id = SegmentNames.dataId(name);
                 if (id > 0) ids.add(id);
+            }
+            for (int id : ids) {
+                try (DataFile file = files.open(dir.resolve(SegmentNames.dataName(id)), OpenMode.READ)) {
+                    bytesTotal += file.size();
+                }
             }
             for (int id : ids) {
                 Path path = dir.resolve(SegmentNames.dataName(id));
@@ -69,7 +83,7 @@ public final class Verifier {
                 while (scan.next()) {
                     ByteBuffer buf = scan.buffer();
                     int at = scan.at();
-                    records++;
+                    if ((++records & 0xfff) == 0) progress.update(bytesDone + scan.offset(), bytesTotal);
                     if (RecordCodec.isBatchBegin(buf, at)) {
                         if (batchStart >= 0) {
                             reason = "a batch with no commit record";
@@ -104,6 +118,8 @@ public final class Verifier {
                 record(path, bad, next, scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a bad header or CRC", damaged);
                 start = next;
             }
+            bytesDone += size;
+            progress.update(bytesDone, bytesTotal);
         }
         return damaged;
     }
