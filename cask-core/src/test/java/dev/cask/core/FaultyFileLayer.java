@@ -24,14 +24,33 @@ public final class FaultyFileLayer implements FileLayer {
     public final AtomicInteger dataForces = new AtomicInteger();
     public final AtomicInteger writes = new AtomicInteger();
     public final AtomicInteger directorySyncs = new AtomicInteger();
+    /**
+     * Simulated crash: the write with this number (1-based, counted across files) lands only the
+     * first {@link #tornFraction} of its bytes, and from then on every operation fails as if the
+     * process had died. Negative = never.
+     */
+    public volatile int crashAtWrite = -1;
+    public volatile double tornFraction;
+    public volatile boolean crashed;
+
+    private void checkAlive() throws IOException {
+        if (crashed) throw new IOException("simulated crash: the process is gone");
+    }
 
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
+        checkAlive();
         DataFile file = real.open(path, mode);
         return new DataFile() {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
-                writes.incrementAndGet();
+                checkAlive();
+                if (writes.incrementAndGet() == crashAtWrite) {
+                    crashed = true;
+                    int n = (int) Math.floor(tornFraction * src.remaining());
+                    if (n > 0) file.write(src.slice(src.position(), n), position);
+                    throw new IOException("simulated crash during this write");
+                }
                 long budget = spaceLeft.get();
                 if (budget >= 0 && src.remaining() > budget) {
                     ByteBuffer part = src.slice(src.position(), (int) budget);
@@ -52,12 +71,14 @@ public final class FaultyFileLayer implements FileLayer {
             public void force(boolean metadata) throws IOException {
                 if (metadata) forces.incrementAndGet();
                 else dataForces.incrementAndGet();
+                checkAlive();
                 if (failForce) throw new IOException("Input/output error (injected fsync failure)");
                 file.force(metadata);
             }
 
             @Override
             public void truncate(long size) throws IOException {
+                checkAlive();
                 file.truncate(size);
             }
 
@@ -85,16 +106,19 @@ public final class FaultyFileLayer implements FileLayer {
 
     @Override
     public void rename(Path source, Path target) throws IOException {
+        checkAlive();
         real.rename(source, target);
     }
 
     @Override
     public void delete(Path path) throws IOException {
+        checkAlive();
         real.delete(path);
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
+        checkAlive();
         directorySyncs.incrementAndGet();
         if (failForce) throw new IOException("Input/output error (injected fsync failure)");
         real.syncDirectory(dir);
