@@ -158,7 +158,7 @@ public final class Cask implements AutoCloseable {
             RecordCodec.encodePut(buf, now, expiryMillis, key, value);
             Segment segment = segmentFor(length);
             long at = append(segment, buf.flip());
-            index.applyPut(key.clone(), new KeyDirEntry(segment.id, at + RecordCodec.HEADER_SIZE + key.length, value.length, now, expiryMillis),
+            index.applyPut(key, new KeyDirEntry(segment.id, at + RecordCodec.HEADER_SIZE + key.length, value.length, expiryMillis),
                     segment, length);
             lsn = afterAppend(segment);
         } finally {
@@ -233,7 +233,7 @@ public final class Cask implements AutoCloseable {
                     index.applyDelete(op.key());
                 } else {
                     KeyDirEntry entry = new KeyDirEntry(segment.id, recordAt + RecordCodec.HEADER_SIZE + op.key().length,
-                            op.value().length, now, op.expiry());
+                            op.value().length, op.expiry());
                     index.applyPut(op.key(), entry, segment, RecordCodec.putSize(op.key().length, op.value().length));
                 }
             }

@@ -1,56 +1,361 @@
 package dev.cask.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.concurrent.locks.StampedLock;
 
-/** The in-memory map from every key to where its newest version lives. Safe for concurrent readers. */
+/**
+ * The in-memory map from every key to where its newest version lives, packed to cost about
+ * 20–27 bytes per key beyond the key's own bytes (Basho's keydir costs about 91).
+ *
+ * <p>Layout: one open-addressing table ({@code long[]}, linear probing, load 0.68–0.85, grown
+ * by 1.25x) of two longs per slot:
+ * <pre>
+ *   slot word 0: keyRef (32 bits) | segmentId (24 bits) | hash fingerprint (8 bits); 0 = empty
+ *   slot word 1: valuePosition (32 bits, unsigned) | valueSize (32 bits)
+ * </pre>
+ * and a key arena of 4 MiB {@code byte[]} pages holding, per key, {@code u16 length, u8 flags,
+ * key bytes, [u64 expiry if flags bit 0]}. The record timestamp is not kept in memory: it stays
+ * in the record and the hint file. Arena space of deleted keys is reclaimed by compaction once
+ * it is more than half of the arena.
+ *
+ * <p>Concurrency: one writer at a time (the database's write lock), any number of readers.
+ * Readers are optimistic ({@link StampedLock#tryOptimisticRead}): they retry under the read lock
+ * only when a write raced with them.
+ */
 final class KeyDir {
-    private final ConcurrentHashMap<Key, KeyDirEntry> map = new ConcurrentHashMap<>();
+    private static final int PAGE_BITS = 22;
+    private static final int PAGE_SIZE = 1 << PAGE_BITS;
+    private static final int ARENA_HEADER = 3;
+    private static final byte HAS_EXPIRY = 1;
+    private static final double MAX_LOAD = 0.85;
+    private static final double GROWTH = 1.25;
+    private static final long MAX_SEGMENT_ID = (1L << 24) - 1;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final StampedLock lock = new StampedLock();
+    private long[] table;
+    private int capacity;
+    private int size;
+    private byte[][] pages = new byte[1][];
+    private long arenaEnd;
+    private long arenaGarbage;
+
+    KeyDir() {
+        clear();
+    }
+
+    // ---- reads ----
 
     KeyDirEntry get(byte[] key) {
-        return map.get(new Key(key));
+        long hash = hash(key);
+        long stamp = lock.tryOptimisticRead();
+        if (stamp != 0) {
+            try {
+                KeyDirEntry entry = lookup(key, hash);
+                if (lock.validate(stamp)) return entry;
+            } catch (RuntimeException raced) {
+                // a writer moved things under us; fall through to the read lock
+            }
+        }
+        stamp = lock.readLock();
+        try {
+            return lookup(key, hash);
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
-    /** Sets the key's entry and returns the one it replaced, or null. */
-    KeyDirEntry put(byte[] key, KeyDirEntry entry) {
-        return map.put(new Key(key), entry);
-    }
-
-    KeyDirEntry remove(byte[] key) {
-        return map.remove(new Key(key));
+    private KeyDirEntry lookup(byte[] key, long hash) {
+        long[] t = table;
+        int cap = t.length / 2; // from the array itself: a racing resize may have changed the field already
+        int slot = find(t, cap, key, hash);
+        if (slot < 0) return null;
+        long w0 = t[2 * slot];
+        long w1 = t[2 * slot + 1];
+        long ref = w0 >>> 32;
+        return new KeyDirEntry((int) ((w0 >>> 8) & MAX_SEGMENT_ID), w1 >>> 32, (int) w1, expiryAt(ref));
     }
 
     int size() {
-        return map.size();
+        long stamp = lock.readLock();
+        try {
+            return size;
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    /** Visits every entry under the read lock, in slot order. The key array is fresh for each call. */
+    void forEach(java.util.function.BiConsumer<byte[], KeyDirEntry> visitor) {
+        int from = 0;
+        int batch = 4096;
+        while (true) {
+            java.util.List<byte[]> keys = new java.util.ArrayList<>(batch);
+            java.util.List<KeyDirEntry> entries = new java.util.ArrayList<>(batch);
+            long stamp = lock.readLock();
+            int next;
+            try {
+                // visiting in slices lets writers in between; an entry moved by a concurrent write may be missed or seen twice
+                next = Math.min(capacity, from + batch);
+                for (int slot = from; slot < next; slot++) {
+                    long w0 = table[2 * slot];
+                    if (w0 == 0) continue;
+                    long w1 = table[2 * slot + 1];
+                    long ref = w0 >>> 32;
+                    keys.add(keyAt(ref));
+                    entries.add(new KeyDirEntry((int) ((w0 >>> 8) & MAX_SEGMENT_ID), w1 >>> 32, (int) w1, expiryAt(ref)));
+                }
+                if (next >= capacity) next = -1;
+            } finally {
+                lock.unlockRead(stamp);
+            }
+            for (int i = 0; i < keys.size(); i++) visitor.accept(keys.get(i), entries.get(i));
+            if (next < 0) return;
+            from = next;
+        }
+    }
+
+    // ---- writes (one writer at a time) ----
+
+    /** Sets the key's entry and returns the one it replaced, or null. */
+    KeyDirEntry put(byte[] key, KeyDirEntry entry) {
+        if (entry.segmentId() > MAX_SEGMENT_ID || entry.segmentId() <= 0) {
+            throw new IllegalStateException("segment id " + entry.segmentId() + " does not fit the keydir (max " + MAX_SEGMENT_ID + ")");
+        }
+        long hash = hash(key);
+        long stamp = lock.writeLock();
+        try {
+            int slot = find(table, capacity, key, hash);
+            KeyDirEntry old = null;
+            long ref;
+            if (slot >= 0) {
+                old = entryAt(slot);
+                ref = table[2 * slot] >>> 32;
+                if (entry.expiry() != 0 && !hasExpirySlot(ref)) {
+                    arenaGarbage += arenaRecordSize(ref);
+                    ref = appendKey(key, true);
+                }
+                if (hasExpirySlot(ref)) setExpiry(ref, entry.expiry());
+            } else {
+                if (size + 1 > capacity * MAX_LOAD) resize((int) Math.ceil(capacity * GROWTH) + 1);
+                slot = freeSlot(hash);
+                ref = appendKey(key, entry.expiry() != 0);
+                if (entry.expiry() != 0) setExpiry(ref, entry.expiry());
+                size++;
+            }
+            table[2 * slot] = (ref << 32) | ((long) entry.segmentId() << 8) | fingerprint(hash);
+            table[2 * slot + 1] = (entry.valuePosition() << 32) | (entry.valueSize() & 0xffff_ffffL);
+            return old;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    KeyDirEntry remove(byte[] key) {
+        long hash = hash(key);
+        long stamp = lock.writeLock();
+        try {
+            int slot = find(table, capacity, key, hash);
+            if (slot < 0) return null;
+            KeyDirEntry old = entryAt(slot);
+            arenaGarbage += arenaRecordSize(table[2 * slot] >>> 32);
+            deleteSlot(slot);
+            size--;
+            maybeCompactArena();
+            return old;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Points the key at {@code replacement} only if it still points at {@code segmentId}/{@code valuePosition}. */
+    boolean replaceIf(byte[] key, int segmentId, long valuePosition, KeyDirEntry replacement) {
+        KeyDirEntry current = get(key);
+        if (current == null || current.segmentId() != segmentId || current.valuePosition() != valuePosition) return false;
+        put(key, replacement); // safe: the caller holds the database's write lock, so nothing changed in between
+        return true;
     }
 
     void clear() {
-        map.clear();
+        long stamp = lock.writeLock();
+        try {
+            capacity = 1024;
+            table = new long[2 * capacity];
+            size = 0;
+            pages = new byte[][] {new byte[PAGE_SIZE]};
+            arenaEnd = 1; // keyRef 0 would make slot word 0 zero, which marks an empty slot
+            arenaGarbage = 0;
+        } finally {
+            lock.unlockWrite(stamp);
+        }
     }
 
-    /** Visits every entry; weakly consistent with concurrent writes. */
-    void forEach(BiConsumer<byte[], KeyDirEntry> visitor) {
-        map.forEach((key, entry) -> visitor.accept(key.bytes, entry));
+    // ---- the table ----
+
+    private int find(long[] t, int cap, byte[] key, long hash) {
+        int slot = home(hash, cap);
+        int fp = fingerprint(hash);
+        while (true) {
+            long w0 = t[2 * slot];
+            if (w0 == 0) return -1;
+            if ((int) (w0 & 0xff) == fp && keyEquals(w0 >>> 32, key)) return slot;
+            if (++slot == cap) slot = 0;
+        }
     }
 
-    private static final class Key {
-        final byte[] bytes;
-        final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
+    private int freeSlot(long hash) {
+        int slot = home(hash, capacity);
+        while (table[2 * slot] != 0) {
+            if (++slot == capacity) slot = 0;
         }
+        return slot;
+    }
 
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    /** Backward-shift deletion: keeps every probe chain unbroken without tombstones. */
+    private void deleteSlot(int hole) {
+        int slot = hole;
+        while (true) {
+            if (++slot == capacity) slot = 0;
+            long w0 = table[2 * slot];
+            if (w0 == 0) break;
+            int home = home(hash(keyAt(w0 >>> 32)), capacity);
+            // move the entry back into the hole if its home is not between the hole and its slot (cyclically)
+            boolean stays = hole <= slot ? home > hole && home <= slot : home > hole || home <= slot;
+            if (stays) continue;
+            table[2 * hole] = w0;
+            table[2 * hole + 1] = table[2 * slot + 1];
+            hole = slot;
         }
+        table[2 * hole] = 0;
+        table[2 * hole + 1] = 0;
+    }
 
-        @Override
-        public int hashCode() {
-            return hash;
+    private void resize(int newCapacity) {
+        long[] old = table;
+        int oldCapacity = capacity;
+        table = new long[2 * newCapacity];
+        capacity = newCapacity;
+        for (int i = 0; i < oldCapacity; i++) {
+            long w0 = old[2 * i];
+            if (w0 == 0) continue;
+            int slot = freeSlot(hash(keyAt(w0 >>> 32)));
+            table[2 * slot] = w0;
+            table[2 * slot + 1] = old[2 * i + 1];
+        }
+    }
+
+    private KeyDirEntry entryAt(int slot) {
+        long w0 = table[2 * slot];
+        long w1 = table[2 * slot + 1];
+        return new KeyDirEntry((int) ((w0 >>> 8) & MAX_SEGMENT_ID), w1 >>> 32, (int) w1, expiryAt(w0 >>> 32));
+    }
+
+    private static int home(long hash, int cap) {
+        return (int) Math.unsignedMultiplyHigh(hash, (long) cap);
+    }
+
+    private static int fingerprint(long hash) {
+        return (int) (hash & 0xff);
+    }
+
+    /** A 64-bit hash of the key bytes (8 bytes at a time, multiply-xorshift mixing). */
+    static long hash(byte[] key) {
+        long h = 0x9E3779B97F4A7C15L ^ key.length;
+        int i = 0;
+        for (; i + 8 <= key.length; i += 8) h = mix(h ^ (long) LONG_LE.get(key, i));
+        long tail = 0;
+        for (int shift = 0; i < key.length; i++, shift += 8) tail |= (key[i] & 0xffL) << shift;
+        return mix(h ^ tail ^ 0xD6E8FEB86659FD93L);
+    }
+
+    private static long mix(long h) {
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 31;
+        h *= 0x94D049BB133111EBL;
+        return h ^ (h >>> 29);
+    }
+
+    // ---- the key arena ----
+
+    private long appendKey(byte[] key, boolean withExpiry) {
+        int length = ARENA_HEADER + key.length + (withExpiry ? 8 : 0);
+        long offset = arenaEnd;
+        if ((offset & (PAGE_SIZE - 1)) + length > PAGE_SIZE) offset = ((offset >>> PAGE_BITS) + 1) << PAGE_BITS; // records never straddle pages
+        int page = (int) (offset >>> PAGE_BITS);
+        if (page >= 1 << (32 - PAGE_BITS)) throw new IllegalStateException("keydir key arena is full (4 GiB of keys)");
+        if (page >= pages.length) pages = Arrays.copyOf(pages, page + 1);
+        if (pages[page] == null) pages[page] = new byte[PAGE_SIZE];
+        byte[] p = pages[page];
+        int at = (int) (offset & (PAGE_SIZE - 1));
+        p[at] = (byte) key.length;
+        p[at + 1] = (byte) (key.length >>> 8);
+        p[at + 2] = withExpiry ? HAS_EXPIRY : 0;
+        System.arraycopy(key, 0, p, at + ARENA_HEADER, key.length);
+        arenaEnd = offset + length;
+        return offset;
+    }
+
+    private int keyLength(byte[] page, int at) {
+        return (page[at] & 0xff) | (page[at + 1] & 0xff) << 8;
+    }
+
+    private boolean keyEquals(long ref, byte[] key) {
+        byte[] page = pages[(int) (ref >>> PAGE_BITS)];
+        int at = (int) (ref & (PAGE_SIZE - 1));
+        return keyLength(page, at) == key.length && Arrays.equals(page, at + ARENA_HEADER, at + ARENA_HEADER + key.length, key, 0, key.length);
+    }
+
+    private byte[] keyAt(long ref) {
+        byte[] page = pages[(int) (ref >>> PAGE_BITS)];
+        int at = (int) (ref & (PAGE_SIZE - 1));
+        return Arrays.copyOfRange(page, at + ARENA_HEADER, at + ARENA_HEADER + keyLength(page, at));
+    }
+
+    private boolean hasExpirySlot(long ref) {
+        return (pages[(int) (ref >>> PAGE_BITS)][(int) (ref & (PAGE_SIZE - 1)) + 2] & HAS_EXPIRY) != 0;
+    }
+
+    private long expiryAt(long ref) {
+        byte[] page = pages[(int) (ref >>> PAGE_BITS)];
+        int at = (int) (ref & (PAGE_SIZE - 1));
+        if ((page[at + 2] & HAS_EXPIRY) == 0) return 0;
+        return (long) LONG_LE.get(page, at + ARENA_HEADER + keyLength(page, at));
+    }
+
+    private void setExpiry(long ref, long expiry) {
+        byte[] page = pages[(int) (ref >>> PAGE_BITS)];
+        int at = (int) (ref & (PAGE_SIZE - 1));
+        LONG_LE.set(page, at + ARENA_HEADER + keyLength(page, at), expiry);
+    }
+
+    private int arenaRecordSize(long ref) {
+        byte[] page = pages[(int) (ref >>> PAGE_BITS)];
+        int at = (int) (ref & (PAGE_SIZE - 1));
+        return ARENA_HEADER + keyLength(page, at) + ((page[at + 2] & HAS_EXPIRY) != 0 ? 8 : 0);
+    }
+
+    /** Rewrites the arena without the records of deleted keys once they are most of it. */
+    private void maybeCompactArena() {
+        if (arenaGarbage < PAGE_SIZE || arenaGarbage * 2 < arenaEnd) return;
+        byte[][] oldPages = pages;
+        pages = new byte[][] {new byte[PAGE_SIZE]};
+        arenaEnd = 1;
+        arenaGarbage = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            long w0 = table[2 * slot];
+            if (w0 == 0) continue;
+            long ref = w0 >>> 32;
+            byte[] page = oldPages[(int) (ref >>> PAGE_BITS)];
+            int at = (int) (ref & (PAGE_SIZE - 1));
+            boolean withExpiry = (page[at + 2] & HAS_EXPIRY) != 0;
+            byte[] key = Arrays.copyOfRange(page, at + ARENA_HEADER, at + ARENA_HEADER + keyLength(page, at));
+            long expiry = withExpiry ? (long) LONG_LE.get(page, at + ARENA_HEADER + key.length) : 0;
+            long newRef = appendKey(key, withExpiry);
+            if (withExpiry) setExpiry(newRef, expiry);
+            table[2 * slot] = (newRef << 32) | (w0 & 0xffff_ffffL);
         }
     }
 }

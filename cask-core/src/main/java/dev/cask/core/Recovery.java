@@ -125,7 +125,7 @@ final class Recovery {
         if (p.value == null) {
             index.applyDelete(p.key);
         } else {
-            KeyDirEntry entry = new KeyDirEntry(segment.id, p.offset + RecordCodec.HEADER_SIZE + p.key.length, p.valueSize, p.timestamp, p.expiry);
+            KeyDirEntry entry = new KeyDirEntry(segment.id, p.offset + RecordCodec.HEADER_SIZE + p.key.length, p.valueSize, p.expiry);
             index.applyPut(p.key, entry, segment, p.length);
         }
     }

@@ -1,0 +1,82 @@
+package dev.cask.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** The packed keydir against a HashMap: puts, removes (backward shift), growth, expiry slots, arena compaction. */
+class KeyDirProperties {
+
+    @Property(tries = 40)
+    void behavesLikeAMap(@ForAll long seed, @ForAll @IntRange(min = 10, max = 3000) int keySpace) {
+        Random random = new Random(seed);
+        KeyDir keyDir = new KeyDir();
+        Map<String, KeyDirEntry> model = new HashMap<>();
+        for (int op = 0; op < 20_000; op++) {
+            String key = "k" + random.nextInt(keySpace) + "x".repeat(random.nextInt(3) * 10);
+            byte[] bytes = TestFiles.b(key);
+            if (random.nextInt(3) == 0) {
+                assertThat(keyDir.remove(bytes)).isEqualTo(model.remove(key));
+            } else {
+                long expiry = random.nextInt(4) == 0 ? random.nextLong(1, Long.MAX_VALUE) : 0;
+                KeyDirEntry entry = new KeyDirEntry(1 + random.nextInt(1 << 24 - 1), random.nextLong(1L << 32), random.nextInt(Integer.MAX_VALUE), expiry);
+                assertThat(keyDir.put(bytes, entry)).isEqualTo(model.put(key, entry));
+            }
+        }
+        assertThat(keyDir.size()).isEqualTo(model.size());
+        for (Map.Entry<String, KeyDirEntry> e : model.entrySet()) assertThat(keyDir.get(TestFiles.b(e.getKey()))).isEqualTo(e.getValue());
+        Map<String, KeyDirEntry> seen = new HashMap<>();
+        keyDir.forEach((k, v) -> seen.put(TestFiles.s(k), v));
+        assertThat(seen).isEqualTo(model);
+    }
+
+    @Test
+    void arenaCompactionKeepsEveryLiveKey() {
+        KeyDir keyDir = new KeyDir();
+        byte[] big = new byte[1000];
+        for (int round = 0; round < 20; round++) { // ~20 MB of keys churned through a ~1 MB live set
+            for (int i = 0; i < 1000; i++) {
+                byte[] key = TestFiles.b(round + ":" + i + new String(big, 0, 200 + i % 700));
+                keyDir.put(key, new KeyDirEntry(1, i, i, 0));
+                if (round > 0) keyDir.remove(TestFiles.b((round - 1) + ":" + i + new String(big, 0, 200 + i % 700)));
+            }
+        }
+        assertThat(keyDir.size()).isEqualTo(1000);
+        for (int i = 0; i < 1000; i++) assertThat(keyDir.get(TestFiles.b("19:" + i + new String(big, 0, 200 + i % 700))).valueSize()).isEqualTo(i);
+    }
+
+    @Test
+    void concurrentReadersNeverSeeAWrongEntry() throws Exception {
+        KeyDir keyDir = new KeyDir();
+        int keys = 50_000;
+        // key i always maps to value position i: a reader must see either nothing (not yet written / removed) or exactly that
+        Thread writer = new Thread(() -> {
+            Random r = new Random(1);
+            for (int n = 0; n < 400_000; n++) {
+                int i = r.nextInt(keys);
+                if (r.nextInt(4) == 0) keyDir.remove(TestFiles.b("key" + i));
+                else keyDir.put(TestFiles.b("key" + i), new KeyDirEntry(2, i, i, r.nextBoolean() ? i + 1 : 0));
+            }
+        });
+        writer.start();
+        Random r = new Random(2);
+        long checked = 0;
+        while (writer.isAlive()) {
+            int i = r.nextInt(keys);
+            KeyDirEntry e = keyDir.get(TestFiles.b("key" + i));
+            if (e != null) {
+                assertThat(e.valuePosition()).isEqualTo(i);
+                assertThat(e.expiry()).isIn(0L, (long) i + 1);
+                checked++;
+            }
+        }
+        writer.join();
+        assertThat(checked).isPositive();
+    }
+}
