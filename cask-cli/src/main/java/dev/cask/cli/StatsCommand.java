@@ -48,6 +48,7 @@ final class StatsCommand implements Callable<Integer> {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("keys", stats.keys());
         map.put("expiredKeys", stats.expiredKeys());
+        map.put("expiredBytes", stats.expiredBytes());
         map.put("liveBytes", stats.liveBytes());
         map.put("deadBytes", stats.deadBytes());
         map.put("fragmentation", stats.fragmentation());

@@ -43,10 +43,16 @@ public final class Cask implements AutoCloseable {
     private volatile Segment active;
     private volatile Throwable writeFailure;
     private volatile boolean closed;
+    private volatile boolean closing;
     private ByteBuffer writeBuffer = RecordCodec.allocate(MIN_WRITE_BUFFER);
     private int writesSinceForce;
+    private final ReentrantLock mergeLock = new ReentrantLock();
+    private final BackgroundWorker background;
+    private volatile MergeResult lastMerge;
+    private volatile String lastBackgroundError;
 
-    private Cask(Path dir, CaskOptions options, DirectoryLock lock, Index index, RecoveryReport recovery, OpenMode activeMode) {
+    private Cask(Path dir, CaskOptions options, DirectoryLock lock, Index index, RecoveryReport recovery, OpenMode activeMode,
+            List<Integer> segmentsWithoutHint) {
         this.dir = dir;
         this.options = options;
         this.files = options.fileLayer();
@@ -58,6 +64,9 @@ public final class Cask implements AutoCloseable {
         this.commits = new GroupCommit(active.endLsn());
         this.intervalSyncer = options.syncPolicy() instanceof SyncPolicy.Interval interval
                 ? IntervalSyncer.start(interval.millis(), this::syncInBackground, dir) : null;
+        this.background = new BackgroundWorker("cask-background " + dir.getFileName());
+        background.onFailure(t -> lastBackgroundError = t.toString());
+        for (int id : segmentsWithoutHint) background.submit(() -> writeHint(id));
     }
 
     /**
@@ -75,14 +84,14 @@ public final class Cask implements AutoCloseable {
                 default -> OpenMode.WRITE;
             };
             Index index = new Index();
-            RecoveryReport report;
+            Recovery.Result result;
             try {
-                report = Recovery.run(dir, files, index, mode, lock.stalePid());
+                result = Recovery.run(dir, files, index, mode, lock.stalePid(), options.useHints());
             } catch (IOException | RuntimeException e) {
                 for (Segment s : index.segments()) closeQuietly(s::close);
                 throw e;
             }
-            return new Cask(dir, options, lock, index, report, mode);
+            return new Cask(dir, options, lock, index, result.report(), mode, result.segmentsWithoutHint());
         } catch (IOException e) {
             closeQuietly(lock);
             throw new StorageException("cannot open database " + dir + ": " + e, e);
@@ -268,14 +277,102 @@ public final class Cask implements AutoCloseable {
         });
     }
 
+    /**
+     * Rewrites the live data of every sealed segment into new segments (with hint files) and
+     * deletes the old ones; writers go on meanwhile. Throws {@link MergeInProgressException} if a
+     * merge is already running. See {@code Merger} for the crash-safety argument.
+     */
+    public MergeResult merge(Progress progress) {
+        ensureWritable();
+        if (!mergeLock.tryLock()) throw new MergeInProgressException("a merge of " + dir + " is already running");
+        try {
+            ensureWritable();
+            MergeResult result = new Merger(mergeHost(), dir, options, progress).run();
+            lastMerge = result;
+            return result;
+        } catch (IOException e) {
+            throw new StorageException("merge of " + dir + " failed: " + e + "; the old segments are untouched", e);
+        } finally {
+            mergeLock.unlock();
+        }
+    }
+
+    public MergeResult merge() {
+        return merge(Progress.NONE);
+    }
+
+    /** Waits until background work queued so far (hint files, an automatic merge) is done. */
+    public void awaitBackgroundWork() {
+        background.drain();
+    }
+
+    /** The last completed merge of this handle, or null. */
+    public MergeResult lastMerge() {
+        return lastMerge;
+    }
+
+    /** The last failure of a background task (hint writing, automatic merge), or null. */
+    public String lastBackgroundError() {
+        return lastBackgroundError;
+    }
+
+    private Merger.Host mergeHost() {
+        return new Merger.Host() {
+            public java.util.concurrent.locks.Lock writeLock() {
+                return writeLock;
+            }
+
+            public Index index() {
+                return index;
+            }
+
+            public int rotateForMerge(int reserve) {
+                ensureWritable();
+                Segment old = active;
+                rotateTo(old, old.id + reserve + 1);
+                return old.id + 1;
+            }
+
+            public long now() {
+                return Cask.this.now();
+            }
+        };
+    }
+
+    private void mergeIfWorthIt() {
+        if (closing || writeFailure != null) return;
+        CaskStats stats = stats();
+        long dead = stats.deadBytes() + stats.expiredBytes();
+        long all = stats.liveBytes() + stats.deadBytes();
+        if (all == 0 || dead < options.mergeMinDeadBytes() || (double) dead / all < options.mergeFragmentation()) return;
+        try {
+            merge();
+        } catch (MergeInProgressException ignored) {
+            // someone else is merging already
+        }
+    }
+
+    private void writeHint(int id) {
+        Segment segment = index.segment(id);
+        if (segment == null || !segment.sealed) return; // merged away meanwhile
+        try {
+            HintFiles.writeFor(files, dir, id);
+        } catch (IOException e) {
+            throw new StorageException("hint file for segment " + id + " not written (open will scan that segment): " + e, e);
+        }
+    }
+
     public CaskStats stats() {
         ensureOpen();
         writeLock.lock();
         try {
             long now = now();
-            long[] expired = new long[1];
+            long[] expired = new long[2];
             index.keyDir.forEach((key, entry) -> {
-                if (entry.expiredAt(now)) expired[0]++;
+                if (entry.expiredAt(now)) {
+                    expired[0]++;
+                    expired[1] += entry.recordLength(key.length);
+                }
             });
             List<SegmentStats> segments = new ArrayList<>();
             long live = 0;
@@ -287,7 +384,7 @@ public final class Cask implements AutoCloseable {
                 dead += stats.deadBytes();
             }
             double fragmentation = live + dead == 0 ? 0 : (double) dead / (live + dead);
-            return new CaskStats(index.keyDir.size(), expired[0], live, dead, fragmentation, options.syncPolicy().toString(),
+            return new CaskStats(index.keyDir.size(), expired[0], expired[1], live, dead, fragmentation, options.syncPolicy().toString(),
                     List.copyOf(segments), recovery.foreignFiles());
         } finally {
             writeLock.unlock();
@@ -322,6 +419,10 @@ public final class Cask implements AutoCloseable {
     public void close() {
         if (closed) return;
         if (intervalSyncer != null) intervalSyncer.stop();
+        closing = true;
+        background.stop();
+        mergeLock.lock(); // a merge run by another thread finishes (or gives up) first
+        mergeLock.unlock();
         writeLock.lock();
         try {
             if (closed) return;
@@ -361,14 +462,25 @@ public final class Cask implements AutoCloseable {
     }
 
     private void rotate(Segment old) {
+        rotateTo(old, old.id + 1);
+        background.submit(() -> writeHint(old.id));
+        if (options.autoMerge()) background.submit(this::mergeIfWorthIt);
+    }
+
+    /** Seals {@code old} (forced first, whatever the policy) and makes segment {@code id} the active one. */
+    private void rotateTo(Segment old, int id) {
         try {
-            old.file.force(true);
+            DataFile file = old.file();
+            if (file != null) file.force(true);
         } catch (IOException e) {
             throw stop(e, "force of " + old.path + " before closing it");
         }
         commits.advance(old.endLsn());
-        old.sealed = true;
-        int id = old.id + 1;
+        try {
+            old.seal();
+        } catch (IOException e) {
+            throw new StorageException("cannot close segment " + old.path + ": " + e, e);
+        }
         Path path = dir.resolve(SegmentNames.dataName(id));
         DataFile file;
         try {
@@ -387,7 +499,7 @@ public final class Cask implements AutoCloseable {
             }
             throw new StorageException("cannot make segment " + path + " durable in its directory: " + e + "; nothing was written", e);
         }
-        Segment segment = new Segment(id, path, file, 0);
+        Segment segment = Segment.active(id, path, files, file, 0);
         index.addSegment(segment);
         active = segment;
     }
@@ -397,10 +509,10 @@ public final class Cask implements AutoCloseable {
         long at = segment.size;
         int length = buf.remaining();
         try {
-            segment.file.write(buf, at);
+            segment.file().write(buf, at);
         } catch (IOException e) {
             try {
-                segment.file.truncate(at);
+                segment.file().truncate(at);
             } catch (IOException t) {
                 e.addSuppressed(t);
                 throw stop(e, "write of " + length + " bytes to " + segment.path + " (and the truncate undoing it)");
@@ -448,7 +560,12 @@ public final class Cask implements AutoCloseable {
     private long forceActive() throws IOException {
         Segment segment = active;
         long end = segment.endLsn();
-        segment.file.force(forceMetadata());
+        DataFile file = segment.file();
+        try {
+            if (file != null) file.force(forceMetadata());
+        } catch (ClosedChannelException e) {
+            if (!segment.sealed) throw e; // sealed under us: rotation forced it before sealing
+        }
         return end;
     }
 

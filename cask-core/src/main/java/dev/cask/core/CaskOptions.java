@@ -14,17 +14,24 @@ import java.util.Objects;
  *   <tr><td>syncPolicy</td><td>{@code none}</td><td>see {@link SyncPolicy}</td></tr>
  *   <tr><td>maxKeySize</td><td>1 KiB</td><td>1 .. 65,535 bytes</td></tr>
  *   <tr><td>maxValueSize</td><td>64 MiB</td><td>0 .. 1 GiB</td></tr>
+ *   <tr><td>useHints</td><td>true</td><td>open sealed segments from their hint files (false: always scan)</td></tr>
+ *   <tr><td>autoMerge</td><td>true</td><td>merge in the background when both thresholds below are passed</td></tr>
+ *   <tr><td>mergeFragmentation</td><td>0.5</td><td>dead (overwritten, deleted or expired) bytes / all bytes</td></tr>
+ *   <tr><td>mergeMinDeadBytes</td><td>256 MiB</td><td>and at least this many dead bytes</td></tr>
  *   <tr><td>fileLayer</td><td>the real file system</td><td>tests and labs intercept here</td></tr>
  *   <tr><td>clock</td><td>system UTC</td><td>timestamps and expiry</td></tr>
  * </table>
  */
 public record CaskOptions(
-        long maxFileSize, SyncPolicy syncPolicy, int maxKeySize, int maxValueSize, FileLayer fileLayer, Clock clock) {
+        long maxFileSize, SyncPolicy syncPolicy, int maxKeySize, int maxValueSize, boolean useHints,
+        boolean autoMerge, double mergeFragmentation, long mergeMinDeadBytes, FileLayer fileLayer, Clock clock) {
 
     public static final long MIN_FILE_SIZE = 64;
     public static final long MAX_FILE_SIZE = 2L << 30;
     public static final int DEFAULT_MAX_KEY_SIZE = 1024;
     public static final int DEFAULT_MAX_VALUE_SIZE = 64 << 20;
+    public static final double DEFAULT_MERGE_FRAGMENTATION = 0.5;
+    public static final long DEFAULT_MERGE_MIN_DEAD_BYTES = 256L << 20;
 
     public CaskOptions {
         Objects.requireNonNull(syncPolicy, "syncPolicy");
@@ -39,34 +46,47 @@ public record CaskOptions(
         if (maxValueSize < 0 || maxValueSize > RecordCodec.MAX_VALUE_SIZE) {
             throw new IllegalArgumentException("maxValueSize must be 0 .. " + RecordCodec.MAX_VALUE_SIZE + " bytes, got " + maxValueSize);
         }
+        if (!(mergeFragmentation >= 0 && mergeFragmentation <= 1)) {
+            throw new IllegalArgumentException("mergeFragmentation must be 0 .. 1, got " + mergeFragmentation);
+        }
+        if (mergeMinDeadBytes < 0) throw new IllegalArgumentException("mergeMinDeadBytes must be >= 0, got " + mergeMinDeadBytes);
     }
 
     public static CaskOptions defaults() {
-        return new CaskOptions(MAX_FILE_SIZE, SyncPolicy.NONE, DEFAULT_MAX_KEY_SIZE, DEFAULT_MAX_VALUE_SIZE,
-                FileLayer.real(), Clock.systemUTC());
+        return new CaskOptions(MAX_FILE_SIZE, SyncPolicy.NONE, DEFAULT_MAX_KEY_SIZE, DEFAULT_MAX_VALUE_SIZE, true,
+                true, DEFAULT_MERGE_FRAGMENTATION, DEFAULT_MERGE_MIN_DEAD_BYTES, FileLayer.real(), Clock.systemUTC());
     }
 
     public CaskOptions withMaxFileSize(long bytes) {
-        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, fileLayer, clock);
+        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock);
     }
 
     public CaskOptions withSyncPolicy(SyncPolicy policy) {
-        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, fileLayer, clock);
+        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock);
     }
 
     public CaskOptions withMaxKeySize(int bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, fileLayer, clock);
+        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock);
     }
 
     public CaskOptions withMaxValueSize(int bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, fileLayer, clock);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock);
+    }
+
+    public CaskOptions withUseHints(boolean use) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, use, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock);
+    }
+
+    /** Automatic merges: on when both thresholds are passed, checked whenever a segment is closed. */
+    public CaskOptions withAutoMerge(boolean enabled, double fragmentation, long minDeadBytes) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, enabled, fragmentation, minDeadBytes, fileLayer, clock);
     }
 
     public CaskOptions withFileLayer(FileLayer layer) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, layer, clock);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, layer, clock);
     }
 
     public CaskOptions withClock(Clock newClock) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, fileLayer, newClock);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, newClock);
     }
 }

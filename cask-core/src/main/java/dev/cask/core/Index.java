@@ -24,6 +24,16 @@ final class Index {
         return segments.values();
     }
 
+    void removeSegment(int id) {
+        segments.remove(id);
+    }
+
+    /** Removes the key if it still points at {@code segmentId}/{@code valuePosition} (an expired record merge dropped). */
+    void removeIfAt(byte[] key, int segmentId, long valuePosition) {
+        KeyDirEntry current = keyDir.get(key);
+        if (current != null && current.segmentId() == segmentId && current.valuePosition() == valuePosition) applyDelete(key);
+    }
+
     Segment newest() {
         return segments.lastEntry().getValue();
     }

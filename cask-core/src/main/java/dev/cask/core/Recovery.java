@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Rebuilds the index at open by scanning every segment oldest first.
+ * Rebuilds the index at open, segment by segment, oldest first: from a sealed segment's hint file
+ * when it is present and valid, else by scanning the data file.
  *
  * <p>In the newest (active) segment, the first record whose header, length or CRC is bad starts
  * a torn tail: the tail, and any batch whose commit record it cut off, are copied to
@@ -24,96 +27,147 @@ final class Recovery {
     private final FileLayer files;
     private final Index index;
     private final OpenMode activeMode;
+    private final boolean useHints;
     private final List<String> messages = new ArrayList<>();
+    private final List<Integer> missingHints = new ArrayList<>();
     private long records;
     private long droppedBytes;
     private int droppedRecords;
+    private int hintsUsed;
 
-    private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode) {
+    private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode, boolean useHints) {
         this.dir = dir;
         this.files = files;
         this.index = index;
         this.activeMode = activeMode;
+        this.useHints = useHints;
     }
 
+    /** What recovery produced: the report, and the sealed segments that have no valid hint yet. */
+    record Result(RecoveryReport report, List<Integer> segmentsWithoutHint) {}
+
     /** Loads every segment of {@code dir} into {@code index}, creating the first segment of a new database. */
-    static RecoveryReport run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid) throws IOException {
-        return new Recovery(dir, files, index, activeMode).load(stalePid);
+    static Result run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid, boolean useHints) throws IOException {
+        Recovery recovery = new Recovery(dir, files, index, activeMode, useHints);
+        RecoveryReport report = recovery.load(stalePid);
+        return new Result(report, List.copyOf(recovery.missingHints));
     }
 
     private RecoveryReport load(long stalePid) throws IOException {
         List<Integer> ids = new ArrayList<>();
+        Set<Integer> hints = new HashSet<>();
         List<String> foreign = new ArrayList<>();
+        List<String> temps = new ArrayList<>();
         for (String name : files.list(dir)) {
             int id = SegmentNames.dataId(name);
             if (id > 0) ids.add(id);
+            else if (SegmentNames.hintId(name) > 0) hints.add(SegmentNames.hintId(name));
+            else if (SegmentNames.isTemp(name)) temps.add(name);
             else if (!name.equals(SegmentNames.LOCK_FILE)) foreign.add(name);
         }
         if (stalePid > 0 && stalePid != ProcessHandle.current().pid()) {
             messages.add("took over a stale lock left by pid " + stalePid + ", which no longer holds it");
         }
         if (!foreign.isEmpty()) messages.add("left alone " + foreign.size() + " file(s) Cask does not own: " + String.join(", ", foreign));
+        for (String temp : temps) {
+            files.delete(dir.resolve(temp));
+            messages.add("deleted " + temp + ", an uncommitted file of an interrupted hint write or merge");
+        }
+        for (int hint : hints) {
+            if (!ids.contains(hint)) {
+                files.delete(dir.resolve(SegmentNames.hintName(hint)));
+                messages.add("deleted " + SegmentNames.hintName(hint) + ", whose data segment is gone (an interrupted merge)");
+            }
+        }
+        if (!temps.isEmpty() || hints.stream().anyMatch(h -> !ids.contains(h))) files.syncDirectory(dir);
         if (ids.isEmpty()) {
             Path path = dir.resolve(SegmentNames.dataName(1));
-            index.addSegment(new Segment(1, path, files.open(path, activeMode), 0));
+            index.addSegment(Segment.active(1, path, files, files.open(path, activeMode), 0));
             files.syncDirectory(dir);
         }
-        for (int i = 0; i < ids.size(); i++) loadSegment(ids.get(i), i == ids.size() - 1);
-        return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages));
+        for (int i = 0; i < ids.size(); i++) {
+            int id = ids.get(i);
+            boolean active = i == ids.size() - 1;
+            if (active) loadActive(id);
+            else loadSealed(id, hints.contains(id));
+        }
+        return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages), hintsUsed);
     }
 
-    private void loadSegment(int id, boolean active) throws IOException {
+    private void loadSealed(int id, boolean hasHint) throws IOException {
         Path path = dir.resolve(SegmentNames.dataName(id));
-        DataFile file = files.open(path, active ? activeMode : OpenMode.READ);
-        try {
-            long fileSize = file.size();
-            Segment segment = new Segment(id, path, file, fileSize);
-            segment.sealed = !active;
+        long size;
+        try (DataFile file = files.open(path, OpenMode.READ)) {
+            size = file.size();
+            Segment segment = Segment.sealed(id, path, files, size);
             index.addSegment(segment);
-            SegmentScanner scan = new SegmentScanner(file, fileSize);
-            List<Pending> batch = null;
-            long batchStart = -1;
-            while (scan.next()) {
-                ByteBuffer buf = scan.buffer();
-                int at = scan.at();
-                records++;
-                if (RecordCodec.isBatchBegin(buf, at)) {
-                    if (batch != null) break; // a begin inside a batch: the batch never committed
-                    batch = new ArrayList<>();
-                    batchStart = scan.offset();
-                } else if (RecordCodec.isBatchCommit(buf, at)) {
-                    if (batch == null || RecordCodec.batchCount(buf, at) != batch.size()) break;
-                    for (Pending p : batch) apply(p, segment);
-                    batch = null;
-                } else {
-                    Pending p = Pending.of(buf, at, scan.offset(), scan.length());
-                    if (batch != null) batch.add(p);
-                    else apply(p, segment);
+            if (hasHint && useHints) {
+                String invalid = HintFiles.load(files, dir.resolve(SegmentNames.hintName(id)), segment, index);
+                if (invalid == null) {
+                    hintsUsed++;
+                    return;
                 }
+                messages.add("hint file " + SegmentNames.hintName(id) + " is not valid (" + invalid + "); scanned " + path.getFileName() + " instead");
             }
-            boolean clean = scan.stop() == SegmentScanner.Stop.CLEAN_END && batch == null;
-            if (clean) return;
-            long cut = batch != null ? batchStart : scan.offset();
-            String why = batch != null ? "a batch of " + batch.size() + " record(s) with no commit record"
-                    : scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a record whose header or CRC is bad";
-            if (!active) {
-                throw new CorruptionException("segment " + path + " is corrupt at offset " + cut + " (" + why
-                        + "), and it is a closed segment, so this is damage, not a torn write;"
-                        + " run 'cask check --repair' to cut out the bad record (a copy is kept)", path, cut);
-            }
-            int dropped = (batch == null ? 0 : batch.size() + 1) + 1;
-            truncateTail(segment, cut, why, dropped);
+            missingHints.add(id);
+            scan(segment, file, false);
+        }
+    }
+
+    private void loadActive(int id) throws IOException {
+        Path path = dir.resolve(SegmentNames.dataName(id));
+        DataFile file = files.open(path, activeMode);
+        try {
+            Segment segment = Segment.active(id, path, files, file, file.size());
+            index.addSegment(segment);
+            scan(segment, file, true);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    private void truncateTail(Segment segment, long cut, String why, int dropped) throws IOException {
+    private void scan(Segment segment, DataFile file, boolean active) throws IOException {
+        SegmentScanner scan = new SegmentScanner(file, segment.size);
+        List<Pending> batch = null;
+        long batchStart = -1;
+        while (scan.next()) {
+            ByteBuffer buf = scan.buffer();
+            int at = scan.at();
+            records++;
+            if (RecordCodec.isBatchBegin(buf, at)) {
+                if (batch != null) break; // a begin inside a batch: the batch never committed
+                batch = new ArrayList<>();
+                batchStart = scan.offset();
+            } else if (RecordCodec.isBatchCommit(buf, at)) {
+                if (batch == null || RecordCodec.batchCount(buf, at) != batch.size()) break;
+                for (Pending p : batch) apply(p, segment);
+                batch = null;
+            } else {
+                Pending p = Pending.of(buf, at, scan.offset(), scan.length());
+                if (batch != null) batch.add(p);
+                else apply(p, segment);
+            }
+        }
+        boolean clean = scan.stop() == SegmentScanner.Stop.CLEAN_END && batch == null;
+        if (clean) return;
+        long cut = batch != null ? batchStart : scan.offset();
+        String why = batch != null ? "a batch of " + batch.size() + " record(s) with no commit record"
+                : scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a record whose header or CRC is bad";
+        if (!active) {
+            throw new CorruptionException("segment " + segment.path + " is corrupt at offset " + cut + " (" + why
+                    + "), and it is a closed segment, so this is damage, not a torn write;"
+                    + " run 'cask check --repair' to cut out the bad record (a copy is kept)", segment.path, cut);
+        }
+        int dropped = (batch == null ? 0 : batch.size() + 1) + 1;
+        truncateTail(segment, file, cut, why, dropped);
+    }
+
+    private void truncateTail(Segment segment, DataFile file, long cut, String why, int dropped) throws IOException {
         long bytes = segment.size - cut;
-        Path copy = TailCopies.keep(files, dir, segment.path, segment.file, cut, segment.size);
-        segment.file.truncate(cut);
-        segment.file.force(true);
+        Path copy = TailCopies.keep(files, dir, segment.path, file, cut, segment.size);
+        file.truncate(cut);
+        file.force(true);
         segment.size = cut;
         droppedBytes += bytes;
         droppedRecords += dropped;
@@ -122,7 +176,7 @@ final class Recovery {
     }
 
     private void apply(Pending p, Segment segment) {
-        if (p.value == null) {
+        if (p.tombstone) {
             index.applyDelete(p.key);
         } else {
             KeyDirEntry entry = new KeyDirEntry(segment.id, p.offset + RecordCodec.HEADER_SIZE + p.key.length, p.valueSize, p.expiry);
@@ -131,11 +185,11 @@ final class Recovery {
     }
 
     /** A put or delete read from disk, held until its batch (if any) commits. */
-    private record Pending(byte[] key, Object value, int valueSize, long timestamp, long expiry, long offset, int length) {
+    private record Pending(byte[] key, boolean tombstone, int valueSize, long expiry, long offset, int length) {
         static Pending of(ByteBuffer buf, int at, long offset, int length) {
             boolean tombstone = RecordCodec.isTombstone(buf, at);
-            return new Pending(RecordCodec.key(buf, at), tombstone ? null : Boolean.TRUE,
-                    tombstone ? 0 : RecordCodec.valueSize(buf, at), RecordCodec.timestamp(buf, at), RecordCodec.expiry(buf, at), offset, length);
+            return new Pending(RecordCodec.key(buf, at), tombstone, tombstone ? 0 : RecordCodec.valueSize(buf, at),
+                    RecordCodec.expiry(buf, at), offset, length);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param foreignFiles files in the directory that Cask does not own (never touched)
  * @param stalePid pid of a dead process whose lock was taken over, or -1
  * @param messages one human-readable line per thing worth telling
+ * @param hintsUsed sealed segments loaded from their hint file instead of a scan
  */
 public record RecoveryReport(int segments, long records, long droppedBytes, int droppedRecords,
-        List<String> foreignFiles, long stalePid, List<String> messages) {}
+        List<String> foreignFiles, long stalePid, List<String> messages, int hintsUsed) {}

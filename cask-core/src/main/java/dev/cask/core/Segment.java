@@ -1,6 +1,8 @@
 package dev.cask.core;
 
 import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,12 +13,15 @@ import java.nio.file.Path;
 /**
  * One data file of a database, and what the engine knows about it.
  *
- * <p>Reads are served from read-only memory mappings of fixed 64 MiB chunks, mapped on first
- * use, so a get from the page cache costs no system call. A chunk is mapped only once the file
- * holds all of it (or, for a sealed segment, up to its end); bytes past the last mapped chunk,
- * and records that straddle two chunks, are read with a positional read. Mapped bytes are never
- * truncated away: only the unforced tail of the active segment is ever cut, and it lies past
- * every mapped chunk.
+ * <p>Only the active segment holds an open file. A sealed segment (closed by rotation, loaded as
+ * an older segment, or written by merge) holds no file descriptor: on its first read it is mapped
+ * read-only as a whole and the file is closed again, so ten thousand segments cost ten thousand
+ * mappings, not ten thousand open files.
+ *
+ * <p>The active segment is read through read-only mappings of fixed 64 MiB chunks, each mapped
+ * once the file holds all of it; bytes past the last whole chunk, and records that straddle two
+ * chunks, are read with a positional read. Mapped bytes are never truncated away: only the tail
+ * past every mapped chunk is ever cut.
  */
 final class Segment {
     static final int CHUNK_BITS = 26;
@@ -24,22 +29,36 @@ final class Segment {
 
     final int id;
     final Path path;
-    final DataFile file;
+    private final FileLayer files;
+    /** The open file of the active segment; null once sealed. */
+    private volatile DataFile file;
     /** Bytes written to the file and kept; records never extend past it. */
     volatile long size;
-    /** True once no more records will be appended (closed by rotation, or loaded as an older segment). */
+    /** True once no more records will be appended. */
     volatile boolean sealed;
     /** Bytes of records that are still the newest version of a key (guarded by the write lock). */
     long liveBytes;
 
     private final Arena arena = Arena.ofShared();
     private volatile MemorySegment[] chunks = new MemorySegment[0];
+    private volatile MemorySegment whole;
+    private boolean closed;
 
-    Segment(int id, Path path, DataFile file, long size) {
+    private Segment(int id, Path path, FileLayer files, DataFile file, long size, boolean sealed) {
         this.id = id;
         this.path = path;
+        this.files = files;
         this.file = file;
         this.size = size;
+        this.sealed = sealed;
+    }
+
+    static Segment active(int id, Path path, FileLayer files, DataFile file, long size) {
+        return new Segment(id, path, files, file, size, false);
+    }
+
+    static Segment sealed(int id, Path path, FileLayer files, long size) {
+        return new Segment(id, path, files, null, size, true);
     }
 
     /** A position in the log that only grows: segment id, then offset inside it. */
@@ -51,53 +70,88 @@ final class Segment {
         return lsn(id, size);
     }
 
+    /** The active segment's file (null once sealed). */
+    DataFile file() {
+        return file;
+    }
+
+    /** Marks the segment sealed and closes its file: reads come from a mapping from now on. */
+    void seal() throws IOException {
+        sealed = true;
+        DataFile open = file;
+        file = null;
+        if (open != null) open.close();
+    }
+
     /**
-     * The {@code length} bytes at {@code position} as a little-endian buffer: a view of a mapped
-     * chunk when one covers them, else a fresh heap buffer filled by a positional read (which may
-     * hold fewer bytes if the file is shorter).
+     * The {@code length} bytes at {@code position} as a little-endian buffer: a view of a mapping
+     * when one covers them, else a heap buffer filled by a positional read (which may hold fewer
+     * bytes if the file is shorter).
      */
     ByteBuffer read(long position, int length) throws IOException {
+        if (sealed) {
+            MemorySegment all = wholeMapping();
+            if (position + length > all.byteSize()) return RecordCodec.allocate(0);
+            return all.asSlice(position, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        }
         int index = (int) (position >>> CHUNK_BITS);
         long inChunk = position & (CHUNK - 1);
         if (inChunk + length <= CHUNK) {
             MemorySegment chunk = chunk(index);
-            if (chunk != null && inChunk + length <= chunk.byteSize()) {
-                return chunk.asSlice(inChunk, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            }
+            if (chunk != null) return chunk.asSlice(inChunk, length).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         }
+        DataFile open = file;
+        if (open == null) return read(position, length); // sealed between the check and here
         ByteBuffer buf = RecordCodec.allocate(length);
-        file.read(buf, position);
+        open.read(buf, position);
         return buf.flip();
+    }
+
+    private MemorySegment wholeMapping() throws IOException {
+        MemorySegment mapped = whole;
+        if (mapped != null) return mapped;
+        synchronized (this) {
+            if (whole != null) return whole;
+            if (closed) throw new IllegalStateException("segment " + path + " is closed");
+            try (DataFile f = files.open(path, OpenMode.READ)) {
+                whole = size == 0 ? MemorySegment.NULL : f.map(0, size, arena);
+            }
+            return whole;
+        }
     }
 
     private MemorySegment chunk(int index) throws IOException {
         MemorySegment[] mapped = chunks;
         if (index < mapped.length && mapped[index] != null) return mapped[index];
         long start = (long) index << CHUNK_BITS;
-        long end = sealed ? Math.min(start + CHUNK, size) : start + CHUNK;
-        if (end > size || end <= start) return null;
-        return mapChunk(index, start, end);
+        if (start + CHUNK > size) return null;
+        synchronized (this) {
+            mapped = chunks;
+            if (index < mapped.length && mapped[index] != null) return mapped[index];
+            DataFile open = file;
+            if (open == null || closed) return null;
+            MemorySegment chunk = open.map(start, CHUNK, arena);
+            MemorySegment[] grown = java.util.Arrays.copyOf(mapped, Math.max(mapped.length, index + 1));
+            grown[index] = chunk;
+            chunks = grown;
+            return chunk;
+        }
     }
 
-    private synchronized MemorySegment mapChunk(int index, long start, long end) throws IOException {
-        MemorySegment[] mapped = chunks;
-        if (index < mapped.length && mapped[index] != null) return mapped[index];
-        MemorySegment chunk = file.map(start, end - start, arena);
-        MemorySegment[] grown = java.util.Arrays.copyOf(mapped, Math.max(mapped.length, index + 1));
-        grown[index] = chunk;
-        chunks = grown;
-        return chunk;
-    }
-
-    /** Unmaps every chunk and closes the file; readers still inside a mapping get IllegalStateException. */
+    /** Unmaps everything and closes the file; readers still inside a mapping get IllegalStateException and retry. */
     void close() throws IOException {
         try {
             synchronized (this) {
+                if (closed) return;
+                closed = true;
                 chunks = new MemorySegment[0];
+                whole = null;
                 arena.close();
             }
         } finally {
-            file.close();
+            DataFile open = file;
+            file = null;
+            if (open != null) open.close();
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.cask.core;
 /** The names Cask gives its files inside a database directory. */
 public final class SegmentNames {
     public static final String DATA_SUFFIX = ".data";
+    public static final String HINT_SUFFIX = ".hint";
+    /** Suffix of files being written that are not committed yet: deleted at open. */
+    public static final String TEMP_SUFFIX = ".tmp";
     public static final String LOCK_FILE = "cask.lock";
     /** Where recovery and repair keep a copy of every byte they cut out. */
     public static final String LOST_AND_FOUND = "lost+found";
@@ -12,6 +15,21 @@ public final class SegmentNames {
 
     public static String dataName(int id) {
         return pad(id) + DATA_SUFFIX;
+    }
+
+    public static String hintName(int id) {
+        return pad(id) + HINT_SUFFIX;
+    }
+
+    public static int hintId(String name) {
+        return parse(name, HINT_SUFFIX);
+    }
+
+    /** Whether the name is one of Cask's uncommitted temporary files ({@code *.data.tmp}, {@code *.hint.tmp}). */
+    public static boolean isTemp(String name) {
+        if (!name.endsWith(TEMP_SUFFIX)) return false;
+        String base = name.substring(0, name.length() - TEMP_SUFFIX.length());
+        return dataId(base) > 0 || hintId(base) > 0;
     }
 
     /** The segment id a data file's name holds, or -1 if the name is not a data file's. */

@@ -156,7 +156,7 @@ public final class Verifier {
     }
 
     private void rewriteWithout(Path path, List<long[]> damaged) throws IOException {
-        Path temp = path.resolveSibling(path.getFileName() + ".repair");
+        Path temp = path.resolveSibling(path.getFileName() + SegmentNames.TEMP_SUFFIX);
         try (DataFile source = files.open(path, OpenMode.READ); DataFile target = files.open(temp, OpenMode.WRITE)) {
             target.truncate(0);
             long size = source.size();
@@ -172,6 +172,7 @@ public final class Verifier {
             target.force(true);
         }
         files.rename(temp, path);
+        files.delete(dir.resolve(SegmentNames.hintName(SegmentNames.dataId(path.getFileName().toString())))); // its positions moved
         files.syncDirectory(dir);
     }
 

@@ -33,6 +33,10 @@ public final class FaultyFileLayer implements FileLayer {
     public volatile double tornFraction;
     public volatile boolean crashed;
 
+    /** New data segments whose directory entry was not forced yet; a write into one is a violation. */
+    private final java.util.Set<Path> undurableNewSegments = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    public final java.util.List<String> orderViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private void checkAlive() throws IOException {
         if (crashed) throw new IOException("simulated crash: the process is gone");
     }
@@ -40,11 +44,15 @@ public final class FaultyFileLayer implements FileLayer {
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
         checkAlive();
+        if (mode.writable() && !java.nio.file.Files.exists(path) && path.getFileName().toString().endsWith(SegmentNames.DATA_SUFFIX)) {
+            undurableNewSegments.add(path);
+        }
         DataFile file = real.open(path, mode);
         return new DataFile() {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
                 checkAlive();
+                if (undurableNewSegments.contains(path)) orderViolations.add("write into " + path + " before its directory was forced");
                 if (writes.incrementAndGet() == crashAtWrite) {
                     crashed = true;
                     int n = (int) Math.floor(tornFraction * src.remaining());
@@ -122,6 +130,7 @@ public final class FaultyFileLayer implements FileLayer {
         directorySyncs.incrementAndGet();
         if (failForce) throw new IOException("Input/output error (injected fsync failure)");
         real.syncDirectory(dir);
+        undurableNewSegments.removeIf(p -> p.getParent().equals(dir));
     }
 
     @Override

@@ -16,12 +16,48 @@ class FlippedByteTest {
     @TempDir
     Path dir;
 
-    private final CaskOptions options = CaskOptions.defaults().withMaxFileSize(1000);
+    private final CaskOptions withHints = CaskOptions.defaults().withMaxFileSize(1000);
+    private CaskOptions options = withHints.withUseHints(false);
 
     @Test
-    void closedSegmentDamageIsRefusedLoudlyThenRepaired() throws Exception {
+    void withAHintOpenTrustsItAndTheDamageIsAnErrorOnReadNeverAWrongValue() throws Exception {
+        try (Cask cask = Cask.open(dir, withHints)) {
+            for (int i = 0; i < 100; i++) cask.put(b("key" + i), b("value-" + i));
+            cask.awaitBackgroundWork();
+        }
+        Path victim = TestFiles.segments(dir).get(1);
+        assertThat(dir.resolve(victim.getFileName().toString().replace(".data", ".hint"))).exists();
+        long recordLength = RecordCodec.putSize(5, 8);
+        TestFiles.flipByte(victim, recordLength * 3 + RecordCodec.HEADER_SIZE + 7); // inside the 4th record's value
+        try (Cask cask = Cask.open(dir, withHints)) {
+            assertThat(cask.recoveryReport().hintsUsed()).isGreaterThan(1);
+            int damaged = 0;
+            for (int i = 0; i < 100; i++) {
+                try {
+                    assertThat(s(cask.get(b("key" + i)))).isEqualTo("value-" + i);
+                } catch (CorruptionException e) {
+                    assertThat(e).hasMessageContaining(victim.getFileName().toString()).hasMessageContaining("offset " + recordLength * 3);
+                    damaged++;
+                }
+            }
+            assertThat(damaged).isEqualTo(1);
+        }
+        assertThat(Verifier.check(dir, withHints, false).problems()).hasSize(1);
+        assertThat(Verifier.check(dir, withHints, true).repairs()).hasSize(1);
+        try (Cask cask = Cask.open(dir, withHints)) {
+            int readable = 0;
+            for (int i = 0; i < 100; i++) if (cask.get(b("key" + i)) != null) readable++;
+            assertThat(readable).isEqualTo(99);
+        }
+    }
+
+    @Test
+    void withoutAHintClosedSegmentDamageIsRefusedLoudlyThenRepaired() throws Exception {
         try (Cask cask = Cask.open(dir, options)) {
             for (int i = 0; i < 100; i++) cask.put(b("key" + i), b("value-" + i));
+        }
+        try (var hints = java.nio.file.Files.list(dir)) {
+            for (Path h : hints.filter(p -> p.toString().endsWith(".hint")).toList()) java.nio.file.Files.delete(h);
         }
         List<Path> segments = TestFiles.segments(dir);
         assertThat(segments.size()).isGreaterThan(3);

@@ -1,0 +1,142 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/** Writes hint files (atomically: temp file, force, rename, directory sync) and loads them into the index. */
+final class HintFiles {
+    private static final int BUFFER = 1 << 20;
+
+    private HintFiles() {}
+
+    /** Streams hint entries into a temporary file; {@link #commit} makes it the segment's hint. */
+    static final class Writer implements AutoCloseable {
+        private final FileLayer files;
+        private final Path temp;
+        private final Path target;
+        private final DataFile out;
+        private final ByteBuffer buf = RecordCodec.allocate(BUFFER);
+        private long written;
+        private int entries;
+
+        Writer(FileLayer files, Path dir, int segmentId) throws IOException {
+            this(files, dir, segmentId, dir.resolve(SegmentNames.hintName(segmentId) + SegmentNames.TEMP_SUFFIX));
+        }
+
+        /** A writer into {@code temp}; with {@link #finish} (not {@link #commit}) the caller renames it. */
+        Writer(FileLayer files, Path dir, int segmentId, Path temp) throws IOException {
+            this.files = files;
+            this.target = dir.resolve(SegmentNames.hintName(segmentId));
+            this.temp = temp;
+            this.out = files.open(temp, OpenMode.WRITE);
+            out.truncate(0);
+        }
+
+        void add(long timestamp, long expiry, byte[] key, long valueSize, long valuePosition) throws IOException {
+            if (buf.remaining() < HintCodec.entrySize(key.length)) flush();
+            HintCodec.encodeEntry(buf, timestamp, expiry, key, valueSize, valuePosition);
+            entries++;
+        }
+
+        /** Writes the trailer, forces the file, renames it into place and syncs the directory. */
+        void commit(long dataSize) throws IOException {
+            finish(dataSize);
+            files.rename(temp, target);
+            files.syncDirectory(target.getParent());
+        }
+
+        /** Writes the trailer and forces the temporary file, leaving the rename to the caller. */
+        void finish(long dataSize) throws IOException {
+            if (buf.remaining() < HintCodec.HEADER_SIZE) flush();
+            HintCodec.encodeTrailer(buf, dataSize, entries);
+            flush();
+            out.force(true);
+            out.close();
+        }
+
+        private void flush() throws IOException {
+            buf.flip();
+            int n = buf.remaining();
+            out.write(buf, written);
+            written += n;
+            buf.clear();
+        }
+
+        /** Closes without committing: the temporary file is deleted. */
+        @Override
+        public void close() throws IOException {
+            out.close();
+            files.delete(temp);
+        }
+    }
+
+    /** Writes the hint of a sealed data segment by scanning it. */
+    static void writeFor(FileLayer files, Path dir, int segmentId) throws IOException {
+        Path data = dir.resolve(SegmentNames.dataName(segmentId));
+        try (DataFile in = files.open(data, OpenMode.READ); Writer writer = new Writer(files, dir, segmentId)) {
+            long size = in.size();
+            SegmentScanner scan = new SegmentScanner(in, size);
+            while (scan.next()) {
+                ByteBuffer b = scan.buffer();
+                int at = scan.at();
+                if (RecordCodec.isControl(b, at)) continue;
+                boolean tombstone = RecordCodec.isTombstone(b, at);
+                byte[] key = RecordCodec.key(b, at);
+                writer.add(RecordCodec.timestamp(b, at), RecordCodec.expiry(b, at), key,
+                        tombstone ? RecordCodec.TOMBSTONE : RecordCodec.valueSize(b, at), scan.offset() + RecordCodec.HEADER_SIZE + key.length);
+            }
+            if (scan.stop() != SegmentScanner.Stop.CLEAN_END) throw new IOException("segment " + data + " is damaged at offset " + scan.offset());
+            writer.commit(size);
+        }
+    }
+
+    /**
+     * Applies the hint of {@code segment} to {@code index}, in record order. Returns null when the
+     * whole hint was valid, else why not; a prefix may have been applied, which is harmless: a scan
+     * of the data file then applies the same records again in the same order.
+     */
+    static String load(FileLayer files, Path hint, Segment segment, Index index) throws IOException {
+        try (DataFile in = files.open(hint, OpenMode.READ)) {
+            long size = in.size();
+            ByteBuffer buf = RecordCodec.allocate(BUFFER);
+            long base = 0;
+            int pos = 0;
+            int limit = 0;
+            int entries = 0;
+            while (true) {
+                int length = HintCodec.check(buf, pos, limit);
+                if (length < 0) {
+                    if (base + limit >= size) return "entry " + entries + " at offset " + (base + pos) + " is cut short or fails its CRC";
+                    buf.put(0, buf, pos, limit - pos);
+                    base += pos;
+                    limit -= pos;
+                    pos = 0;
+                    limit += in.read(buf.duplicate().position(limit).limit(buf.capacity()), base + limit);
+                    continue;
+                }
+                if (HintCodec.isTrailer(buf, pos)) {
+                    if (HintCodec.trailerCount(buf, pos) != entries) return "trailer counts " + HintCodec.trailerCount(buf, pos) + " entries, found " + entries;
+                    if (HintCodec.trailerDataSize(buf, pos) != segment.size) {
+                        return "written for a data file of " + HintCodec.trailerDataSize(buf, pos) + " bytes, which now has " + segment.size;
+                    }
+                    if (base + pos + length != size) return "bytes follow its trailer";
+                    return null;
+                }
+                byte[] key = HintCodec.key(buf, pos);
+                long valueSize = HintCodec.valueSize(buf, pos);
+                if (valueSize == RecordCodec.TOMBSTONE) {
+                    index.applyDelete(key);
+                } else {
+                    KeyDirEntry entry = new KeyDirEntry(segment.id, HintCodec.valuePosition(buf, pos), (int) valueSize, HintCodec.expiry(buf, pos));
+                    index.applyPut(key, entry, segment, RecordCodec.putSize(key.length, (int) valueSize));
+                }
+                entries++;
+                pos += length;
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.cask.core;
+
+/**
+ * What a merge did.
+ *
+ * @param inputSegments sealed segments read (and deleted)
+ * @param outputSegments segments written (each with a hint file)
+ * @param inputBytes bytes of the segments read
+ * @param outputBytes bytes of the segments written
+ * @param keysCopied live records copied
+ * @param expiredDropped expired records dropped (their keys removed)
+ * @param millis wall time
+ */
+public record MergeResult(int inputSegments, int outputSegments, long inputBytes, long outputBytes, long keysCopied,
+        long expiredDropped, long millis) {
+    public long reclaimedBytes() {
+        return inputBytes - outputBytes;
+    }
+}

@@ -1,0 +1,248 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * One merge: rewrites every sealed segment's live records into new segments with hint files,
+ * switches the keydir to them, then deletes the old segments. Writers keep appending to the
+ * active segment throughout; only the switch takes the write lock, in slices.
+ *
+ * <p>Crash safety, step by step (any crash leaves a directory that opens to the same data):
+ * <ol>
+ *   <li>the active segment is sealed and a new active segment is created with an id above a gap
+ *       reserved for the outputs, so outputs sort after every input and before every later write;</li>
+ *   <li>outputs and their hints are written as {@code .tmp} files and forced; open deletes
+ *       {@code .tmp} files, so a crash here leaves the inputs alone in charge;</li>
+ *   <li>outputs are renamed into place and the directory forced: from here outputs and inputs
+ *       both exist, and since outputs hold copies of the newest versions, replaying inputs then
+ *       outputs gives the same keydir;</li>
+ *   <li>keydir entries that still point into an input are switched to the output copy;</li>
+ *   <li>inputs are deleted oldest first, forcing the directory after each, so that what is left is
+ *       always a suffix of the inputs: a tombstone is never deleted before the older puts it
+ *       shadows (the resurrection of basho/bitcask#82).</li>
+ * </ol>
+ * Tombstones are dropped because every segment older than the new active one is an input: after
+ * step 5 no segment is left that could hold an older version of a deleted key.
+ */
+final class Merger {
+    private static final int SWITCH_SLICE = 10_000;
+
+    /** What the merge needs from the database. */
+    interface Host {
+        Lock writeLock();
+
+        Index index();
+
+        /** Seals the active segment and opens a new one {@code reserve} ids further on; returns the first reserved id. */
+        int rotateForMerge(int reserve);
+
+        long now();
+    }
+
+    private record Switch(byte[] key, int fromSegment, long fromPosition, KeyDirEntry to, int recordLength) {}
+
+    private final Host host;
+    private final Path dir;
+    private final FileLayer files;
+    private final long maxFileSize;
+    private final Progress progress;
+
+    Merger(Host host, Path dir, CaskOptions options, Progress progress) {
+        this.host = host;
+        this.dir = dir;
+        this.files = options.fileLayer();
+        this.maxFileSize = options.maxFileSize();
+        this.progress = progress;
+    }
+
+    MergeResult run() throws IOException {
+        long started = System.nanoTime();
+        List<Segment> inputs;
+        int firstOutputId;
+        host.writeLock().lock();
+        try {
+            int before = host.index().segments().size(); // every segment is an input once the active one is sealed
+            firstOutputId = host.rotateForMerge(2 * before + 1);
+            inputs = new ArrayList<>();
+            for (Segment s : host.index().segments()) if (s.sealed && s.id < firstOutputId) inputs.add(s);
+        } finally {
+            host.writeLock().unlock();
+        }
+        long inputBytes = 0;
+        for (Segment s : inputs) inputBytes += s.size;
+        int lastOutputId = firstOutputId + 2 * inputs.size();
+
+        List<Switch> switches = new ArrayList<>();
+        List<Switch> expired = new ArrayList<>();
+        List<Output> outputs = new ArrayList<>();
+        long done = 0;
+        long now = host.now();
+        try {
+            Output out = null;
+            for (Segment input : inputs) {
+                try (DataFile in = files.open(input.path, OpenMode.READ)) {
+                    SegmentScanner scan = new SegmentScanner(in, input.size);
+                    while (scan.next()) {
+                        ByteBuffer b = scan.buffer();
+                        int at = scan.at();
+                        if (RecordCodec.isControl(b, at) || RecordCodec.isTombstone(b, at)) continue;
+                        byte[] key = RecordCodec.key(b, at);
+                        long valuePosition = scan.offset() + RecordCodec.HEADER_SIZE + key.length;
+                        KeyDirEntry entry = host.index().keyDir.get(key);
+                        if (entry == null || entry.segmentId() != input.id || entry.valuePosition() != valuePosition) continue;
+                        if (entry.expiredAt(now)) {
+                            expired.add(new Switch(key, input.id, valuePosition, null, scan.length()));
+                            continue;
+                        }
+                        if (out == null || (out.size > 0 && out.size + scan.length() > maxFileSize && out.id < lastOutputId)) {
+                            if (out != null) out.finish();
+                            out = new Output(outputs.isEmpty() ? firstOutputId : out.id + 1);
+                            outputs.add(out);
+                        }
+                        long at2 = out.append(b, at, scan.length());
+                        out.hint.add(RecordCodec.timestamp(b, at), entry.expiry(), key, entry.valueSize(), at2 + RecordCodec.HEADER_SIZE + key.length);
+                        switches.add(new Switch(key, input.id, valuePosition,
+                                new KeyDirEntry(out.id, at2 + RecordCodec.HEADER_SIZE + key.length, entry.valueSize(), entry.expiry()), scan.length()));
+                        if ((switches.size() & 0x3ff) == 0) progress.update(done + scan.offset(), inputBytes);
+                    }
+                    if (scan.stop() != SegmentScanner.Stop.CLEAN_END) {
+                        throw new CorruptionException("merge stopped: segment " + input.path + " is damaged at offset " + scan.offset()
+                                + "; run 'cask check --repair'", input.path, scan.offset());
+                    }
+                }
+                done += input.size;
+                progress.update(done, inputBytes);
+            }
+            if (out != null) out.finish();
+        } catch (IOException | RuntimeException e) {
+            for (Output o : outputs) o.abandon();
+            throw e;
+        }
+
+        // commit point: outputs renamed into place, then the directory forced
+        List<Segment> outputSegments = new ArrayList<>();
+        for (Output o : outputs) files.rename(o.tempData, dir.resolve(SegmentNames.dataName(o.id)));
+        for (Output o : outputs) files.rename(o.tempHint, dir.resolve(SegmentNames.hintName(o.id)));
+        files.syncDirectory(dir);
+        for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size));
+
+        switchKeydir(outputSegments, switches, expired);
+        retire(inputs);
+        long outputBytes = outputs.stream().mapToLong(o -> o.size).sum();
+        return new MergeResult(inputs.size(), outputs.size(), inputBytes, outputBytes, switches.size(), expired.size(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void switchKeydir(List<Segment> outputs, List<Switch> switches, List<Switch> expired) {
+        host.writeLock().lock();
+        try {
+            for (Segment s : outputs) host.index().addSegment(s);
+        } finally {
+            host.writeLock().unlock();
+        }
+        for (int from = 0; from < switches.size(); from += SWITCH_SLICE) {
+            host.writeLock().lock(); // slices, so that writers wait at most for one slice
+            try {
+                for (Switch s : switches.subList(from, Math.min(switches.size(), from + SWITCH_SLICE))) {
+                    if (host.index().keyDir.replaceIf(s.key, s.fromSegment, s.fromPosition, s.to)) {
+                        host.index().segment(s.to.segmentId()).liveBytes += s.recordLength;
+                    }
+                }
+            } finally {
+                host.writeLock().unlock();
+            }
+        }
+        host.writeLock().lock();
+        try {
+            for (Switch s : expired) host.index().removeIfAt(s.key, s.fromSegment, s.fromPosition);
+        } finally {
+            host.writeLock().unlock();
+        }
+    }
+
+    private void retire(List<Segment> inputs) throws IOException {
+        host.writeLock().lock();
+        try {
+            for (Segment s : inputs) host.index().removeSegment(s.id);
+        } finally {
+            host.writeLock().unlock();
+        }
+        for (Segment s : inputs) { // oldest first, each deletion durable before the next
+            s.close();
+            files.delete(s.path);
+            files.delete(dir.resolve(SegmentNames.hintName(s.id)));
+            files.syncDirectory(dir);
+        }
+    }
+
+    /** One output segment being written, with its hint. */
+    private final class Output {
+        final int id;
+        final Path tempData;
+        final Path tempHint;
+        final DataFile data;
+        final HintFiles.Writer hint;
+        final ByteBuffer buf = RecordCodec.allocate(1 << 20);
+        long size;
+        long flushed;
+
+        Output(int id) throws IOException {
+            this.id = id;
+            this.tempData = dir.resolve(SegmentNames.dataName(id) + SegmentNames.TEMP_SUFFIX);
+            this.tempHint = dir.resolve(SegmentNames.hintName(id) + SegmentNames.TEMP_SUFFIX);
+            this.data = files.open(tempData, OpenMode.WRITE);
+            data.truncate(0);
+            this.hint = new HintFiles.Writer(files, dir, id, tempHint);
+        }
+
+        long append(ByteBuffer from, int at, int length) throws IOException {
+            long position = size;
+            if (length > buf.remaining()) flush();
+            if (length > buf.capacity()) {
+                data.write(from.slice(at, length), flushed);
+                flushed += length;
+            } else {
+                buf.put(from.slice(at, length));
+            }
+            size += length;
+            return position;
+        }
+
+        private void flush() throws IOException {
+            buf.flip();
+            int n = buf.remaining();
+            data.write(buf, flushed);
+            flushed += n;
+            buf.clear();
+        }
+
+        void finish() throws IOException {
+            flush();
+            data.force(true);
+            data.close();
+            hint.finish(size);
+        }
+
+        void abandon() {
+            try {
+                data.close();
+            } catch (IOException ignored) {
+                // abandoning after a failure; the temp file is deleted next
+            }
+            try {
+                hint.close();
+                files.delete(tempData);
+            } catch (IOException ignored) {
+                // a leftover .tmp file is deleted at the next open
+            }
+        }
+    }
+}
