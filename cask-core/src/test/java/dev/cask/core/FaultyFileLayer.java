@@ -37,8 +37,26 @@ public final class FaultyFileLayer implements FileLayer {
     private final java.util.Set<Path> undurableNewSegments = java.util.concurrent.ConcurrentHashMap.newKeySet();
     public final java.util.List<String> orderViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Simulated crash at the Nth mutating operation of any kind (write, force, truncate, rename, delete, directory sync). */
+    public volatile int crashAtOp = -1;
+    /** Slows every rename down, to hold an operation (a merge) open while a test races it. */
+    public volatile long renameDelayMillis;
+    public final AtomicInteger ops = new AtomicInteger();
+    /** Every mutating operation, in order: "write NAME", "rename A B", ... */
+    public final java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private void checkAlive() throws IOException {
         if (crashed) throw new IOException("simulated crash: the process is gone");
+    }
+
+    /** Counts a mutating operation; throws (and stays crashed) when it is the one to crash at. */
+    private void op(String what) throws IOException {
+        checkAlive();
+        log.add(what);
+        if (ops.incrementAndGet() == crashAtOp) {
+            crashed = true;
+            throw new IOException("simulated crash before: " + what);
+        }
     }
 
     @Override
@@ -51,7 +69,7 @@ public final class FaultyFileLayer implements FileLayer {
         return new DataFile() {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
-                checkAlive();
+                op("write " + path.getFileName());
                 if (undurableNewSegments.contains(path)) orderViolations.add("write into " + path + " before its directory was forced");
                 if (writes.incrementAndGet() == crashAtWrite) {
                     crashed = true;
@@ -79,14 +97,14 @@ public final class FaultyFileLayer implements FileLayer {
             public void force(boolean metadata) throws IOException {
                 if (metadata) forces.incrementAndGet();
                 else dataForces.incrementAndGet();
-                checkAlive();
+                op("force " + path.getFileName());
                 if (failForce) throw new IOException("Input/output error (injected fsync failure)");
                 file.force(metadata);
             }
 
             @Override
             public void truncate(long size) throws IOException {
-                checkAlive();
+                op("truncate " + path.getFileName());
                 file.truncate(size);
             }
 
@@ -114,19 +132,26 @@ public final class FaultyFileLayer implements FileLayer {
 
     @Override
     public void rename(Path source, Path target) throws IOException {
-        checkAlive();
+        op("rename " + source.getFileName() + " " + target.getFileName());
+        if (renameDelayMillis > 0) {
+            try {
+                Thread.sleep(renameDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         real.rename(source, target);
     }
 
     @Override
     public void delete(Path path) throws IOException {
-        checkAlive();
+        op("delete " + path.getFileName());
         real.delete(path);
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-        checkAlive();
+        op("syncdir " + dir.getFileName());
         directorySyncs.incrementAndGet();
         if (failForce) throw new IOException("Input/output error (injected fsync failure)");
         real.syncDirectory(dir);
