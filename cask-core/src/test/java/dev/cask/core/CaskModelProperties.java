@@ -21,13 +21,14 @@ import net.jqwik.api.lifecycle.BeforeTry;
 
 /** Random puts, deletes, batches, reopens and rotations (tiny segments) against an in-memory model. */
 class CaskModelProperties {
-    sealed interface Step permits Put, Delete, Batch, Reopen {}
+    sealed interface Step permits Put, Delete, Batch, Reopen, Merge {}
     record Put(String key, byte[] value) implements Step {
         public String toString() { return "put " + key + "=" + value.length + "B"; }
     }
     record Delete(String key) implements Step {}
     record Batch(List<Step> ops) implements Step {}
     record Reopen() implements Step {}
+    record Merge() implements Step {}
 
     private Path dir;
 
@@ -51,19 +52,21 @@ class CaskModelProperties {
         Arbitrary<Step> delete = keys.map(Delete::new);
         Arbitrary<Step> batch = Arbitraries.oneOf(put, delete).list().ofMinSize(1).ofMaxSize(5).map(Batch::new);
         Arbitrary<Step> reopen = Arbitraries.just(new Reopen());
+        Arbitrary<Step> merge = Arbitraries.just(new Merge());
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, put), net.jqwik.api.Tuple.of(3, delete),
-                net.jqwik.api.Tuple.of(2, batch), net.jqwik.api.Tuple.of(1, reopen)).list().ofMaxSize(60);
+                net.jqwik.api.Tuple.of(2, batch), net.jqwik.api.Tuple.of(1, reopen), net.jqwik.api.Tuple.of(1, merge)).list().ofMaxSize(60);
     }
 
     @Property(tries = 150)
     void behavesLikeAMap(@ForAll("steps") List<Step> steps, @ForAll("segmentSizes") long maxFileSize) {
-        CaskOptions options = CaskOptions.defaults().withMaxFileSize(maxFileSize);
+        CaskOptions options = CaskOptions.defaults().withMaxFileSize(maxFileSize).withAutoMerge(false, 0.5, 0);
         Map<String, byte[]> model = new HashMap<>();
         Cask cask = Cask.open(dir, options);
         try {
             for (Step step : steps) {
                 switch (step) {
+                    case Merge m -> cask.merge();
                     case Reopen r -> {
                         cask.close();
                         cask = Cask.open(dir, options);
