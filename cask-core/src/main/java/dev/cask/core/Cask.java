@@ -301,6 +301,35 @@ public final class Cask implements AutoCloseable {
         return merge(Progress.NONE);
     }
 
+    /**
+     * Makes a consistent copy of this database in {@code dest} (a new or empty directory) while it
+     * stays in use: the copy opens with exactly the writes made before the backup began. Merges
+     * wait meanwhile; writers do not.
+     */
+    public BackupResult backup(Path dest) {
+        ensureOpen();
+        mergeLock.lock();
+        try {
+            Backup.Snapshot snapshot;
+            writeLock.lock();
+            try {
+                ensureWritable();
+                Segment current = active;
+                awaitDurableOrStop(current.endLsn());
+                List<Integer> sealed = new ArrayList<>();
+                for (Segment s : index.segments()) if (s != current) sealed.add(s.id);
+                snapshot = new Backup.Snapshot(sealed, current.id, current.size);
+            } finally {
+                writeLock.unlock();
+            }
+            return Backup.write(files, dir, dest, snapshot);
+        } catch (IOException e) {
+            throw new StorageException("backup of " + dir + " to " + dest + " failed: " + e, e);
+        } finally {
+            mergeLock.unlock();
+        }
+    }
+
     /** Waits until background work queued so far (hint files, an automatic merge) is done. */
     public void awaitBackgroundWork() {
         background.drain();

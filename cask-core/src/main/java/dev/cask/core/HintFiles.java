@@ -94,6 +94,20 @@ final class HintFiles {
         }
     }
 
+    /** The entry count a hint file's trailer claims, or -1 if it has no readable trailer. */
+    static long trailerCount(FileLayer files, Path hint) {
+        try (DataFile in = files.open(hint, OpenMode.READ)) {
+            long size = in.size();
+            if (size < HintCodec.HEADER_SIZE) return -1;
+            ByteBuffer buf = RecordCodec.allocate(HintCodec.HEADER_SIZE);
+            in.read(buf, size - HintCodec.HEADER_SIZE);
+            if (HintCodec.check(buf, 0, HintCodec.HEADER_SIZE) < 0 || !HintCodec.isTrailer(buf, 0)) return -1;
+            return Integer.toUnsignedLong(HintCodec.trailerCount(buf, 0));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /**
      * Applies the hint of {@code segment} to {@code index}, in record order. Returns null when the
      * whole hint was valid, else why not; a prefix may have been applied, which is harmless: a scan

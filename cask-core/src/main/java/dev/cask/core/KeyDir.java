@@ -16,7 +16,7 @@ import java.util.concurrent.locks.StampedLock;
  *   slot word 0: keyRef (32 bits) | segmentId (24 bits) | hash fingerprint (8 bits); 0 = empty
  *   slot word 1: valuePosition (32 bits, unsigned) | valueSize (32 bits)
  * </pre>
- * and a key arena of 4 MiB {@code byte[]} pages holding, per key, {@code u16 length, u8 flags,
+ * and a key arena of ~512 KiB {@code byte[]} pages holding, per key, {@code u16 length, u8 flags,
  * key bytes, [u64 expiry if flags bit 0]}. The record timestamp is not kept in memory: it stays
  * in the record and the hint file. Arena space of deleted keys is reclaimed by compaction once
  * it is more than half of the arena.
@@ -26,12 +26,19 @@ import java.util.concurrent.locks.StampedLock;
  * only when a write raced with them.
  */
 final class KeyDir {
-    private static final int PAGE_BITS = 22;
+    private static final int PAGE_BITS = 19;
     private static final int PAGE_SIZE = 1 << PAGE_BITS;
+    /**
+     * Each page array is a little under 512 KiB: G1 stores an array of half a region or more
+     * ("humongous") in whole regions of its own, and regions are at least 1 MiB, so a page of
+     * exactly a power of two plus the array header would waste up to half its memory.
+     */
+    private static final int PAGE_USABLE = PAGE_SIZE - 64;
     private static final int ARENA_HEADER = 3;
     private static final byte HAS_EXPIRY = 1;
     private static final double MAX_LOAD = 0.85;
     private static final double GROWTH = 1.25;
+    private static final double TARGET_LOAD = 0.75;
     private static final long MAX_SEGMENT_ID = (1L << 24) - 1;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -128,10 +135,12 @@ final class KeyDir {
         long hash = hash(key);
         long stamp = lock.writeLock();
         try {
-            int slot = find(table, capacity, key, hash);
+            if (size + 1 > capacity * MAX_LOAD) resize((int) Math.ceil(capacity * GROWTH) + 1);
+            int found = find(table, capacity, key, hash);
+            int slot = found >= 0 ? found : -found - 1; // one probe finds the key or the free slot where it goes
             KeyDirEntry old = null;
             long ref;
-            if (slot >= 0) {
+            if (found >= 0) {
                 old = entryAt(slot);
                 ref = table[2 * slot] >>> 32;
                 if (entry.expiry() != 0 && !hasExpirySlot(ref)) {
@@ -140,8 +149,6 @@ final class KeyDir {
                 }
                 if (hasExpirySlot(ref)) setExpiry(ref, entry.expiry());
             } else {
-                if (size + 1 > capacity * MAX_LOAD) resize((int) Math.ceil(capacity * GROWTH) + 1);
-                slot = freeSlot(hash);
                 ref = appendKey(key, entry.expiry() != 0);
                 if (entry.expiry() != 0) setExpiry(ref, entry.expiry());
                 size++;
@@ -179,13 +186,35 @@ final class KeyDir {
         return true;
     }
 
+    /** Grows the table at once to hold {@code expected} keys at the target load (bulk loads avoid repeated rehashing). */
+    void ensureCapacity(long expected) {
+        long stamp = lock.writeLock();
+        try {
+            long wanted = (long) Math.ceil(expected / TARGET_LOAD) + 1;
+            if (wanted > capacity) resize((int) Math.min(wanted, Integer.MAX_VALUE / 2 - 8));
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Shrinks a table that an over-estimate made much larger than its keys need. */
+    void trim() {
+        long stamp = lock.writeLock();
+        try {
+            long wanted = Math.max(1024, (long) Math.ceil(size / TARGET_LOAD) + 1);
+            if (wanted < capacity * 0.8) resize((int) wanted);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     void clear() {
         long stamp = lock.writeLock();
         try {
             capacity = 1024;
             table = new long[2 * capacity];
             size = 0;
-            pages = new byte[][] {new byte[PAGE_SIZE]};
+            pages = new byte[][] {new byte[PAGE_USABLE]};
             arenaEnd = 1; // keyRef 0 would make slot word 0 zero, which marks an empty slot
             arenaGarbage = 0;
         } finally {
@@ -195,12 +224,13 @@ final class KeyDir {
 
     // ---- the table ----
 
+    /** The key's slot, or {@code -(free slot + 1)} where it would go. */
     private int find(long[] t, int cap, byte[] key, long hash) {
         int slot = home(hash, cap);
         int fp = fingerprint(hash);
         while (true) {
             long w0 = t[2 * slot];
-            if (w0 == 0) return -1;
+            if (w0 == 0) return -slot - 1;
             if ((int) (w0 & 0xff) == fp && keyEquals(w0 >>> 32, key)) return slot;
             if (++slot == cap) slot = 0;
         }
@@ -283,11 +313,11 @@ final class KeyDir {
     private long appendKey(byte[] key, boolean withExpiry) {
         int length = ARENA_HEADER + key.length + (withExpiry ? 8 : 0);
         long offset = arenaEnd;
-        if ((offset & (PAGE_SIZE - 1)) + length > PAGE_SIZE) offset = ((offset >>> PAGE_BITS) + 1) << PAGE_BITS; // records never straddle pages
+        if ((offset & (PAGE_SIZE - 1)) + length > PAGE_USABLE) offset = ((offset >>> PAGE_BITS) + 1) << PAGE_BITS; // records never straddle pages
         int page = (int) (offset >>> PAGE_BITS);
         if (page >= 1 << (32 - PAGE_BITS)) throw new IllegalStateException("keydir key arena is full (4 GiB of keys)");
         if (page >= pages.length) pages = Arrays.copyOf(pages, page + 1);
-        if (pages[page] == null) pages[page] = new byte[PAGE_SIZE];
+        if (pages[page] == null) pages[page] = new byte[PAGE_USABLE];
         byte[] p = pages[page];
         int at = (int) (offset & (PAGE_SIZE - 1));
         p[at] = (byte) key.length;
@@ -339,9 +369,9 @@ final class KeyDir {
 
     /** Rewrites the arena without the records of deleted keys once they are most of it. */
     private void maybeCompactArena() {
-        if (arenaGarbage < PAGE_SIZE || arenaGarbage * 2 < arenaEnd) return;
+        if (arenaGarbage < 8L * PAGE_SIZE || arenaGarbage * 2 < arenaEnd) return;
         byte[][] oldPages = pages;
-        pages = new byte[][] {new byte[PAGE_SIZE]};
+        pages = new byte[][] {new byte[PAGE_USABLE]};
         arenaEnd = 1;
         arenaGarbage = 0;
         for (int slot = 0; slot < capacity; slot++) {

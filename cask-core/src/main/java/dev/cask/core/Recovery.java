@@ -85,13 +85,35 @@ final class Recovery {
             index.addSegment(Segment.active(1, path, files, files.open(path, activeMode), 0));
             files.syncDirectory(dir);
         }
+        index.keyDir.ensureCapacity(estimateKeys(ids, hints));
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             boolean active = i == ids.size() - 1;
             if (active) loadActive(id);
             else loadSealed(id, hints.contains(id));
         }
+        index.keyDir.trim();
         return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages), hintsUsed);
+    }
+
+    /**
+     * An upper estimate of the keys to load: hint trailers count their entries exactly; a segment
+     * without a hint is guessed at one key per 64 bytes. Growing the keydir step by step instead
+     * would rehash every key about five times.
+     */
+    private long estimateKeys(List<Integer> ids, Set<Integer> hints) throws IOException {
+        long keys = 0;
+        for (int id : ids) {
+            long counted = useHints && hints.contains(id) ? HintFiles.trailerCount(files, dir.resolve(SegmentNames.hintName(id))) : -1;
+            if (counted >= 0) {
+                keys += counted;
+            } else {
+                try (DataFile file = files.open(dir.resolve(SegmentNames.dataName(id)), OpenMode.READ)) {
+                    keys += file.size() / 64;
+                }
+            }
+        }
+        return Math.min(keys, 1L << 30);
     }
 
     private void loadSealed(int id, boolean hasHint) throws IOException {

@@ -144,6 +144,12 @@ public final class FaultyFileLayer implements FileLayer {
     }
 
     @Override
+    public void link(Path existing, Path link) throws IOException {
+        op("link " + existing.getFileName() + " " + link.getFileName());
+        real.link(existing, link);
+    }
+
+    @Override
     public void delete(Path path) throws IOException {
         op("delete " + path.getFileName());
         real.delete(path);

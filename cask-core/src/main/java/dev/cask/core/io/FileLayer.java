@@ -23,6 +23,9 @@ public interface FileLayer {
     /** Atomically replaces {@code target} with {@code source}. */
     void rename(Path source, Path target) throws IOException;
 
+    /** Makes {@code link} a second name (a hard link) of {@code existing}. */
+    void link(Path existing, Path link) throws IOException;
+
     /** Deletes a file; a missing file is not an error. */
     void delete(Path path) throws IOException;
 

@@ -46,6 +46,11 @@ final class RealFileLayer implements FileLayer {
     }
 
     @Override
+    public void link(Path existing, Path link) throws IOException {
+        Files.createLink(link, existing);
+    }
+
+    @Override
     public void delete(Path path) throws IOException {
         try {
             Files.delete(path);

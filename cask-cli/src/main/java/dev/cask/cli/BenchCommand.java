@@ -1,0 +1,16 @@
+package dev.cask.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Cask on this machine's disk.",
+        subcommands = {BenchKeydirCommand.class, BenchOpenCommand.class, BenchMergeCommand.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark: keydir, open or merge");
+    }
+}

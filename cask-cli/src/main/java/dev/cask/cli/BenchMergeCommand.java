@@ -1,0 +1,140 @@
+package dev.cask.cli;
+
+import dev.cask.core.Cask;
+import dev.cask.core.CaskOptions;
+import dev.cask.core.MergeResult;
+import dev.cask.core.Progress;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "merge", mixinStandardHelpOptions = true,
+        description = {"Write N keys twice (half the data dead), then merge it, measuring in the same run:",
+                "merge throughput next to the disk's sequential bandwidth, and put latency with and without a merge running."})
+final class BenchMergeCommand implements Callable<Integer> {
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "500000", description = "Keys (default ${DEFAULT-VALUE}).")
+    long keys;
+
+    @Option(names = "--value-size", paramLabel = "B", defaultValue = "1000", description = "Value size (default ${DEFAULT-VALUE}).")
+    int valueSize;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3", description = "Length of the no-merge latency window (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where to create the scratch database (default: the working directory).")
+    Path base;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (keys < 1 || valueSize < 1) throw new IllegalArgumentException("--keys and --value-size must be at least 1");
+        Path dir = BenchSupport.scratch(base, "merge");
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withMaxFileSize(64L << 20).withAutoMerge(false, 0.5, 0))) {
+            byte[] value = new byte[valueSize];
+            new Random(1).nextBytes(value);
+            try (TerminalProgress progress = TerminalProgress.start("writing")) {
+                BenchSupport.load(cask, keys, value, (done, total) -> progress.update(done, 2 * total));
+                BenchSupport.load(cask, keys, value, (done, total) -> progress.update(total + done, 2 * total));
+            }
+            long inputBytes = cask.stats().liveBytes() + cask.stats().deadBytes();
+            double[] disk = diskBandwidth(dir, Math.min(inputBytes, 1L << 30));
+            long[] quiet = putLatencies(cask, () -> false, (long) (seconds * 1e9));
+            CompletableFuture<MergeResult> merge;
+            long[] during;
+            long start = System.nanoTime();
+            try (TerminalProgress progress = TerminalProgress.start("merging")) {
+                Progress p = progress;
+                merge = CompletableFuture.supplyAsync(() -> cask.merge(p));
+                during = putLatencies(cask, merge::isDone, Long.MAX_VALUE);
+            }
+            MergeResult result = merge.join();
+            double mergeSeconds = BenchSupport.seconds(start);
+            double mergeMBps = result.inputBytes() / mergeSeconds / 1e6;
+            out.put("inputBytes", result.inputBytes());
+            out.put("outputBytes", result.outputBytes());
+            out.put("mergeSeconds", BenchSupport.round(mergeSeconds, 3));
+            out.put("mergeMBps", BenchSupport.round(mergeMBps, 1));
+            out.put("diskWriteMBps", BenchSupport.round(disk[0], 1));
+            out.put("diskReadMBps", BenchSupport.round(disk[1], 1));
+            out.put("mergeToDiskWriteRatio", BenchSupport.round(mergeMBps / disk[0], 3));
+            out.put("putP50UsWithoutMerge", percentileMicros(quiet, 50));
+            out.put("putP99UsWithoutMerge", percentileMicros(quiet, 99));
+            out.put("putP50UsDuringMerge", percentileMicros(during, 50));
+            out.put("putP99UsDuringMerge", percentileMicros(during, 99));
+            out.put("putsDuringMerge", during.length);
+            out.put("p99Ratio", BenchSupport.round(percentileMicros(during, 99) / Math.max(0.001, percentileMicros(quiet, 99)), 3));
+        } finally {
+            BenchSupport.delete(dir);
+        }
+        if (json) {
+            System.out.println(Json.write(out));
+        } else {
+            out.forEach((k, v) -> System.out.printf("%-24s %s%n", k, v));
+        }
+        return 0;
+    }
+
+    /** Sequential write (1 MiB blocks, then fdatasync) and read of {@code bytes} in {@code dir}, in MB/s. */
+    private static double[] diskBandwidth(Path dir, long bytes) throws IOException {
+        Path file = dir.resolve("bandwidth.probe");
+        ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+        new Random(2).ints(block.capacity() / 4).forEach(block::putInt);
+        long start = System.nanoTime();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            for (long at = 0; at < bytes; at += block.capacity()) {
+                block.clear();
+                while (block.hasRemaining()) ch.write(block, at + block.position());
+            }
+            ch.force(false);
+        }
+        double write = bytes / BenchSupport.seconds(start) / 1e6;
+        start = System.nanoTime();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (long at = 0; at < bytes; at += block.capacity()) {
+                block.clear();
+                ch.read(block, at);
+            }
+        }
+        double read = bytes / BenchSupport.seconds(start) / 1e6;
+        java.nio.file.Files.delete(file);
+        return new double[] {write, read};
+    }
+
+    /** Latencies (ns) of puts of random existing keys until {@code done} says so or {@code maxNanos} pass. */
+    private long[] putLatencies(Cask cask, java.util.function.BooleanSupplier done, long maxNanos) {
+        Random random = new Random(3);
+        byte[] value = new byte[valueSize];
+        long[] lat = new long[1 << 16];
+        int n = 0;
+        long end = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + maxNanos;
+        while (!done.getAsBoolean() && System.nanoTime() < end) {
+            byte[] key = BenchSupport.key(random.nextLong(keys));
+            long t0 = System.nanoTime();
+            cask.put(key, value);
+            long t = System.nanoTime() - t0;
+            if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
+            lat[n++] = t;
+        }
+        return Arrays.copyOf(lat, n);
+    }
+
+    private static double percentileMicros(long[] nanos, int p) {
+        if (nanos.length == 0) return 0;
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return BenchSupport.round(sorted[(int) Math.min(sorted.length - 1, (long) sorted.length * p / 100)] / 1000.0, 1);
+    }
+}

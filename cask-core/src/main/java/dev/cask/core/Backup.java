@@ -1,0 +1,68 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A consistent copy of a database in use: sealed segments never change, so they (and their hints)
+ * are hard-linked; the active segment is forced and copied up to the offset it had when the
+ * backup began. The copy therefore holds exactly the writes made before that moment.
+ */
+final class Backup {
+    private Backup() {}
+
+    /** The sealed segments and the active segment's forced length at the moment the backup began. */
+    record Snapshot(List<Integer> sealedIds, int activeId, long activeSize) {}
+
+    static BackupResult write(FileLayer files, Path dir, Path dest, Snapshot snapshot) throws IOException {
+        files.createDirectories(dest);
+        if (!files.list(dest).isEmpty()) throw new IllegalArgumentException("backup destination " + dest + " is not empty");
+        for (int id : snapshot.sealedIds()) {
+            linkOrCopy(files, dir.resolve(SegmentNames.dataName(id)), dest.resolve(SegmentNames.dataName(id)));
+            Path hint = dir.resolve(SegmentNames.hintName(id));
+            if (files.list(dir).contains(hint.getFileName().toString())) {
+                try {
+                    linkOrCopy(files, hint, dest.resolve(SegmentNames.hintName(id)));
+                } catch (IOException gone) {
+                    // the hint is optional: the copy's open scans that segment instead
+                }
+            }
+        }
+        long copied = copy(files, dir.resolve(SegmentNames.dataName(snapshot.activeId())), dest.resolve(SegmentNames.dataName(snapshot.activeId())),
+                snapshot.activeSize());
+        files.syncDirectory(dest);
+        return new BackupResult(dest, snapshot.sealedIds().size(), copied);
+    }
+
+    private static void linkOrCopy(FileLayer files, Path source, Path target) throws IOException {
+        try {
+            files.link(source, target);
+        } catch (IOException | UnsupportedOperationException e) {
+            try (DataFile in = files.open(source, OpenMode.READ)) {
+                copy(files, source, target, in.size());
+            }
+        }
+    }
+
+    private static long copy(FileLayer files, Path source, Path target, long length) throws IOException {
+        try (DataFile in = files.open(source, OpenMode.READ); DataFile out = files.open(target, OpenMode.WRITE)) {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+            long done = 0;
+            while (done < length) {
+                buf.clear().limit((int) Math.min(buf.capacity(), length - done));
+                int n = in.read(buf, done);
+                if (n <= 0) throw new IOException(source + " ended at " + done + " of the " + length + " bytes to copy");
+                buf.flip();
+                out.write(buf, done);
+                done += n;
+            }
+            out.force(true);
+            return done;
+        }
+    }
+}
