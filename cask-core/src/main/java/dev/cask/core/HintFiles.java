@@ -113,7 +113,7 @@ final class HintFiles {
      * whole hint was valid, else why not; a prefix may have been applied, which is harmless: a scan
      * of the data file then applies the same records again in the same order.
      */
-    static String load(FileLayer files, Path hint, Segment segment, Index index) throws IOException {
+    static String load(FileLayer files, Path hint, Segment segment, Index.BulkLoad index) throws IOException {
         try (DataFile in = files.open(hint, OpenMode.READ)) {
             long size = in.size();
             ByteBuffer buf = RecordCodec.allocate(BUFFER);
@@ -143,10 +143,10 @@ final class HintFiles {
                 byte[] key = HintCodec.key(buf, pos);
                 long valueSize = HintCodec.valueSize(buf, pos);
                 if (valueSize == RecordCodec.TOMBSTONE) {
-                    index.applyDelete(key);
+                    index.delete(key);
                 } else {
                     KeyDirEntry entry = new KeyDirEntry(segment.id, HintCodec.valuePosition(buf, pos), (int) valueSize, HintCodec.expiry(buf, pos));
-                    index.applyPut(key, entry, segment, RecordCodec.putSize(key.length, (int) valueSize));
+                    index.put(key, entry, segment, RecordCodec.putSize(key.length, (int) valueSize));
                 }
                 entries++;
                 pos += length;

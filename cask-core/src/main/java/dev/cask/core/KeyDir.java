@@ -129,10 +129,14 @@ final class KeyDir {
 
     /** Sets the key's entry and returns the one it replaced, or null. */
     KeyDirEntry put(byte[] key, KeyDirEntry entry) {
+        return put(key, hash(key), entry);
+    }
+
+    /** As {@link #put(byte[], KeyDirEntry)}, with the key's {@link #hash} already computed. */
+    KeyDirEntry put(byte[] key, long hash, KeyDirEntry entry) {
         if (entry.segmentId() > MAX_SEGMENT_ID || entry.segmentId() <= 0) {
             throw new IllegalStateException("segment id " + entry.segmentId() + " does not fit the keydir (max " + MAX_SEGMENT_ID + ")");
         }
-        long hash = hash(key);
         long stamp = lock.writeLock();
         try {
             if (size + 1 > capacity * MAX_LOAD) resize((int) Math.ceil(capacity * GROWTH) + 1);
@@ -162,7 +166,10 @@ final class KeyDir {
     }
 
     KeyDirEntry remove(byte[] key) {
-        long hash = hash(key);
+        return remove(key, hash(key));
+    }
+
+    KeyDirEntry remove(byte[] key, long hash) {
         long stamp = lock.writeLock();
         try {
             int slot = find(table, capacity, key, hash);
@@ -206,6 +213,12 @@ final class KeyDir {
         } finally {
             lock.unlockWrite(stamp);
         }
+    }
+
+    /** Reads the first word of the slot where this hash starts probing: a prefetch for a bulk load (single writer, no lock). */
+    long homeWord(long hash) {
+        long[] t = table;
+        return t[2 * home(hash, t.length / 2)];
     }
 
     void clear() {

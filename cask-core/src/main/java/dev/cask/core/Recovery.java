@@ -28,6 +28,7 @@ final class Recovery {
     private final Index index;
     private final OpenMode activeMode;
     private final boolean useHints;
+    private final Index.BulkLoad bulk;
     private final List<String> messages = new ArrayList<>();
     private final List<Integer> missingHints = new ArrayList<>();
     private long records;
@@ -41,6 +42,7 @@ final class Recovery {
         this.index = index;
         this.activeMode = activeMode;
         this.useHints = useHints;
+        this.bulk = index.new BulkLoad();
     }
 
     /** What recovery produced: the report, and the sealed segments that have no valid hint yet. */
@@ -92,6 +94,7 @@ final class Recovery {
             if (active) loadActive(id);
             else loadSealed(id, hints.contains(id));
         }
+        bulk.flush();
         index.keyDir.trim();
         return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages), hintsUsed);
     }
@@ -124,7 +127,7 @@ final class Recovery {
             Segment segment = Segment.sealed(id, path, files, size);
             index.addSegment(segment);
             if (hasHint && useHints) {
-                String invalid = HintFiles.load(files, dir.resolve(SegmentNames.hintName(id)), segment, index);
+                String invalid = HintFiles.load(files, dir.resolve(SegmentNames.hintName(id)), segment, bulk);
                 if (invalid == null) {
                     hintsUsed++;
                     return;
@@ -199,10 +202,10 @@ final class Recovery {
 
     private void apply(Pending p, Segment segment) {
         if (p.tombstone) {
-            index.applyDelete(p.key);
+            bulk.delete(p.key);
         } else {
             KeyDirEntry entry = new KeyDirEntry(segment.id, p.offset + RecordCodec.HEADER_SIZE + p.key.length, p.valueSize, p.expiry);
-            index.applyPut(p.key, entry, segment, p.length);
+            bulk.put(p.key, entry, segment, p.length);
         }
     }
 
