@@ -47,6 +47,9 @@ public final class FsyncTable {
     public FsyncTable(Path dir, int records, int recordSize, Progress progress) {
         if (records < 1) throw new IllegalArgumentException("--records must be at least 1");
         if (recordSize < LabRecord.MIN_SIZE) throw new IllegalArgumentException("--record-size must be at least " + LabRecord.MIN_SIZE);
+        if ((long) records * recordSize > 1L << 30) {
+            throw new IllegalArgumentException("--records x --record-size must be at most 1 GiB (records are encoded in memory before timing)");
+        }
         this.dir = dir;
         this.records = records;
         this.recordSize = recordSize;
@@ -94,6 +97,17 @@ public final class FsyncTable {
         }
     }
 
+    /** Every record of a run, encoded before the timing starts (fio writes a prepared buffer too). */
+    private ByteBuffer encodedRecords() {
+        ByteBuffer all = ByteBuffer.allocateDirect(records * recordSize);
+        ByteBuffer one = ByteBuffer.allocateDirect(recordSize);
+        for (int i = 0; i < records; i++) {
+            LabRecord.encode(one, i);
+            all.put(i * recordSize, one.clear(), 0, recordSize);
+        }
+        return all;
+    }
+
     /** Runs {@code sync} so that one mode's dirty pages do not land in the next mode's timing. */
     static void syncEverything() throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
@@ -104,12 +118,14 @@ public final class FsyncTable {
         Files.deleteIfExists(file);
         syncEverything();
         long[] latency = new long[records];
+        ByteBuffer encoded = encodedRecords();
         RawWriter writer = new RawWriter(mode, RawWriter.openReal(file, mode, (long) records * recordSize), recordSize, seq -> {});
         long start = System.nanoTime();
         try (writer) {
             for (int i = 0; i < records; i++) {
+                ByteBuffer record = encoded.slice(i * recordSize, recordSize);
                 long t = System.nanoTime();
-                writer.writeNext();
+                writer.writeNext(record);
                 latency[i] = System.nanoTime() - t;
             }
         }

@@ -56,7 +56,8 @@ public final class LossTrials {
     public FileVerdict killOnce(SyncMode mode, String classpath) throws IOException, InterruptedException {
         Path file = dir.resolve("kill-" + mode.id() + ".dat");
         Files.deleteIfExists(file);
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-cp", classpath,
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 KillChild.class.getName(), mode.id(), file.toString(), Integer.toString(recordSize))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader acks = new BufferedReader(new InputStreamReader(child.getInputStream()));

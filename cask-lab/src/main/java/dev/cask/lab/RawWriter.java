@@ -35,11 +35,8 @@ public final class RawWriter implements AutoCloseable {
         this.ack = ack;
     }
 
-    /** Opens {@code path} on the real disk as the mode needs (O_SYNC / O_DSYNC; preallocated and forced first). */
+    /** Opens {@code path} on the real disk with libc's open, as the mode needs (O_SYNC / O_DSYNC; preallocated and forced first). */
     public static LabFile openReal(Path path, SyncMode mode, long preallocateBytes) throws IOException {
-        List<StandardOpenOption> options = new ArrayList<>(List.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ));
-        if (mode.openSync) options.add(StandardOpenOption.SYNC);
-        if (mode.openDsync) options.add(StandardOpenOption.DSYNC);
         if (mode.preallocated()) {
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
@@ -50,27 +47,22 @@ public final class RawWriter implements AutoCloseable {
                 ch.force(true);
             }
         }
-        FileChannel channel = FileChannel.open(path, options.toArray(StandardOpenOption[]::new));
-        return new LabFile() {
-            public void write(ByteBuffer src, long position) throws IOException {
-                while (src.hasRemaining()) channel.write(src, position + src.position());
-            }
-
-            public void force(boolean metadata) throws IOException {
-                channel.force(metadata);
-            }
-
-            public void close() throws IOException {
-                channel.close();
-            }
-        };
+        return new PosixFile(path, mode.openSync, mode.openDsync);
     }
 
     /** Writes the next record; calls the ack consumer for every record this made durable per the mode. */
     public void writeNext() throws IOException {
+        LabRecord.encode(record, next);
+        writeNext(record.clear());
+    }
+
+    /**
+     * Writes the next record from {@code encoded}, which must hold record number {@link #next()}
+     * (encoded beforehand, so that a timed run measures the write and not the encoding, as fio does).
+     */
+    public void writeNext(ByteBuffer encoded) throws IOException {
         long seq = next++;
-        LabRecord.encode(record, seq);
-        record.clear();
+        ByteBuffer record = encoded;
         if (userBuffer != null) {
             if (userBuffer.remaining() < record.capacity()) flushUserBuffer();
             userBuffer.put(record);
@@ -89,6 +81,11 @@ public final class RawWriter implements AutoCloseable {
             for (long s : unacked) ack.accept(s);
             unacked.clear();
         }
+    }
+
+    /** The sequence number of the next record. */
+    public long next() {
+        return next;
     }
 
     private void flushUserBuffer() throws IOException {
