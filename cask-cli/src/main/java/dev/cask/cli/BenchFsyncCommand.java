@@ -100,9 +100,13 @@ final class BenchFsyncCommand implements Callable<Integer> {
                         r.p99Micros(), r.rawMode() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratioToRaw()));
             }
             if (!kills.isEmpty()) {
-                System.out.printf("%n%-60s %-30s %s%n", "mode", "crash", "acknowledged records lost (min/median/max)");
-                for (LossTrials.Summary s : kills) System.out.printf("%-60s %-30s %d / %d / %d%n", s.mode(), s.crash(), s.lostMin(), s.lostMedian(), s.lostMax());
-                for (LossTrials.Summary s : cuts) System.out.printf("%-60s %-30s %d / %d / %d%n", s.mode(), s.crash(), s.lostMin(), s.lostMedian(), s.lostMax());
+                System.out.printf("%n%-60s %-30s %-22s %s%n", "mode", "crash", "lost (min/median/max)", "medians: acked, valid, torn, file bytes");
+                List<LossTrials.Summary> all = new ArrayList<>(kills);
+                all.addAll(cuts);
+                for (LossTrials.Summary s : all) {
+                    System.out.printf("%-60s %-30s %-22s %d, %d, %d, %d%n", s.mode(), s.crash(), s.lostMin() + " / " + s.lostMedian() + " / " + s.lostMax(),
+                            s.ackedMedian(), s.validMedian(), s.tornMedian(), s.lengthMedian());
+                }
             }
         }
         return 0;
@@ -135,6 +139,7 @@ final class BenchFsyncCommand implements Callable<Integer> {
         m.put("ackedMedian", s.ackedMedian());
         m.put("validMedian", s.validMedian());
         m.put("tornMedian", s.tornMedian());
+        m.put("fileBytesMedian", s.lengthMedian());
         return m;
     }
 }

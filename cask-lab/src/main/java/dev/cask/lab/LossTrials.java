@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class LossTrials {
     /** Loss of one mode over its trials: min, median and max of acknowledged records lost, and medians of the rest. */
     public record Summary(String mode, String crash, int trials, long lostMin, long lostMedian, long lostMax, long ackedMedian,
-            long validMedian, long tornMedian) {}
+            long validMedian, long tornMedian, long lengthMedian) {}
 
     private final Path dir;
     private final int recordSize;
@@ -102,7 +102,8 @@ public final class LossTrials {
         return new Summary(mode.label, crash, verdicts.size(), lost[0], lost[lost.length / 2], lost[lost.length - 1],
                 median(verdicts.stream().mapToLong(FileVerdict::ackedRecords).toArray()),
                 median(verdicts.stream().mapToLong(FileVerdict::validRecords).toArray()),
-                median(verdicts.stream().mapToLong(FileVerdict::tornRecords).toArray()));
+                median(verdicts.stream().mapToLong(FileVerdict::tornRecords).toArray()),
+                median(verdicts.stream().mapToLong(FileVerdict::length).toArray()));
     }
 
     private static long median(long[] values) {
