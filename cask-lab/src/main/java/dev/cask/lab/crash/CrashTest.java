@@ -25,8 +25,8 @@ import java.util.Set;
 /**
  * {@code cask crashtest}: runs a workload on the real engine (sync {@code always}, so every
  * acknowledged write must be durable) through a {@link RecordingLayer}, then rebuilds the files
- * at every crash point in several ways ({@link CrashStates}), plus the last write torn at several
- * lengths, zeroed and garbage tails, and crashes during recovery, and opens each with the real
+ * at every crash point in several ways ({@link CrashStates}), plus the last write torn at every
+ * byte, zeroed and garbage tails, and crashes during recovery, and opens each with the real
  * engine. A violation: an acknowledged write missing or wrong, a value never written, half a
  * batch, or {@code cask check} failing after recovery.
  */
@@ -160,12 +160,15 @@ public final class CrashTest {
         return new Result(workload, ops.size(), generated, checked, violations);
     }
 
-    /** The kill state with the last write torn at a few lengths instead of whole. */
+    private static final int TORN_CUTS = 128;
+
+    /** The kill state with the last write torn at every byte (at 128 evenly spaced bytes of a longer write). */
     private static List<Map<String, byte[]>> torn(CrashStates states, int k, Op.Write last, Random random) {
         List<Map<String, byte[]>> out = new ArrayList<>();
         Map<String, byte[]> before = states.state(k - 1, CrashStates.Kind.KILL, random);
-        for (int cut : new int[] {1, last.bytes().length / 2, last.bytes().length - 1}) {
-            if (cut <= 0 || cut >= last.bytes().length) continue;
+        int length = last.bytes().length;
+        int step = Math.max(1, length / TORN_CUTS);
+        for (int cut = 1; cut < length; cut += step) {
             Map<String, byte[]> files = new HashMap<>(before);
             byte[] content = files.get(last.path());
             if (content == null) continue;
