@@ -1,7 +1,8 @@
 package dev.cask.core;
 
 import dev.cask.core.io.DataFile;
-import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.ForwardingDataFile;
+import dev.cask.core.io.ForwardingFileLayer;
 import dev.cask.core.io.OpenMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,8 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * once a byte budget is spent (after writing part of the buffer, as a real full disk does).
  * It also counts the calls, so tests can check which system calls a policy made.
  */
-public final class FaultyFileLayer implements FileLayer {
-    private final FileLayer real = FileLayer.real();
+public final class FaultyFileLayer extends ForwardingFileLayer {
     public volatile boolean failForce;
     /** Bytes that may still be written before writes fail with ENOSPC; negative = unlimited. */
     public final AtomicLong spaceLeft = new AtomicLong(-1);
@@ -65,8 +65,8 @@ public final class FaultyFileLayer implements FileLayer {
         if (mode.writable() && !java.nio.file.Files.exists(path) && path.getFileName().toString().endsWith(SegmentNames.DATA_SUFFIX)) {
             undurableNewSegments.add(path);
         }
-        DataFile file = real.open(path, mode);
-        return new DataFile() {
+        DataFile file = super.open(path, mode);
+        return new ForwardingDataFile(file) {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
                 op("write " + path.getFileName());
@@ -89,11 +89,6 @@ public final class FaultyFileLayer implements FileLayer {
             }
 
             @Override
-            public int read(ByteBuffer dst, long position) throws IOException {
-                return file.read(dst, position);
-            }
-
-            @Override
             public void force(boolean metadata) throws IOException {
                 if (metadata) forces.incrementAndGet();
                 else dataForces.incrementAndGet();
@@ -108,26 +103,7 @@ public final class FaultyFileLayer implements FileLayer {
                 file.truncate(size);
             }
 
-            @Override
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            @Override
-            public java.lang.foreign.MemorySegment map(long offset, long length, java.lang.foreign.Arena arena) throws IOException {
-                return file.map(offset, length, arena);
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
-            }
         };
-    }
-
-    @Override
-    public List<String> list(Path dir) throws IOException {
-        return real.list(dir);
     }
 
     @Override
@@ -140,19 +116,19 @@ public final class FaultyFileLayer implements FileLayer {
                 Thread.currentThread().interrupt();
             }
         }
-        real.rename(source, target);
+        super.rename(source, target);
     }
 
     @Override
     public void link(Path existing, Path link) throws IOException {
         op("link " + existing.getFileName() + " " + link.getFileName());
-        real.link(existing, link);
+        super.link(existing, link);
     }
 
     @Override
     public void delete(Path path) throws IOException {
         op("delete " + path.getFileName());
-        real.delete(path);
+        super.delete(path);
     }
 
     @Override
@@ -160,12 +136,8 @@ public final class FaultyFileLayer implements FileLayer {
         op("syncdir " + dir.getFileName());
         directorySyncs.incrementAndGet();
         if (failForce) throw new IOException("Input/output error (injected fsync failure)");
-        real.syncDirectory(dir);
+        super.syncDirectory(dir);
         undurableNewSegments.removeIf(p -> p.getParent().equals(dir));
     }
 
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-        real.createDirectories(dir);
-    }
 }

@@ -5,11 +5,10 @@ import dev.cask.core.CaskOptions;
 import dev.cask.core.Progress;
 import dev.cask.core.SyncPolicy;
 import dev.cask.core.io.DataFile;
-import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.ForwardingDataFile;
+import dev.cask.core.io.ForwardingFileLayer;
 import dev.cask.core.io.OpenMode;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,8 +182,7 @@ public final class FsyncTable {
     }
 
     /** The real file layer, counting the engine's forces and writes to its data files. */
-    static final class CountingLayer implements FileLayer {
-        private final FileLayer real = FileLayer.real();
+    static final class CountingLayer extends ForwardingFileLayer {
         final AtomicLong forces = new AtomicLong();
         final AtomicLong writes = new AtomicLong();
 
@@ -195,62 +193,19 @@ public final class FsyncTable {
 
         @Override
         public DataFile open(Path path, OpenMode mode) throws IOException {
-            DataFile file = real.open(path, mode);
-            return new DataFile() {
+            return new ForwardingDataFile(super.open(path, mode)) {
+                @Override
                 public void write(ByteBuffer src, long position) throws IOException {
                     writes.incrementAndGet();
-                    file.write(src, position);
+                    super.write(src, position);
                 }
 
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return file.read(dst, position);
-                }
-
+                @Override
                 public void force(boolean metadata) throws IOException {
                     forces.incrementAndGet();
-                    file.force(metadata);
-                }
-
-                public void truncate(long size) throws IOException {
-                    file.truncate(size);
-                }
-
-                public long size() throws IOException {
-                    return file.size();
-                }
-
-                public MemorySegment map(long offset, long length, Arena arena) throws IOException {
-                    return file.map(offset, length, arena);
-                }
-
-                public void close() throws IOException {
-                    file.close();
+                    super.force(metadata);
                 }
             };
-        }
-
-        public List<String> list(Path d) throws IOException {
-            return real.list(d);
-        }
-
-        public void rename(Path s, Path t) throws IOException {
-            real.rename(s, t);
-        }
-
-        public void link(Path e, Path l) throws IOException {
-            real.link(e, l);
-        }
-
-        public void delete(Path p) throws IOException {
-            real.delete(p);
-        }
-
-        public void syncDirectory(Path d) throws IOException {
-            real.syncDirectory(d);
-        }
-
-        public void createDirectories(Path d) throws IOException {
-            real.createDirectories(d);
         }
     }
 }

@@ -1,18 +1,15 @@
 package dev.cask.lab.crash;
 
 import dev.cask.core.io.DataFile;
-import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.ForwardingDataFile;
+import dev.cask.core.io.ForwardingFileLayer;
 import dev.cask.core.io.OpenMode;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The real file layer until its Nth changing operation, which (and everything after it) fails as if the process died. */
-final class CrashingLayer implements FileLayer {
-    private final FileLayer real = FileLayer.real();
+final class CrashingLayer extends ForwardingFileLayer {
     private final int crashAt;
     private int count;
 
@@ -27,66 +24,48 @@ final class CrashingLayer implements FileLayer {
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
         if (mode.writable()) step("open " + path.getFileName());
-        DataFile file = real.open(path, mode);
-        return new DataFile() {
+        return new ForwardingDataFile(super.open(path, mode)) {
+            @Override
             public void write(ByteBuffer src, long position) throws IOException {
                 step("write");
-                file.write(src, position);
+                super.write(src, position);
             }
 
-            public int read(ByteBuffer dst, long position) throws IOException {
-                return file.read(dst, position);
-            }
-
+            @Override
             public void force(boolean metadata) throws IOException {
                 step("force");
-                file.force(metadata);
+                super.force(metadata);
             }
 
+            @Override
             public void truncate(long size) throws IOException {
                 step("truncate");
-                file.truncate(size);
-            }
-
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            public MemorySegment map(long offset, long length, Arena arena) throws IOException {
-                return file.map(offset, length, arena);
-            }
-
-            public void close() throws IOException {
-                file.close();
+                super.truncate(size);
             }
         };
     }
 
-    public List<String> list(Path dir) throws IOException {
-        return real.list(dir);
-    }
-
+    @Override
     public void rename(Path s, Path t) throws IOException {
         step("rename");
-        real.rename(s, t);
+        super.rename(s, t);
     }
 
+    @Override
     public void link(Path e, Path l) throws IOException {
         step("link");
-        real.link(e, l);
+        super.link(e, l);
     }
 
+    @Override
     public void delete(Path p) throws IOException {
         step("delete");
-        real.delete(p);
+        super.delete(p);
     }
 
+    @Override
     public void syncDirectory(Path d) throws IOException {
         step("syncdir");
-        real.syncDirectory(d);
-    }
-
-    public void createDirectories(Path d) throws IOException {
-        real.createDirectories(d);
+        super.syncDirectory(d);
     }
 }

@@ -1,11 +1,10 @@
 package dev.cask.lab.crash;
 
 import dev.cask.core.io.DataFile;
-import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.ForwardingDataFile;
+import dev.cask.core.io.ForwardingFileLayer;
 import dev.cask.core.io.OpenMode;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,7 @@ import java.util.Map;
  * paths relative to a root. Workloads add {@link Op.Ack} markers when the engine acknowledged
  * something as durable; crash states are built from the recording afterwards.
  */
-public final class RecordingLayer implements FileLayer {
+public final class RecordingLayer extends ForwardingFileLayer {
     /** One recorded operation. */
     public sealed interface Op {
         record Create(String path) implements Op {}
@@ -34,7 +33,6 @@ public final class RecordingLayer implements FileLayer {
         record Ack(Map<String, String> state, String what) implements Op {}
     }
 
-    private final FileLayer real = FileLayer.real();
     private final Path root;
     private final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
 
@@ -59,76 +57,52 @@ public final class RecordingLayer implements FileLayer {
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
         if (mode.writable() && !Files.exists(path)) ops.add(new Op.Create(rel(path)));
-        DataFile file = real.open(path, mode);
         String name = rel(path);
-        return new DataFile() {
+        return new ForwardingDataFile(super.open(path, mode)) {
+            @Override
             public void write(ByteBuffer src, long position) throws IOException {
                 byte[] bytes = new byte[src.remaining()];
                 src.duplicate().get(bytes);
-                file.write(src, position);
+                super.write(src, position);
                 ops.add(new Op.Write(name, position, bytes));
             }
 
-            public int read(ByteBuffer dst, long position) throws IOException {
-                return file.read(dst, position);
-            }
-
+            @Override
             public void force(boolean metadata) throws IOException {
-                file.force(metadata);
+                super.force(metadata);
                 ops.add(new Op.Force(name));
             }
 
+            @Override
             public void truncate(long size) throws IOException {
-                file.truncate(size);
+                super.truncate(size);
                 ops.add(new Op.Truncate(name, size));
-            }
-
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            public MemorySegment map(long offset, long length, Arena arena) throws IOException {
-                return file.map(offset, length, arena);
-            }
-
-            public void close() throws IOException {
-                file.close();
             }
         };
     }
 
     @Override
-    public List<String> list(Path dir) throws IOException {
-        return real.list(dir);
-    }
-
-    @Override
     public void rename(Path source, Path target) throws IOException {
-        real.rename(source, target);
+        super.rename(source, target);
         ops.add(new Op.Rename(rel(source), rel(target)));
     }
 
     @Override
     public void link(Path existing, Path link) throws IOException {
-        real.link(existing, link);
+        super.link(existing, link);
         ops.add(new Op.Link(rel(existing), rel(link)));
     }
 
     @Override
     public void delete(Path path) throws IOException {
         boolean existed = Files.exists(path);
-        real.delete(path);
+        super.delete(path);
         if (existed) ops.add(new Op.Delete(rel(path)));
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-        real.syncDirectory(dir);
+        super.syncDirectory(dir);
         ops.add(new Op.SyncDir(rel(dir)));
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-        real.createDirectories(dir);
     }
 }
