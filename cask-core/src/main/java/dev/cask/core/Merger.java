@@ -70,7 +70,7 @@ final class Merger {
         host.writeLock().lock();
         try {
             int before = host.index().segments().size(); // every segment is an input once the active one is sealed
-            firstOutputId = host.rotateForMerge(2 * before + 1);
+            firstOutputId = host.rotateForMerge(before + 1); // outputs never outnumber inputs; ids are a finite resource (see KeyDir)
             inputs = new ArrayList<>();
             for (Segment s : host.index().segments()) if (s.sealed && s.id < firstOutputId) inputs.add(s);
         } finally {
@@ -78,7 +78,7 @@ final class Merger {
         }
         long inputBytes = 0;
         for (Segment s : inputs) inputBytes += s.size;
-        int lastOutputId = firstOutputId + 2 * inputs.size();
+        int lastOutputId = firstOutputId + inputs.size(); // the reserved ids; past them the last output grows beyond maxFileSize instead
 
         List<Switch> switches = new ArrayList<>();
         List<Switch> expired = new ArrayList<>();
