@@ -1,0 +1,11 @@
+package dev.cask.net;
+
+import java.nio.ByteBuffer;
+
+/** Sends every byte back, in order. */
+public final class EchoHandler implements Handler {
+    @Override
+    public void onData(Connection connection, ByteBuffer input) {
+        connection.send(input);
+    }
+}

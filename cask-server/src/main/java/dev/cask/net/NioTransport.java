@@ -1,0 +1,252 @@
+package dev.cask.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One thread, one {@code Selector} (epoll on Linux, level-triggered). Each turn: accept what is
+ * waiting, read at most one buffer per ready connection (so a big pipeline cannot starve the
+ * others: what is left is read next turn), hand it to the handler, then write what the turn
+ * queued. {@code OP_WRITE} is registered only while output is pending. {@code read == -1} is the
+ * peer's close: what is owed is flushed, then the connection closed. An error closes that
+ * connection only.
+ */
+public final class NioTransport implements Transport {
+    private final Selector selector;
+    private final ServerSocketChannel server;
+    private final Handler handler;
+    private final ServerLimits limits;
+    private final Thread thread;
+    private final ByteBuffer readBuffer;
+    private final List<Conn> dirty = new ArrayList<>();
+    private volatile boolean running = true;
+    private long nextId = 1;
+    private int clients;
+
+    private NioTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
+        this.handler = handler;
+        this.limits = limits;
+        this.readBuffer = ByteBuffer.allocateDirect(limits.readBufferBytes());
+        this.selector = Selector.open();
+        this.server = ServerSocketChannel.open();
+        server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        server.bind(bind, 8192);
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
+    }
+
+    /** Binds and starts the loop thread. */
+    public static NioTransport start(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
+        NioTransport transport = new NioTransport(bind, handler, limits, threadName);
+        transport.thread.start();
+        return transport;
+    }
+
+    @Override
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    @Override
+    public String threadName() {
+        return thread.getName();
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                selector.select(200);
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (!key.isValid()) continue;
+                    if (key.isAcceptable()) accept();
+                    else {
+                        Conn conn = (Conn) key.attachment();
+                        if (key.isReadable()) conn.read();
+                        if (key.isValid() && key.isWritable()) conn.flush();
+                    }
+                }
+                handler.onTurnEnd();
+                for (Conn conn : dirty) conn.flush();
+                dirty.clear();
+            }
+        } catch (ClosedSelectorException stopped) {
+            // closed from close()
+        } catch (IOException e) {
+            System.err.println("cask: event loop failed: " + e);
+        } finally {
+            for (SelectionKey key : selector.keys()) if (key.attachment() instanceof Conn c) c.close();
+            try {
+                selector.close();
+                server.close();
+            } catch (IOException ignored) {
+                // shutting down
+            }
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel channel;
+        while ((channel = server.accept()) != null) {
+            if (clients >= limits.maxClients()) {
+                channel.close(); // over the limit: refused by closing; a handler with a protocol can say why first
+                continue;
+            }
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            Conn conn = new Conn(channel, nextId++);
+            conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
+            clients++;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Conn implements Connection {
+        private final SocketChannel channel;
+        private final long id;
+        private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+        private SelectionKey key;
+        private ByteBuffer leftover;
+        private long pending;
+        private boolean closeAfterWrite;
+        private boolean closed;
+        private boolean queued;
+
+        Conn(SocketChannel channel, long id) {
+            this.channel = channel;
+            this.id = id;
+        }
+
+        void read() {
+            readBuffer.clear();
+            int n;
+            try {
+                n = channel.read(readBuffer);
+            } catch (IOException e) {
+                close(); // a reset or error closes this connection only
+                return;
+            }
+            if (n < 0) { // the peer closed its side: flush what is owed, then close
+                closeAfterWrite();
+                return;
+            }
+            if (n == 0) return;
+            readBuffer.flip();
+            ByteBuffer input = readBuffer;
+            if (leftover != null && leftover.hasRemaining()) {
+                ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + readBuffer.remaining());
+                joined.put(leftover).put(readBuffer).flip();
+                input = joined;
+            }
+            handler.onData(this, input);
+            if (closed) return;
+            if (input.hasRemaining()) {
+                leftover = ByteBuffer.allocate(input.remaining());
+                leftover.put(input).flip();
+            } else {
+                leftover = null;
+            }
+        }
+
+        @Override
+        public void send(ByteBuffer bytes) {
+            if (closed) return;
+            ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+            copy.put(bytes).flip();
+            output.add(copy);
+            pending += copy.remaining();
+            if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
+                close();
+                return;
+            }
+            markDirty();
+        }
+
+        private void markDirty() {
+            if (!queued) {
+                queued = true;
+                dirty.add(this);
+            }
+        }
+
+        void flush() {
+            queued = false;
+            if (closed) return;
+            try {
+                while (!output.isEmpty()) {
+                    ByteBuffer head = output.peek();
+                    int n = channel.write(head);
+                    pending -= n;
+                    if (head.hasRemaining()) break; // the socket is full: the rest waits for OP_WRITE
+                    output.poll();
+                }
+            } catch (IOException e) {
+                close();
+                return;
+            }
+            if (output.isEmpty()) {
+                if (closeAfterWrite) {
+                    close();
+                    return;
+                }
+                if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) key.interestOps(SelectionKey.OP_READ);
+            } else if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        }
+
+        @Override
+        public void closeAfterWrite() {
+            closeAfterWrite = true;
+            if (key.isValid()) key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            markDirty();
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public long pendingOutput() {
+            return pending;
+        }
+
+        void close() {
+            if (closed) return;
+            closed = true;
+            clients--;
+            key.cancel();
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            handler.onClose(this);
+        }
+    }
+}
