@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "keydir", mixinStandardHelpOptions = true,
@@ -16,16 +17,13 @@ final class BenchKeydirCommand implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "N", defaultValue = "1000000", description = "Keys to load (default ${DEFAULT-VALUE}).")
     long keys;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to create the scratch database (default: the working directory).")
-    Path base;
-
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    ScratchOptions scratch;
 
     @Override
     public Integer call() throws Exception {
         if (keys < 1) throw new IllegalArgumentException("--keys must be at least 1");
-        Path dir = BenchSupport.scratch(base, "keydir");
+        Path dir = BenchSupport.scratch(scratch.base, "keydir");
         try {
             long heapBefore = BenchSupport.heapUsedAfterGc();
             long offBefore = BenchSupport.offHeapUsed();
@@ -47,7 +45,7 @@ final class BenchKeydirCommand implements Callable<Integer> {
                 out.put("basho91PlusKeyRatio", BenchSupport.round((double) (heap + offHeap - keyBytes) / keys / 91, 3));
                 out.put("loadSeconds", BenchSupport.round(loadSeconds, 3));
             }
-            if (json) System.out.println(Json.write(out));
+            if (scratch.json) System.out.println(Json.write(out));
             else System.out.printf("%,d keys: keydir %,d bytes heap + %,d off-heap = %.2f bytes per key beyond the key (Basho: ~91)%n",
                     keys, out.get("heapBytes"), out.get("offHeapBytes"), out.get("bytesPerKey"));
             return 0;

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "merge", mixinStandardHelpOptions = true,
@@ -31,16 +32,13 @@ final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "2", description = "Length of each no-merge latency window (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to create the scratch database (default: the working directory).")
-    Path base;
-
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    ScratchOptions scratch;
 
     @Override
     public Integer call() throws Exception {
         if (keys < 1 || valueSize < 1) throw new IllegalArgumentException("--keys and --value-size must be at least 1");
-        Path dir = BenchSupport.scratch(base, "merge");
+        Path dir = BenchSupport.scratch(scratch.base, "merge");
         Map<String, Object> out = new LinkedHashMap<>();
         try (Cask cask = Cask.open(dir, CaskOptions.defaults().withMaxFileSize(64L << 20).withAutoMerge(false, 0.5, 0))) {
             byte[] value = new byte[valueSize];
@@ -94,7 +92,7 @@ final class BenchMergeCommand implements Callable<Integer> {
         } finally {
             BenchSupport.delete(dir);
         }
-        if (json) {
+        if (scratch.json) {
             System.out.println(Json.write(out));
         } else {
             out.forEach((k, v) -> System.out.printf("%-24s %s%n", k, v));

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "open", mixinStandardHelpOptions = true,
@@ -18,16 +19,13 @@ final class BenchOpenCommand implements Callable<Integer> {
     @Option(names = "--value-size", paramLabel = "B", defaultValue = "8", description = "Value size (default ${DEFAULT-VALUE}).")
     int valueSize;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Where to create the scratch database (default: the working directory).")
-    Path base;
-
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    ScratchOptions scratch;
 
     @Override
     public Integer call() throws Exception {
         if (keys < 1) throw new IllegalArgumentException("--keys must be at least 1");
-        Path dir = BenchSupport.scratch(base, "open");
+        Path dir = BenchSupport.scratch(scratch.base, "open");
         CaskOptions options = CaskOptions.defaults().withMaxFileSize(16L << 20).withAutoMerge(false, 0.5, 0);
         try {
             try (Cask cask = Cask.open(dir, options); TerminalProgress progress = TerminalProgress.start("writing keys")) {
@@ -46,7 +44,7 @@ final class BenchOpenCommand implements Callable<Integer> {
             out.put("hintsSeconds", hints);
             out.put("scanSeconds", scan);
             out.put("runs", 3);
-            if (json) System.out.println(Json.write(out));
+            if (scratch.json) System.out.println(Json.write(out));
             else System.out.printf("%,d keys: open from hints %.3f s, by scanning data files %.3f s%n", keys, out.get("hintsSeconds"), out.get("scanSeconds"));
             return 0;
         } finally {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "crashtest", mixinStandardHelpOptions = true,
@@ -31,11 +32,8 @@ final class CrashtestCommand implements Callable<Integer> {
             description = "Check the checker: pretend the engine's directory syncs (dirsync) or forces (force) never reach the disk.")
     String broken;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Scratch directory (default: the working directory).")
-    Path base;
-
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    ScratchOptions options;
 
     @Override
     public Integer call() throws Exception {
@@ -46,7 +44,7 @@ final class CrashtestCommand implements Callable<Integer> {
         if (broken != null && !broken.equals("dirsync") && !broken.equals("force")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--broken takes dirsync or force");
         }
-        Path scratch = Files.createTempDirectory(base != null ? base : Path.of("."), "cask-bench-crashtest-");
+        Path scratch = Files.createTempDirectory(options.base != null ? options.base : Path.of("."), "cask-bench-crashtest-");
         List<CrashTest.Result> results = new ArrayList<>();
         try {
             for (String w : workloads) {
@@ -60,7 +58,7 @@ final class CrashtestCommand implements Callable<Integer> {
         }
         long states = results.stream().mapToLong(CrashTest.Result::statesGenerated).sum();
         long violations = results.stream().mapToLong(r -> r.violations().size()).sum();
-        if (json) {
+        if (options.json) {
             Map<String, Object> out = new LinkedHashMap<>();
             List<Object> list = new ArrayList<>();
             for (CrashTest.Result r : results) {
