@@ -202,10 +202,28 @@ public final class Cask implements AutoCloseable {
     /**
      * Applies every put and delete of {@code batch} atomically: they are written as one append
      * framed by a begin and a commit record, and recovery drops a batch whose commit is missing.
+     * A batch of one operation is written as a plain record, which its CRC makes atomic.
      */
     public void write(WriteBatch batch) {
-        if (batch.size() == 0) return;
-        int length = 2 * RecordCodec.controlSize();
+        awaitDurable(append(batch));
+    }
+
+    /**
+     * Applies {@code batch} as {@link #write} does, but returns without waiting for the force that
+     * an {@code always} policy asks for. The writes are visible at once and become durable when a
+     * later {@link #sync} returns; until then they must not be acknowledged as durable. This is
+     * for a caller that makes many writes share one force, such as the server's event loop, which
+     * holds its replies until the sync that covers them.
+     */
+    public void writeWithoutSync(WriteBatch batch) {
+        append(batch);
+    }
+
+    /** Appends the batch and applies it to the keydir; returns the log position to await, or -1. */
+    private long append(WriteBatch batch) {
+        if (batch.size() == 0) return -1;
+        boolean framed = batch.size() > 1;
+        int length = framed ? 2 * RecordCodec.controlSize() : 0;
         for (WriteBatch.Op op : batch.ops()) {
             checkKey(op.key());
             if (op.isDelete()) {
@@ -218,13 +236,12 @@ public final class Cask implements AutoCloseable {
                 throw new LimitExceededException("batch is larger than " + RecordCodec.MAX_VALUE_SIZE + " bytes; nothing was written");
             }
         }
-        long lsn;
         writeLock.lock();
         try {
             ensureWritable();
             long now = now();
             ByteBuffer buf = writeBuffer(length);
-            RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
+            if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
             long[] offsets = new long[batch.size()];
             int i = 0;
             for (WriteBatch.Op op : batch.ops()) {
@@ -232,7 +249,7 @@ public final class Cask implements AutoCloseable {
                 if (op.isDelete()) RecordCodec.encodeTombstone(buf, now, op.key());
                 else RecordCodec.encodePut(buf, now, op.expiry(), op.key(), op.value());
             }
-            RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_COMMIT, batch.size());
+            if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_COMMIT, batch.size());
             Segment segment = segmentFor(length);
             long at = append(segment, buf.flip());
             i = 0;
@@ -246,11 +263,10 @@ public final class Cask implements AutoCloseable {
                     index.applyPut(op.key(), entry, segment, RecordCodec.putSize(op.key().length, op.value().length));
                 }
             }
-            lsn = afterAppend(segment);
+            return afterAppend(segment);
         } finally {
             writeLock.unlock();
         }
-        awaitDurable(lsn);
     }
 
     /** Forces everything written so far to disk, whatever the sync policy. */
@@ -273,6 +289,21 @@ public final class Cask implements AutoCloseable {
         ensureOpen();
         long now = now();
         index.keyDir.forEach((key, entry) -> {
+            if (!entry.expiredAt(now)) visitor.accept(key);
+        });
+    }
+
+    /**
+     * One step of a cursor walk over the live keys, for Redis's SCAN. The cursor is a position in
+     * the keydir's hash order, not a slot, so growing or shrinking the keydir between steps moves
+     * nothing: a key present for the whole walk is visited exactly once. Start at 0; each step
+     * visits at least {@code count} keys where there are that many left (or a few more) and
+     * returns the cursor of the next step, 0 once the walk is done.
+     */
+    public long scan(long cursor, int count, Consumer<byte[]> visitor) {
+        ensureOpen();
+        long now = now();
+        return index.keyDir.scan(cursor, Math.max(1, count), (key, entry) -> {
             if (!entry.expiredAt(now)) visitor.accept(key);
         });
     }

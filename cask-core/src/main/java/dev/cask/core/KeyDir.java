@@ -125,6 +125,66 @@ final class KeyDir {
         }
     }
 
+    /**
+     * Visits the entries whose hash is at least {@code cursor} (unsigned), walking slots from the
+     * cursor's home until at least {@code count} were found and a probe run ended, and returns the
+     * cursor after them (0 once the table's end was passed). This works because a key's home slot
+     * grows with its hash and a key never sits before its home nor past the end of its probe run:
+     * so the keys met before an empty slot {@code e} are exactly those whose home is below
+     * {@code e}, which are those whose hash is below the first hash with home {@code e}.
+     */
+    long scan(long cursor, int count, java.util.function.BiConsumer<byte[], KeyDirEntry> visitor) {
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        java.util.List<KeyDirEntry> entries = new java.util.ArrayList<>();
+        java.util.List<Long> homes = new java.util.ArrayList<>();
+        long next;
+        long stamp = lock.readLock();
+        try {
+            int cap = capacity;
+            long start = home(cursor, cap);
+            long end = -1;
+            for (long i = start; i < start + 2L * cap; i++) {
+                int slot = (int) (i % cap);
+                long w0 = table[2 * slot];
+                if (w0 == 0) {
+                    if (keys.size() >= count || i >= cap) {
+                        end = i;
+                        break;
+                    }
+                    continue;
+                }
+                byte[] key = keyAt(w0 >>> 32);
+                long hash = hash(key);
+                if (Long.compareUnsigned(hash, cursor) < 0) continue;
+                int home = home(hash, cap);
+                long linearHome = home <= slot ? i - (slot - home) : i - (slot - home + (long) cap); // the lap the key's home is in
+                if (linearHome < start) continue; // wrapped around from the table's end: met again when the walk gets there
+                keys.add(key);
+                entries.add(entryAt(slot));
+                homes.add(linearHome);
+            }
+            if (end < 0) end = start + 2L * cap; // a full table has no empty slot; cannot happen at load below 1
+            final long e = end;
+            for (int k = keys.size() - 1; k >= 0; k--) {
+                if (homes.get(k) >= e || homes.get(k) >= start + cap) {
+                    keys.remove(k);
+                    entries.remove(k);
+                }
+            }
+            next = end >= cap ? 0 : firstHashWithHome(end, cap);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+        for (int i = 0; i < keys.size(); i++) visitor.accept(keys.get(i), entries.get(i));
+        return next;
+    }
+
+    /** The smallest hash whose home slot is {@code slot}: ceil(slot * 2^64 / cap). */
+    private static long firstHashWithHome(long slot, int cap) {
+        return java.math.BigInteger.valueOf(slot).shiftLeft(64).add(java.math.BigInteger.valueOf(cap - 1))
+                .divide(java.math.BigInteger.valueOf(cap)).longValue();
+    }
+
     // ---- writes (one writer at a time) ----
 
     /** Sets the key's entry and returns the one it replaced, or null. */

@@ -41,4 +41,23 @@ class GroupCommitTest {
             assertThat(forces).isLessThan(writers * each / 2);
         }
     }
+
+    @Test
+    void writesWithoutSyncShareTheForceOfOneLaterSync() {
+        FaultyFileLayer counting = new FaultyFileLayer();
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withFileLayer(counting).withSyncPolicy(SyncPolicy.always()))) {
+            int before = counting.forces.get();
+            for (int i = 0; i < 100; i++) cask.writeWithoutSync(new WriteBatch().put(b("k" + i), b("v" + i)));
+            cask.writeWithoutSync(new WriteBatch().delete(b("k0")).put(b("k1"), b("new")));
+            assertThat(counting.forces.get() - before).isZero();
+            assertThat(cask.get(b("k0"))).isNull();
+            assertThat(cask.get(b("k1"))).isEqualTo(b("new"));
+            cask.sync();
+            assertThat(counting.forces.get() - before).isEqualTo(1);
+            // a batch of one is a plain record: no begin/commit frame around it
+            long expected = RecordCodec.tombstoneSize(2) + RecordCodec.putSize(2, 3) + 2L * RecordCodec.controlSize();
+            for (int i = 0; i < 100; i++) expected += RecordCodec.putSize(("k" + i).length(), ("v" + i).length());
+            assertThat(cask.stats().liveBytes() + cask.stats().deadBytes()).isEqualTo(expected);
+        }
+    }
 }

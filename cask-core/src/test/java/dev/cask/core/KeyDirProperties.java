@@ -36,6 +36,46 @@ class KeyDirProperties {
         assertThat(seen).isEqualTo(model);
     }
 
+    /**
+     * SCAN's contract, stronger than Redis's: a key present for the whole walk is visited exactly
+     * once, however the table grows, shrinks or churns between steps; a key visited was present at
+     * some point.
+     */
+    @Property(tries = 20)
+    void scanVisitsEveryStableKeyExactlyOnce(@ForAll long seed, @ForAll @IntRange(min = 0, max = 5000) int stableKeys,
+                                             @ForAll @IntRange(min = 1, max = 300) int count) {
+        Random random = new Random(seed);
+        KeyDir keyDir = new KeyDir();
+        java.util.Set<String> stable = new java.util.HashSet<>();
+        for (int i = 0; i < stableKeys; i++) {
+            stable.add("s" + i);
+            keyDir.put(TestFiles.b("s" + i), new KeyDirEntry(1, i, 1, 0));
+        }
+        Map<String, Integer> visits = new HashMap<>();
+        java.util.Set<String> everPresent = new java.util.HashSet<>(stable);
+        long cursor = 0;
+        int steps = 0;
+        do {
+            cursor = keyDir.scan(cursor, count, (k, v) -> visits.merge(TestFiles.s(k), 1, Integer::sum));
+            int churn = random.nextInt(200); // transient keys come and go between steps, growing and shrinking the table
+            for (int i = 0; i < churn; i++) {
+                String key = "t" + random.nextInt(20_000);
+                if (random.nextBoolean()) {
+                    keyDir.put(TestFiles.b(key), new KeyDirEntry(1, 0, 1, 0));
+                    everPresent.add(key);
+                } else {
+                    keyDir.remove(TestFiles.b(key));
+                }
+            }
+            if (random.nextInt(10) == 0) keyDir.trim();
+            if (random.nextInt(10) == 0) keyDir.ensureCapacity(keyDir.size() + random.nextInt(20_000));
+            assertThat(++steps).isLessThan(1_000_000);
+        } while (cursor != 0);
+        for (String key : stable) assertThat(visits.get(key)).as(key).isEqualTo(1);
+        assertThat(everPresent).containsAll(visits.keySet());
+        visits.values().forEach(n -> assertThat(n).isEqualTo(1));
+    }
+
     @Test
     void arenaCompactionKeepsEveryLiveKey() {
         KeyDir keyDir = new KeyDir();
