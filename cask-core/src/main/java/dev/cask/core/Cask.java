@@ -277,6 +277,12 @@ public final class Cask implements AutoCloseable {
         awaitDurableOrStop(active.endLsn());
     }
 
+    /** How many keys the keydir holds: expired ones count until a merge drops them (Redis's DBSIZE counts the same way). */
+    public long size() {
+        ensureOpen();
+        return index.keyDir.size();
+    }
+
     /** A snapshot of the live keys (not deleted, not expired), in no particular order. */
     public List<byte[]> keys() {
         List<byte[]> keys = new ArrayList<>();

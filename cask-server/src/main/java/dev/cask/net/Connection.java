@@ -2,12 +2,12 @@ package dev.cask.net;
 
 import java.nio.ByteBuffer;
 
-/** One client connection as a handler sees it. */
+/** One client connection as a handler sees it. Used only on the event-loop thread. */
 public interface Connection {
     /** Queues {@code bytes} (copied) to be written to the peer, in order. */
     void send(ByteBuffer bytes);
 
-    /** Closes after what is queued has been written. */
+    /** Closes after what is queued has been written; nothing more is read from it. */
     void closeAfterWrite();
 
     /** A number unique for this server's life. */
@@ -15,4 +15,12 @@ public interface Connection {
 
     /** Bytes queued and not yet taken by the socket. */
     long pendingOutput();
+
+    /** The peer's address, for CLIENT LIST and logs. */
+    String peer();
+
+    /** The handler's per-connection state. */
+    Object attachment();
+
+    void attach(Object state);
 }

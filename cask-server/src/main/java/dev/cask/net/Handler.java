@@ -3,10 +3,13 @@ package dev.cask.net;
 import java.nio.ByteBuffer;
 
 /**
- * What a server does with the bytes of one connection: the same for every transport. Called only
- * on the event-loop thread.
+ * What a server does with the bytes of one connection: the same for every transport. Every
+ * method is called on the event-loop thread only.
  */
 public interface Handler {
+    /** A connection was accepted (and is within the client limit). */
+    default void onOpen(Connection connection) {}
+
     /**
      * Consumes what it can of {@code input} (positioned at the unread bytes, which may end in the
      * middle of a message) and queues replies with {@link Connection#send}. Bytes left unread stay
@@ -19,4 +22,18 @@ public interface Handler {
 
     /** Called when a connection is gone, whatever the reason. */
     default void onClose(Connection connection) {}
+
+    /**
+     * What to tell a connection refused because the server is full, written (if the socket takes
+     * it at once) before closing; null to close without a word.
+     */
+    default ByteBuffer refusal() {
+        return null;
+    }
+
+    /**
+     * The server stops: no more input is read or accepted. Replies the handler still holds must
+     * be queued now; what is queued is then written (bounded in time) before connections close.
+     */
+    default void onStop() {}
 }

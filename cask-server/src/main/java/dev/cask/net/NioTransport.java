@@ -20,7 +20,8 @@ import java.util.List;
  * others: what is left is read next turn), hand it to the handler, then write what the turn
  * queued. {@code OP_WRITE} is registered only while output is pending. {@code read == -1} is the
  * peer's close: what is owed is flushed, then the connection closed. An error closes that
- * connection only.
+ * connection only. {@link #close} stops accepting and reading, then writes what is owed
+ * (bounded) before closing the connections.
  */
 public final class NioTransport implements Transport {
     private final Selector selector;
@@ -30,6 +31,7 @@ public final class NioTransport implements Transport {
     private final Thread thread;
     private final ByteBuffer readBuffer;
     private final List<Conn> dirty = new ArrayList<>();
+    private static final long DRAIN_NANOS = 5_000_000_000L;
     private volatile boolean running = true;
     private long nextId = 1;
     private int clients;
@@ -64,10 +66,21 @@ public final class NioTransport implements Transport {
         return thread.getName();
     }
 
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public void wakeup() {
+        selector.wakeup();
+    }
+
     private void loop() {
         try {
             while (running) {
                 selector.select(200);
+                if (!running) break;
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
@@ -84,9 +97,10 @@ public final class NioTransport implements Transport {
                 for (Conn conn : dirty) conn.flush();
                 dirty.clear();
             }
+            drain();
         } catch (ClosedSelectorException stopped) {
             // closed from close()
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("cask: event loop failed: " + e);
         } finally {
             for (SelectionKey key : selector.keys()) if (key.attachment() instanceof Conn c) c.close();
@@ -99,11 +113,36 @@ public final class NioTransport implements Transport {
         }
     }
 
+    /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
+    private void drain() throws IOException {
+        server.close();
+        List<Conn> open = new ArrayList<>();
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof Conn c) {
+                key.interestOps(0);
+                open.add(c);
+            }
+        }
+        handler.onStop();
+        for (Conn conn : dirty) conn.flush();
+        dirty.clear();
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        for (Conn conn : open) conn.closeAfterWrite();
+        for (Conn conn : open) conn.flush();
+        while (clients > 0 && System.nanoTime() < deadline) {
+            selector.select(50);
+            for (SelectionKey key : selector.selectedKeys()) {
+                if (key.isValid() && key.isWritable() && key.attachment() instanceof Conn c) c.flush();
+            }
+            selector.selectedKeys().clear();
+        }
+    }
+
     private void accept() throws IOException {
         SocketChannel channel;
         while ((channel = server.accept()) != null) {
             if (clients >= limits.maxClients()) {
-                channel.close(); // over the limit: refused by closing; a handler with a protocol can say why first
+                refuse(channel);
                 continue;
             }
             channel.configureBlocking(false);
@@ -111,6 +150,20 @@ public final class NioTransport implements Transport {
             Conn conn = new Conn(channel, nextId++);
             conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
             clients++;
+            handler.onOpen(conn);
+        }
+    }
+
+    /** Over the client limit: tells the peer why if the socket takes it at once, then closes. */
+    private void refuse(SocketChannel channel) {
+        try (channel) {
+            ByteBuffer why = handler.refusal();
+            if (why != null) {
+                channel.configureBlocking(false);
+                channel.write(why);
+            }
+        } catch (IOException ignored) {
+            // the peer is gone already
         }
     }
 
@@ -130,6 +183,7 @@ public final class NioTransport implements Transport {
         private final long id;
         private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
         private SelectionKey key;
+        private Object attachment;
         private ByteBuffer leftover;
         private long pending;
         private boolean closeAfterWrite;
@@ -208,19 +262,18 @@ public final class NioTransport implements Transport {
                 close();
                 return;
             }
-            if (output.isEmpty()) {
-                if (closeAfterWrite) {
-                    close();
-                    return;
-                }
-                if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) key.interestOps(SelectionKey.OP_READ);
-            } else if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {
-                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            if (output.isEmpty() && closeAfterWrite) {
+                close();
+                return;
             }
+            int reading = closeAfterWrite || !running ? 0 : SelectionKey.OP_READ;
+            int wanted = output.isEmpty() ? reading : reading | SelectionKey.OP_WRITE;
+            if (key.interestOps() != wanted) key.interestOps(wanted);
         }
 
         @Override
         public void closeAfterWrite() {
+            if (closed) return;
             closeAfterWrite = true;
             if (key.isValid()) key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
             markDirty();
@@ -234,6 +287,25 @@ public final class NioTransport implements Transport {
         @Override
         public long pendingOutput() {
             return pending;
+        }
+
+        @Override
+        public String peer() {
+            try {
+                return String.valueOf(channel.getRemoteAddress()).replaceFirst("^/", "");
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public void attach(Object state) {
+            this.attachment = state;
         }
 
         void close() {

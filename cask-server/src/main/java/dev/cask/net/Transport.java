@@ -12,7 +12,16 @@ public interface Transport extends AutoCloseable {
     /** The name of the loop thread, for logs and INFO. */
     String threadName();
 
-    /** Stops accepting, lets queued output drain (bounded), closes everything, and waits for the loop thread. */
+    /** Which transport this is ({@code nio}, ...), for INFO and the startup lines. */
+    String name();
+
+    /** Makes the loop run a turn soon (its handler's {@link Handler#onTurnEnd}); callable from any thread. */
+    void wakeup();
+
+    /**
+     * Stops accepting and reading, calls {@link Handler#onStop}, writes what is queued (for at most
+     * a few seconds), closes every connection and waits for the loop thread.
+     */
     @Override
     void close();
 }

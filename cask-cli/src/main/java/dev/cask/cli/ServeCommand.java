@@ -1,0 +1,95 @@
+package dev.cask.cli;
+
+import dev.cask.core.Cask;
+import dev.cask.net.ServerLimits;
+import dev.cask.resp.RespConfig;
+import dev.cask.resp.RespLimits;
+import dev.cask.resp.RespServer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the database over the Redis protocol (RESP2, RESP3 after HELLO 3) on one event-loop thread.",
+                "redis-cli, redis-benchmark and Redis clients work unchanged. With --sync always, a write's reply leaves only"
+                        + " after the force that covers it; the writes of one loop turn share one force.",
+                "SIGTERM or SHUTDOWN: stop accepting, finish replies, sync and close the database."})
+final class ServeCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "" + RespConfig.DEFAULT_PORT,
+            description = "TCP port (default ${DEFAULT-VALUE}, so as not to collide with Redis's 6379; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--requirepass", paramLabel = "PW", description = "Clients must AUTH with this password first. Needed to bind a non-loopback address.")
+    String requirePass;
+
+    @Option(names = "--allow-unprotected", description = "Allow a non-loopback --bind without --requirepass (a trusted network).")
+    boolean allowUnprotected;
+
+    @Option(names = "--maxclients", paramLabel = "N", defaultValue = "" + RespConfig.DEFAULT_MAX_CLIENTS,
+            description = "Connections beyond this get '-ERR max number of clients reached' (default ${DEFAULT-VALUE}).")
+    int maxClients;
+
+    @Option(names = "--proto-max-bulk-len", paramLabel = "BYTES", description = "Longest argument (default: the engine's max value size, 64 MiB).")
+    Long maxBulk;
+
+    @Option(names = "--max-multibulk-len", paramLabel = "N", defaultValue = "1048576", description = "Most arguments in one request (default ${DEFAULT-VALUE}).")
+    int maxArray;
+
+    @Option(names = "--client-query-buffer-limit", paramLabel = "BYTES", defaultValue = "1073741824",
+            description = "Bytes buffered for one unfinished request (default ${DEFAULT-VALUE}).")
+    long maxQueryBuffer;
+
+    @Option(names = "--client-output-buffer-limit", paramLabel = "BYTES", defaultValue = "" + RespConfig.DEFAULT_MAX_PENDING_OUTPUT,
+            description = "Unsent replies beyond this disconnect the client: a reader that does not read (default ${DEFAULT-VALUE}).")
+    long maxOutput;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0 .. 65535, got " + port);
+        if (maxClients < 1) throw new IllegalArgumentException("--maxclients must be >= 1, got " + maxClients);
+        Cask cask = main.open();
+        RespServer server;
+        try {
+            RespLimits defaults = RespLimits.forValues(cask.options().maxValueSize());
+            RespLimits protocol = new RespLimits(maxBulk == null ? defaults.maxBulkLength() : maxBulk, maxArray, maxQueryBuffer);
+            ServerLimits connections = new ServerLimits(maxClients, 64 << 10, maxOutput);
+            server = RespServer.start(cask, new RespConfig(bind, port, requirePass, protocol, connections), allowUnprotected);
+        } catch (Exception e) {
+            cask.close();
+            throw e;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> { // SIGTERM, Ctrl-C
+            server.requestShutdown();
+            try {
+                closed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }));
+        System.out.println("cask serve listening on " + bind + ":" + server.port() + " (RESP2/RESP3, transport " + server.transportName()
+                + ", event loop thread " + server.threadName() + ")");
+        System.out.println("cask serve database " + cask.directory().toAbsolutePath() + ", sync " + cask.options().syncPolicy()
+                + ", " + cask.size() + " keys" + (requirePass != null ? ", password required" : ""));
+        System.out.flush();
+        try {
+            server.awaitShutdownRequest();
+            System.err.println("cask serve: shutting down: finishing replies, syncing and closing the database");
+            server.close();
+            cask.close();
+            System.err.println("cask serve: stopped");
+        } finally {
+            closed.countDown();
+        }
+        return 0;
+    }
+}

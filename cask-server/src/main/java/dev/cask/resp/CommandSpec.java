@@ -1,0 +1,96 @@
+package dev.cask.resp;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The commands Cask answers, with what {@code COMMAND} and {@code COMMAND DOCS} tell clients:
+ * arity (negative = at least), flags, key positions, group and a summary. Arity is checked
+ * before a command runs, with Redis's error text.
+ */
+enum CommandSpec {
+    PING(-1, "fast", 0, 0, 0, "connection", "Returns the server's liveliness response."),
+    ECHO(2, "fast", 0, 0, 0, "connection", "Returns the given string."),
+    GET(2, "readonly fast", 1, 1, 1, "string", "Returns the string value of a key."),
+    SET(-3, "write", 1, 1, 1, "string", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."),
+    GETDEL(2, "write fast", 1, 1, 1, "string", "Returns the string value of a key after deleting the key."),
+    DEL(-2, "write", 1, -1, 1, "generic", "Deletes one or more keys."),
+    UNLINK(-2, "write fast", 1, -1, 1, "generic", "Deletes one or more keys."),
+    EXISTS(-2, "readonly fast", 1, -1, 1, "generic", "Determines whether one or more keys exist."),
+    MGET(-2, "readonly fast", 1, -1, 1, "string", "Atomically returns the string values of one or more keys."),
+    MSET(-3, "write", 1, -1, 2, "string", "Atomically creates or modifies the string values of one or more keys."),
+    INCR(2, "write fast", 1, 1, 1, "string", "Increments the integer value of a key by one."),
+    DECR(2, "write fast", 1, 1, 1, "string", "Decrements the integer value of a key by one."),
+    INCRBY(3, "write fast", 1, 1, 1, "string", "Increments the integer value of a key by a number."),
+    DECRBY(3, "write fast", 1, 1, 1, "string", "Decrements a number from the integer value of a key."),
+    APPEND(3, "write", 1, 1, 1, "string", "Appends a string to the value of a key. Creates the key if it doesn't exist."),
+    STRLEN(2, "readonly fast", 1, 1, 1, "string", "Returns the length of a string value."),
+    EXPIRE(-3, "write fast", 1, 1, 1, "generic", "Sets the expiration time of a key in seconds."),
+    PEXPIRE(-3, "write fast", 1, 1, 1, "generic", "Sets the expiration time of a key in milliseconds."),
+    TTL(2, "readonly fast", 1, 1, 1, "generic", "Returns the expiration time in seconds of a key."),
+    PTTL(2, "readonly fast", 1, 1, 1, "generic", "Returns the expiration time in milliseconds of a key."),
+    PERSIST(2, "write fast", 1, 1, 1, "generic", "Removes the expiration time of a key."),
+    KEYS(2, "readonly", 0, 0, 0, "generic", "Returns all key names that match a pattern."),
+    SCAN(-2, "readonly", 0, 0, 0, "generic", "Iterates over the key names in the database."),
+    DBSIZE(1, "readonly fast", 0, 0, 0, "server", "Returns the number of keys in the database."),
+    FLUSHDB(-1, "write", 0, 0, 0, "server", "Removes all keys from the current database."),
+    FLUSHALL(-1, "write", 0, 0, 0, "server", "Removes all keys from all databases."),
+    SELECT(2, "fast", 0, 0, 0, "connection", "Changes the selected database; Cask has database 0 only."),
+    INFO(-1, "", 0, 0, 0, "server", "Returns information and statistics about the server."),
+    COMMAND(-1, "", 0, 0, 0, "server", "Returns detailed information about all commands."),
+    CONFIG(-2, "admin", 0, 0, 0, "server", "A container for server configuration commands (GET)."),
+    CLIENT(-2, "", 0, 0, 0, "connection", "A container for client connection commands."),
+    AUTH(-2, "fast no-auth", 0, 0, 0, "connection", "Authenticates the connection."),
+    HELLO(-1, "fast no-auth", 0, 0, 0, "connection", "Handshakes with the server (RESP2 or RESP3)."),
+    QUIT(-1, "fast no-auth", 0, 0, 0, "connection", "Closes the connection."),
+    SHUTDOWN(-1, "admin", 0, 0, 0, "server", "Stops accepting, finishes replies, syncs and closes the database, then exits."),
+    SAVE(1, "admin", 0, 0, 0, "server", "Forces everything written to disk (a sync)."),
+    BGSAVE(-1, "admin", 0, 0, 0, "server", "Forces everything written to disk (a sync), like SAVE."),
+    BGREWRITEAOF(1, "admin", 0, 0, 0, "server", "Starts a merge of the closed segments in the background."),
+    MERGE(1, "admin", 0, 0, 0, "server", "Starts a merge of the closed segments in the background."),
+    TIME(1, "fast", 0, 0, 0, "server", "Returns the server time.");
+
+    private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
+
+    static {
+        for (CommandSpec spec : values()) BY_NAME.put(spec.name(), spec);
+    }
+
+    final int arity;
+    final String[] flags;
+    final int firstKey;
+    final int lastKey;
+    final int step;
+    final String group;
+    final String summary;
+
+    CommandSpec(int arity, String flags, int firstKey, int lastKey, int step, String group, String summary) {
+        this.arity = arity;
+        this.flags = flags.isEmpty() ? new String[0] : flags.split(" ");
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.step = step;
+        this.group = group;
+        this.summary = summary;
+    }
+
+    /** The command called {@code name} in any case, or null. */
+    static CommandSpec find(byte[] name) {
+        if (name.length > 16) return null;
+        return BY_NAME.get(new String(name, java.nio.charset.StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT));
+    }
+
+    String lowerName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    boolean arityFits(int args) {
+        return arity >= 0 ? args == arity : args >= -arity;
+    }
+
+    boolean hasFlag(String flag) {
+        for (String f : flags) if (f.equals(flag)) return true;
+        return false;
+    }
+}

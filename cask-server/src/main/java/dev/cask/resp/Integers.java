@@ -1,0 +1,35 @@
+package dev.cask.resp;
+
+/** Redis's strict decimal integers: optional minus, digits, no spaces, no plus, no leading zeros, 64-bit. */
+final class Integers {
+    /** Marks "not an integer"; Long.MIN_VALUE itself is never needed as a value here. */
+    static final long INVALID = Long.MIN_VALUE;
+
+    private Integers() {}
+
+    static long parse(byte[] b) {
+        return parse(b, 0, b.length);
+    }
+
+    static long parse(byte[] b, int from, int to) {
+        int n = to - from;
+        if (n <= 0 || n > 20) return INVALID;
+        int i = from;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+            if (i == to) return INVALID;
+        }
+        if (b[i] == '0' && (to - i > 1 || negative)) return INVALID;
+        long value = 0;
+        for (; i < to; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) return INVALID;
+            if (value < (Long.MIN_VALUE + d) / 10) return INVALID; // accumulate negatively to reach Long.MIN_VALUE's neighbour
+            value = value * 10 - d;
+        }
+        if (negative) return value == Long.MIN_VALUE ? INVALID : value;
+        if (value == Long.MIN_VALUE) return INVALID;
+        return -value;
+    }
+}

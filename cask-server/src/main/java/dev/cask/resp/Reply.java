@@ -1,0 +1,125 @@
+package dev.cask.resp;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Encodes replies (RESP2, or RESP3 after {@code HELLO 3}) into one growing buffer, so that a
+ * pipeline of many requests read in one turn is answered with one write.
+ */
+final class Reply {
+    private static final byte[] CRLF = {'\r', '\n'};
+    private byte[] buf = new byte[256];
+    private int length;
+    boolean resp3;
+
+    void simple(String s) {
+        put('+');
+        ascii(s);
+        crlf();
+    }
+
+    void ok() {
+        simple("OK");
+    }
+
+    /** An error line: {@code text} must start with its code (ERR, WRONGPASS, NOAUTH, ...) and is kept on one line. */
+    void error(String text) {
+        put('-');
+        ascii(text.replace('\r', ' ').replace('\n', ' '));
+        crlf();
+    }
+
+    void integer(long n) {
+        put(':');
+        ascii(Long.toString(n));
+        crlf();
+    }
+
+    void bulk(byte[] b) {
+        if (b == null) {
+            nil();
+            return;
+        }
+        put('$');
+        ascii(Integer.toString(b.length));
+        crlf();
+        put(b, 0, b.length);
+        crlf();
+    }
+
+    void bulk(String s) {
+        bulk(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void nil() {
+        if (resp3) ascii("_\r\n");
+        else ascii("$-1\r\n");
+    }
+
+    void nilArray() {
+        if (resp3) ascii("_\r\n");
+        else ascii("*-1\r\n");
+    }
+
+    void array(int n) {
+        put('*');
+        ascii(Integer.toString(n));
+        crlf();
+    }
+
+    /** A map of {@code n} pairs: RESP3's {@code %}, or a flat array of 2n in RESP2. */
+    void map(int n) {
+        if (resp3) {
+            put('%');
+            ascii(Integer.toString(n));
+            crlf();
+        } else {
+            array(2 * n);
+        }
+    }
+
+    boolean isEmpty() {
+        return length == 0;
+    }
+
+    int length() {
+        return length;
+    }
+
+    /** The encoded bytes since {@code from}, as a buffer to send (valid until the next write here). */
+    ByteBuffer slice(int from) {
+        return ByteBuffer.wrap(buf, from, length - from);
+    }
+
+    void clear() {
+        length = 0;
+        if (buf.length > 1 << 20) buf = new byte[256]; // give back what one huge reply took
+    }
+
+    private void crlf() {
+        put(CRLF, 0, 2);
+    }
+
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) buf[length++] = (byte) s.charAt(i);
+    }
+
+    private void put(char c) {
+        ensure(1);
+        buf[length++] = (byte) c;
+    }
+
+    private void put(byte[] b, int off, int n) {
+        ensure(n);
+        System.arraycopy(b, off, buf, length, n);
+        length += n;
+    }
+
+    private void ensure(int more) {
+        if (length + more > buf.length) buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) buf.length * 2, (long) length + more)));
+    }
+}

@@ -1,0 +1,191 @@
+package dev.cask.resp;
+
+import dev.cask.net.Connection;
+import dev.cask.net.Handler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Redis protocol over the event loop: parses each connection's requests, runs them against
+ * the database and queues the replies, all on the loop thread.
+ *
+ * <p>Durability over the wire: under the {@code always} sync policy, a reply that follows a write
+ * is held until the force covering that write returns. Writes of one loop turn, from every
+ * client, share one force, which {@link TurnSync} runs off the loop thread; the loop goes on
+ * reading and answering meanwhile. Replies on a connection stay in order: once one is held, the
+ * ones after it wait behind it.
+ */
+public final class RespHandler implements Handler {
+    private static final ByteBuffer MAX_CLIENTS = ByteBuffer.wrap("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII));
+
+    private final ServerState state;
+    private final Commands commands;
+    private final Reply reply = new Reply();
+    private final List<Session> holding = new ArrayList<>();
+    private TurnSync turnSync;
+    /** The number of the current turn; writes made in it are covered by the force asked for at its end. */
+    private long turn = 1;
+    private boolean turnWrote;
+    /** Where in {@link #reply} the first reply after a write of the current request batch starts; -1 = no write yet. */
+    private int firstWriteReply = -1;
+    private int requestStart;
+
+    RespHandler(ServerState state) {
+        this.state = state;
+        this.commands = new Commands(state, this);
+    }
+
+    /** Wires the force thread to the loop it wakes (set once the transport runs). */
+    void attachSync(TurnSync sync) {
+        this.turnSync = sync;
+    }
+
+    @Override
+    public void onOpen(Connection connection) {
+        state.connectionsReceived++;
+        state.connectedClients++;
+        connection.attach(new Session(connection, new RespParser(state.config.protocol()), state.config.requirePass() == null));
+    }
+
+    @Override
+    public ByteBuffer refusal() {
+        state.rejectedConnections++;
+        return MAX_CLIENTS.duplicate();
+    }
+
+    @Override
+    public void onData(Connection connection, ByteBuffer input) {
+        Session session = (Session) connection.attachment();
+        if (session.closing) {
+            input.position(input.limit()); // closing: what else it sent is not read
+            return;
+        }
+        reply.clear();
+        reply.resp3 = session.resp3;
+        firstWriteReply = -1;
+        try {
+            session.parser.parse(input, args -> {
+                requestStart = reply.length();
+                run(session, args);
+                return !session.closing;
+            });
+        } catch (ProtocolException e) {
+            state.protocolErrors++;
+            reply.error("ERR Protocol error: " + e.getMessage());
+            session.closing = true;
+        }
+        input.position(input.limit());
+        deliver(session);
+    }
+
+    private void run(Session session, List<byte[]> args) {
+        state.commandsProcessed++;
+        session.commands++;
+        state.commandThreads.add(Thread.currentThread().getName());
+        CommandSpec spec = CommandSpec.find(args.get(0));
+        if (spec == null) {
+            reply.error(unknownCommand(args));
+            return;
+        }
+        if (!spec.arityFits(args.size())) {
+            reply.error("ERR wrong number of arguments for '" + spec.lowerName() + "' command");
+            return;
+        }
+        if (!session.authenticated && !spec.hasFlag("no-auth")) {
+            reply.error("NOAUTH Authentication required.");
+            return;
+        }
+        commands.execute(spec, session, args, reply);
+    }
+
+    /** Called by a command that wrote: its reply, and every later one on this connection, waits for the turn's force. */
+    void wrote() {
+        turnWrote = true;
+        if (firstWriteReply < 0) firstWriteReply = requestStart;
+    }
+
+    private void deliver(Session session) {
+        Connection connection = session.connection;
+        if (!reply.isEmpty()) {
+            boolean hold = state.holdWritesForForce && (firstWriteReply >= 0 || session.heldUntil != 0);
+            if (!hold) {
+                connection.send(reply.slice(0));
+            } else {
+                int from = 0;
+                if (session.heldUntil == 0 && firstWriteReply > 0) { // what came before the first write need not wait
+                    connection.send(ByteBuffer.wrap(reply.slice(0).array(), 0, firstWriteReply));
+                    from = firstWriteReply;
+                }
+                if (session.heldUntil == 0) holding.add(session);
+                session.hold(reply.slice(from), turn);
+            }
+        }
+        if (session.closing && session.heldUntil == 0) connection.closeAfterWrite();
+    }
+
+    @Override
+    public void onTurnEnd() {
+        if (turnWrote && state.holdWritesForForce) {
+            turnSync.request(turn);
+            state.turnsForced++;
+        }
+        if (turnWrote) turn++;
+        turnWrote = false;
+        if (!holding.isEmpty()) releaseHeld(turnSync.completed(), turnSync.failure());
+    }
+
+    private void releaseHeld(long durableTurn, Throwable failure) {
+        for (int i = holding.size() - 1; i >= 0; i--) {
+            Session session = holding.get(i);
+            if (failure != null) {
+                session.held.clear();
+                session.heldUntil = 0;
+                reply.clear();
+                reply.error("ERR force failed (" + failure.getMessage() + "); writes since the last successful force may be lost,"
+                        + " so they are not acknowledged and this connection is closed");
+                session.connection.send(reply.slice(0));
+                session.closing = true;
+                session.connection.closeAfterWrite();
+            } else if (session.heldUntil <= durableTurn) {
+                session.release();
+                if (session.closing) session.connection.closeAfterWrite();
+            } else {
+                continue;
+            }
+            holding.set(i, holding.getLast());
+            holding.removeLast();
+        }
+    }
+
+    @Override
+    public void onClose(Connection connection) {
+        state.connectedClients--;
+        Session session = (Session) connection.attachment();
+        if (session != null && session.heldUntil != 0) holding.remove(session);
+    }
+
+    /** Shutdown: one last force on the loop thread, then every held reply goes (or fails). */
+    @Override
+    public void onStop() {
+        if (holding.isEmpty()) return;
+        Throwable failure = null;
+        try {
+            state.cask.sync();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        releaseHeld(Long.MAX_VALUE, failure);
+    }
+
+    private static String unknownCommand(List<byte[]> args) {
+        StringBuilder text = new StringBuilder("ERR unknown command '").append(clip(args.get(0))).append("', with args beginning with: ");
+        for (int i = 1; i < args.size() && text.length() < 1024; i++) text.append('\'').append(clip(args.get(i))).append("' ");
+        return text.toString();
+    }
+
+    private static String clip(byte[] b) {
+        return new String(b, 0, Math.min(b.length, 128), StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,391 @@
+package dev.cask.resp;
+
+import dev.cask.core.CaskStats;
+import dev.cask.core.KeyPattern;
+import dev.cask.core.MergeInProgressException;
+import dev.cask.core.MergeResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The server and connection commands: INFO, COMMAND, CONFIG, CLIENT, AUTH, HELLO, QUIT, SHUTDOWN and maintenance. */
+final class ServerCommands {
+    /** The Redis version whose commands and replies Cask follows; clients read it from INFO and HELLO. */
+    static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
+    static final String CASK_VERSION = "0.1.0";
+
+    private final ServerState state;
+
+    ServerCommands(ServerState state) {
+        this.state = state;
+    }
+
+    void execute(CommandSpec spec, Session session, List<byte[]> a, Reply r) {
+        switch (spec) {
+            case INFO -> r.bulk(info(a));
+            case COMMAND -> command(a, r);
+            case CONFIG -> config(a, r);
+            case CLIENT -> client(session, a, r);
+            case AUTH -> auth(session, a, r);
+            case HELLO -> hello(session, a, r);
+            case QUIT -> {
+                r.ok();
+                session.closing = true;
+            }
+            case SHUTDOWN -> shutdown(a, r);
+            case SAVE, BGSAVE -> {
+                state.cask.sync();
+                if (spec == CommandSpec.SAVE) r.ok();
+                else r.simple("Background saving started");
+            }
+            case BGREWRITEAOF, MERGE -> merge(spec, r);
+            case TIME -> {
+                long micros = System.currentTimeMillis() * 1000;
+                r.array(2);
+                r.bulk(Long.toString(micros / 1_000_000));
+                r.bulk(Long.toString(micros % 1_000_000));
+            }
+            default -> throw new IllegalStateException("no implementation for " + spec);
+        }
+    }
+
+    private void shutdown(List<byte[]> a, Reply r) {
+        for (int i = 1; i < a.size(); i++) {
+            String opt = Commands.upper(a.get(i));
+            if (!opt.matches("NOSAVE|SAVE|NOW|FORCE|ABORT")) {
+                r.error(Commands.SYNTAX);
+                return;
+            }
+            if (opt.equals("ABORT")) {
+                r.error("ERR No shutdown in progress.");
+                return;
+            }
+        }
+        // Redis closes the connection without a reply when it shuts down; the stop syncs and closes the database
+        state.shutdownRequest.run();
+    }
+
+    private void merge(CommandSpec spec, Reply r) {
+        if (!state.mergeRunning.compareAndSet(false, true)) {
+            r.error("ERR Background merge already in progress");
+            return;
+        }
+        Thread.ofPlatform().name("cask-merge").daemon().start(() -> {
+            try {
+                state.cask.merge();
+                state.lastMergeError.set(null);
+            } catch (MergeInProgressException e) {
+                state.lastMergeError.set(e.getMessage());
+            } catch (RuntimeException e) {
+                state.lastMergeError.set(e.toString());
+                System.err.println("cask: merge failed: " + e);
+            } finally {
+                state.mergeRunning.set(false);
+            }
+        });
+        r.simple(spec == CommandSpec.BGREWRITEAOF ? "Background append only file rewriting started" : "Background merge started");
+    }
+
+    private void auth(Session session, List<byte[]> a, Reply r) {
+        if (a.size() > 3) {
+            r.error(Commands.SYNTAX);
+            return;
+        }
+        String pass = state.config.requirePass();
+        if (pass == null) {
+            r.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+            return;
+        }
+        if (checkPassword(session, a.size() == 3 ? a.get(1) : null, a.get(a.size() - 1))) r.ok();
+        else r.error("WRONGPASS invalid username-password pair or user is disabled.");
+    }
+
+    private boolean checkPassword(Session session, byte[] user, byte[] password) {
+        boolean userOk = user == null || new String(user, StandardCharsets.UTF_8).equals("default");
+        boolean ok = MessageDigest.isEqual(password, state.config.requirePass().getBytes(StandardCharsets.UTF_8)) && userOk;
+        if (ok) session.authenticated = true;
+        return ok;
+    }
+
+    /** HELLO [protover [AUTH username password] [SETNAME name]]. */
+    private void hello(Session session, List<byte[]> a, Reply r) {
+        int proto = session.resp3 ? 3 : 2;
+        int i = 1;
+        if (a.size() > 1) {
+            long v = Integers.parse(a.get(1));
+            if (v == Integers.INVALID) {
+                r.error("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (v != 2 && v != 3) {
+                r.error("NOPROTO unsupported protocol version");
+                return;
+            }
+            proto = (int) v;
+            i = 2;
+        }
+        String setName = null;
+        for (; i < a.size(); i++) {
+            String opt = Commands.upper(a.get(i));
+            if (opt.equals("AUTH") && i + 2 < a.size()) {
+                if (state.config.requirePass() == null || !checkPassword(session, a.get(i + 1), a.get(i + 2))) {
+                    r.error("WRONGPASS invalid username-password pair or user is disabled.");
+                    return;
+                }
+                i += 2;
+            } else if (opt.equals("SETNAME") && i + 1 < a.size()) {
+                setName = new String(a.get(++i), StandardCharsets.UTF_8);
+                if (!validName(setName)) {
+                    r.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                    return;
+                }
+            } else {
+                r.error("ERR Syntax error in HELLO option '" + new String(a.get(i), StandardCharsets.ISO_8859_1) + "'");
+                return;
+            }
+        }
+        if (!session.authenticated) {
+            r.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            return;
+        }
+        if (setName != null) session.name = setName.isEmpty() ? null : setName;
+        session.resp3 = proto == 3;
+        r.resp3 = session.resp3;
+        r.map(7);
+        r.bulk("server");
+        r.bulk("cask");
+        r.bulk("version");
+        r.bulk(REDIS_COMPATIBLE_VERSION);
+        r.bulk("proto");
+        r.integer(proto);
+        r.bulk("id");
+        r.integer(session.connection.id());
+        r.bulk("mode");
+        r.bulk("standalone");
+        r.bulk("role");
+        r.bulk("master");
+        r.bulk("modules");
+        r.array(0);
+    }
+
+    private void client(Session session, List<byte[]> a, Reply r) {
+        String sub = Commands.upper(a.get(1));
+        switch (sub) {
+            case "SETNAME" -> {
+                if (a.size() != 3) {
+                    r.error("ERR wrong number of arguments for 'client|setname' command");
+                    return;
+                }
+                String name = new String(a.get(2), StandardCharsets.UTF_8);
+                if (!validName(name)) {
+                    r.error("ERR Client names cannot contain spaces, newlines or special characters.");
+                    return;
+                }
+                session.name = name.isEmpty() ? null : name;
+                r.ok();
+            }
+            case "GETNAME" -> r.bulk(session.name == null ? null : session.name.getBytes(StandardCharsets.UTF_8));
+            case "ID" -> r.integer(session.connection.id());
+            case "SETINFO" -> r.ok(); // library name and version: accepted (Jedis sends them), not kept
+            case "INFO" -> r.bulk(clientLine(session));
+            case "LIST" -> r.bulk(clientLine(session)); // this connection only: the others live in the loop's own state
+            default -> r.error("ERR unknown subcommand '" + new String(a.get(1), StandardCharsets.ISO_8859_1) + "'. Try CLIENT HELP.");
+        }
+    }
+
+    private static String clientLine(Session session) {
+        return "id=" + session.connection.id() + " addr=" + session.connection.peer() + " name=" + (session.name == null ? "" : session.name)
+                + " age=" + (System.currentTimeMillis() - session.createdMillis) / 1000 + " db=0 resp=" + (session.resp3 ? 3 : 2)
+                + " cmd-count=" + session.commands + "\n";
+    }
+
+    private static boolean validName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '!' || c > '~') return false;
+        }
+        return true;
+    }
+
+    /** CONFIG GET pattern...: enough for redis-benchmark and redis-cli; CONFIG SET is refused, CONFIG RESETSTAT accepted. */
+    private void config(List<byte[]> a, Reply r) {
+        String sub = Commands.upper(a.get(1));
+        switch (sub) {
+            case "GET" -> {
+                if (a.size() < 3) {
+                    r.error("ERR wrong number of arguments for 'config|get' command");
+                    return;
+                }
+                Map<String, String> params = configParams();
+                Map<String, String> found = new LinkedHashMap<>();
+                for (int i = 2; i < a.size(); i++) {
+                    KeyPattern pattern = KeyPattern.of(new String(a.get(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+                    params.forEach((k, v) -> {
+                        if (pattern.matches(k.getBytes(StandardCharsets.UTF_8))) found.put(k, v);
+                    });
+                }
+                r.map(found.size());
+                found.forEach((k, v) -> {
+                    r.bulk(k);
+                    r.bulk(v);
+                });
+            }
+            case "RESETSTAT" -> r.ok();
+            case "SET" -> r.error("ERR CONFIG SET is not supported: Cask's settings are fixed at start (see cask serve --help)");
+            default -> r.error("ERR unknown subcommand '" + new String(a.get(1), StandardCharsets.ISO_8859_1) + "'. Try CONFIG HELP.");
+        }
+    }
+
+    private Map<String, String> configParams() {
+        RespConfig c = state.config;
+        boolean always = state.holdWritesForForce;
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bind", c.bind());
+        p.put("port", Integer.toString(state.port));
+        p.put("databases", "1");
+        p.put("save", "");
+        p.put("appendonly", "yes"); // a Bitcask log is an append-only file
+        p.put("appendfsync", always ? "always" : state.cask.options().syncPolicy().toString().startsWith("interval") ? "everysec" : "no");
+        p.put("cask-sync", state.cask.options().syncPolicy().toString());
+        p.put("maxclients", Integer.toString(c.connections().maxClients()));
+        p.put("maxmemory", "0");
+        p.put("proto-max-bulk-len", Long.toString(c.protocol().maxBulkLength()));
+        p.put("client-query-buffer-limit", Long.toString(c.protocol().maxQueryBuffer()));
+        p.put("requirepass", c.requirePass() == null ? "" : "********");
+        p.put("timeout", "0");
+        return p;
+    }
+
+    /** COMMAND, COMMAND COUNT, COMMAND INFO name..., COMMAND DOCS [name...]. */
+    private void command(List<byte[]> a, Reply r) {
+        String sub = a.size() > 1 ? Commands.upper(a.get(1)) : "";
+        switch (sub) {
+            case "" -> {
+                r.array(CommandSpec.values().length);
+                for (CommandSpec spec : CommandSpec.values()) commandInfo(spec, r);
+            }
+            case "COUNT" -> r.integer(CommandSpec.values().length);
+            case "INFO" -> {
+                r.array(a.size() - 2);
+                for (int i = 2; i < a.size(); i++) {
+                    CommandSpec spec = CommandSpec.find(a.get(i));
+                    if (spec == null) r.nilArray();
+                    else commandInfo(spec, r);
+                }
+            }
+            case "DOCS" -> {
+                List<CommandSpec> specs = new ArrayList<>();
+                if (a.size() == 2) specs.addAll(List.of(CommandSpec.values()));
+                for (int i = 2; i < a.size(); i++) {
+                    CommandSpec spec = CommandSpec.find(a.get(i));
+                    if (spec != null) specs.add(spec);
+                }
+                r.map(specs.size());
+                for (CommandSpec spec : specs) {
+                    r.bulk(spec.lowerName());
+                    r.map(4);
+                    r.bulk("summary");
+                    r.bulk(spec.summary);
+                    r.bulk("since");
+                    r.bulk("1.0.0");
+                    r.bulk("group");
+                    r.bulk(spec.group);
+                    r.bulk("arguments");
+                    r.array(0);
+                }
+            }
+            default -> r.error("ERR unknown subcommand '" + new String(a.get(1), StandardCharsets.ISO_8859_1) + "'. Try COMMAND HELP.");
+        }
+    }
+
+    private static void commandInfo(CommandSpec spec, Reply r) {
+        r.array(10);
+        r.bulk(spec.lowerName());
+        r.integer(spec.arity);
+        r.array(spec.flags.length);
+        for (String f : spec.flags) r.simple(f);
+        r.integer(spec.firstKey);
+        r.integer(spec.lastKey);
+        r.integer(spec.step);
+        r.array(1);
+        r.simple("@" + spec.group);
+        r.array(0); // tips
+        r.array(0); // key specifications
+        r.array(0); // subcommands
+    }
+
+    /** INFO [section ...]: server, clients, stats, persistence, keyspace. */
+    private String info(List<byte[]> a) {
+        List<String> wanted = new ArrayList<>();
+        for (int i = 1; i < a.size(); i++) wanted.add(Commands.upper(a.get(i)).toLowerCase(Locale.ROOT));
+        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything") || wanted.contains("default");
+        StringBuilder out = new StringBuilder();
+        if (all || wanted.contains("server")) {
+            long uptime = (System.currentTimeMillis() - state.startMillis) / 1000;
+            out.append("# Server\r\n")
+                    .append("redis_version:").append(REDIS_COMPATIBLE_VERSION).append("\r\n")
+                    .append("cask_version:").append(CASK_VERSION).append("\r\n")
+                    .append("redis_mode:standalone\r\n")
+                    .append("os:").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version")).append("\r\n")
+                    .append("arch_bits:64\r\n")
+                    .append("process_id:").append(ProcessHandle.current().pid()).append("\r\n")
+                    .append("java_version:").append(Runtime.version()).append("\r\n")
+                    .append("transport:").append(state.transportName).append("\r\n")
+                    .append("io_thread:").append(state.ioThread).append("\r\n")
+                    .append("tcp_port:").append(state.port).append("\r\n")
+                    .append("uptime_in_seconds:").append(uptime).append("\r\n")
+                    .append("uptime_in_days:").append(uptime / 86400).append("\r\n")
+                    .append("database_dir:").append(state.cask.directory().toAbsolutePath()).append("\r\n\r\n");
+        }
+        if (all || wanted.contains("clients")) {
+            out.append("# Clients\r\n")
+                    .append("connected_clients:").append(state.connectedClients).append("\r\n")
+                    .append("maxclients:").append(state.config.connections().maxClients()).append("\r\n\r\n");
+        }
+        if (all || wanted.contains("stats")) {
+            out.append("# Stats\r\n")
+                    .append("total_connections_received:").append(state.connectionsReceived).append("\r\n")
+                    .append("total_commands_processed:").append(state.commandsProcessed).append("\r\n")
+                    .append("rejected_connections:").append(state.rejectedConnections).append("\r\n")
+                    .append("protocol_errors:").append(state.protocolErrors).append("\r\n")
+                    .append("command_threads:").append(state.commandThreads.size()).append("\r\n")
+                    .append("command_thread_names:").append(String.join(",", state.commandThreads)).append("\r\n\r\n");
+        }
+        if (all || wanted.contains("persistence")) {
+            CaskStats stats = state.cask.stats();
+            MergeResult merge = state.cask.lastMerge();
+            out.append("# Persistence\r\n")
+                    .append("sync_policy:").append(stats.syncPolicy()).append("\r\n")
+                    .append("writes_held_for_force:").append(state.holdWritesForForce ? 1 : 0).append("\r\n")
+                    .append("turns_forced:").append(state.turnsForced).append("\r\n")
+                    .append("forces:").append(state.cask.forceCount()).append("\r\n")
+                    .append("writes_stopped:").append(state.cask.writesStopped() ? 1 : 0).append("\r\n")
+                    .append("segments:").append(stats.segments().size()).append("\r\n")
+                    .append("live_bytes:").append(stats.liveBytes()).append("\r\n")
+                    .append("dead_bytes:").append(stats.deadBytes()).append("\r\n")
+                    .append("fragmentation:").append(String.format(Locale.ROOT, "%.4f", stats.fragmentation())).append("\r\n")
+                    .append("merge_in_progress:").append(state.mergeRunning.get() ? 1 : 0).append("\r\n");
+            if (merge != null) {
+                out.append("last_merge_input_segments:").append(merge.inputSegments()).append("\r\n")
+                        .append("last_merge_reclaimed_bytes:").append(merge.reclaimedBytes()).append("\r\n")
+                        .append("last_merge_millis:").append(merge.millis()).append("\r\n");
+            } else {
+                out.append("last_merge:none\r\n");
+            }
+            String mergeError = state.lastMergeError.get();
+            if (mergeError != null) out.append("last_merge_error:").append(mergeError.replace('\n', ' ')).append("\r\n");
+            out.append("\r\n");
+        }
+        if (all || wanted.contains("keyspace")) {
+            out.append("# Keyspace\r\n");
+            long keys = state.cask.size();
+            if (keys > 0) out.append("db0:keys=").append(keys).append(",expires=0,avg_ttl=0\r\n");
+            out.append("\r\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.cask.resp;
+
+import dev.cask.core.Cask;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** What the whole server shares: the database, its settings, counters for INFO, and the way to ask it to stop. */
+final class ServerState {
+    final Cask cask;
+    final RespConfig config;
+    final long startMillis = System.currentTimeMillis();
+    /** Whether replies to writes wait for the loop's turn-end force (the {@code always} policy). */
+    final boolean holdWritesForForce;
+    final Set<String> commandThreads = new HashSet<>();
+    final AtomicBoolean mergeRunning = new AtomicBoolean();
+    final AtomicReference<String> lastMergeError = new AtomicReference<>();
+    String transportName = "?";
+    String ioThread = "?";
+    int port;
+    long connectionsReceived;
+    long rejectedConnections;
+    long commandsProcessed;
+    long protocolErrors;
+    long turnsForced;
+    int connectedClients;
+    volatile Runnable shutdownRequest = () -> {};
+
+    ServerState(Cask cask, RespConfig config) {
+        this.cask = cask;
+        this.config = config;
+        this.holdWritesForForce = cask.options().syncPolicy() instanceof dev.cask.core.SyncPolicy.Always;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cask.resp;
+
+import dev.cask.net.Connection;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/** One client's state: its parser, name, authentication, protocol version, and the replies held for a force. */
+final class Session {
+    final Connection connection;
+    final RespParser parser;
+    final long createdMillis = System.currentTimeMillis();
+    String name;
+    boolean authenticated;
+    /** RESP3 after HELLO 3. */
+    boolean resp3;
+    /** Set once the session must stop: a protocol error, QUIT, a refused write, shutdown. */
+    boolean closing;
+    /** Replies that wait for the force covering this session's writes, in order. */
+    final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
+    long heldBytes;
+    /** The turn whose force must finish before {@link #held} may go; 0 = nothing held. */
+    long heldUntil;
+    long commands;
+
+    Session(Connection connection, RespParser parser, boolean authenticated) {
+        this.connection = connection;
+        this.parser = parser;
+        this.authenticated = authenticated;
+    }
+
+    void hold(ByteBuffer reply, long turn) {
+        ByteBuffer copy = ByteBuffer.allocate(reply.remaining());
+        copy.put(reply).flip();
+        held.add(copy);
+        heldBytes += copy.remaining();
+        heldUntil = turn;
+    }
+
+    /** Sends what was held (the force covering it returned). */
+    void release() {
+        for (ByteBuffer b : held) connection.send(b);
+        held.clear();
+        heldBytes = 0;
+        heldUntil = 0;
+    }
+}
