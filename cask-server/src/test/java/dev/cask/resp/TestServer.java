@@ -1,0 +1,47 @@
+package dev.cask.resp;
+
+import dev.cask.core.Cask;
+import dev.cask.core.CaskOptions;
+import dev.cask.net.ServerLimits;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A real database on a real disk behind a real server on a loopback port, for one test. */
+final class TestServer implements AutoCloseable {
+    final Cask cask;
+    final RespServer server;
+
+    private TestServer(Cask cask, RespServer server) {
+        this.cask = cask;
+        this.server = server;
+    }
+
+    static TestServer start(Path dir) throws IOException {
+        return start(dir, CaskOptions.defaults(), null, RespLimits.forValues(CaskOptions.DEFAULT_MAX_VALUE_SIZE), defaultLimits());
+    }
+
+    static ServerLimits defaultLimits() {
+        return new ServerLimits(RespConfig.DEFAULT_MAX_CLIENTS, 64 << 10, RespConfig.DEFAULT_MAX_PENDING_OUTPUT);
+    }
+
+    static TestServer start(Path dir, CaskOptions options, String password, RespLimits protocol, ServerLimits connections) throws IOException {
+        Cask cask = Cask.open(dir, options);
+        try {
+            RespServer server = RespServer.start(cask, new RespConfig("127.0.0.1", 0, password, protocol, connections), false);
+            return new TestServer(cask, server);
+        } catch (IOException | RuntimeException e) {
+            cask.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        cask.close();
+    }
+}
