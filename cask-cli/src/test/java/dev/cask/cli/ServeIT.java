@@ -1,0 +1,176 @@
+package dev.cask.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cask.core.Cask;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+/** {@code cask serve} from the real jar, with the system's redis-cli and redis-benchmark, SIGTERM and SIGKILL. */
+class ServeIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    /** A running {@code cask serve}; its stderr goes to a file the test can read. */
+    record Server(Process process, int port, Path stderr) implements AutoCloseable {
+        String errors() throws IOException {
+            return java.nio.file.Files.readString(stderr);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Server serve(String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                CaskProcess.jar().toString(), "--dir", dir.resolve("db").toString()));
+        command.addAll(List.of(extra));
+        command.addAll(List.of("serve", "--port", "0"));
+        Path stderr = dir.resolve("serve-" + System.nanoTime() + ".err");
+        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = out.readLine();
+        if (first == null) throw new IllegalStateException("cask serve exited: " + java.nio.file.Files.readString(stderr));
+        Matcher m = LISTENING.matcher(first);
+        assertThat(m.find()).as(first).isTrue();
+        assertThat(first).contains("event loop thread cask-io");
+        Thread.ofPlatform().daemon().start(() -> { // keep draining stdout
+            try {
+                while (out.readLine() != null) { /* the second startup line and nothing more */ }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        });
+        return new Server(p, Integer.parseInt(m.group(1)), stderr);
+    }
+
+    private static String run(String stdin, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command) + " said: " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void redisCliWorksUnchanged() throws Exception {
+        try (Server s = serve()) {
+            String p = Integer.toString(s.port());
+            assertThat(run(null, "redis-cli", "-p", p, "PING")).isEqualTo("PONG\n");
+            assertThat(run(null, "redis-cli", "-p", p, "SET", "greeting", "hello world")).isEqualTo("OK\n");
+            assertThat(run(null, "redis-cli", "-p", p, "GET", "greeting")).isEqualTo("hello world\n");
+            assertThat(run("SET n 41\nINCR n\nMGET n greeting nosuch\nTTL n\n", "redis-cli", "-p", p))
+                    .isEqualTo("OK\n42\n42\nhello world\n\n-1\n");
+            assertThat(run(null, "redis-cli", "-p", p, "NOSUCH", "x")).contains("ERR unknown command 'NOSUCH'");
+            assertThat(run(null, "redis-cli", "-p", p, "INFO", "server")).contains("io_thread:cask-io", "redis_version:");
+            assertThat(run(null, "redis-cli", "-p", p, "--scan", "--pattern", "gr*")).isEqualTo("greeting\n");
+            assertThat(run(null, "redis-cli", "-p", p, "DBSIZE")).isEqualTo("2\n");
+        }
+    }
+
+    @Test
+    void redisBenchmarkRunsWithZeroErrors() throws Exception {
+        try (Server s = serve("--sync", "always")) {
+            String out = run(null, "redis-benchmark", "-p", Integer.toString(s.port()), "-t", "set,get", "-n", "20000", "-c", "20",
+                    "-r", "1000", "-q");
+            // redis-benchmark 7 exits non-zero at the first error reply, which run() would report
+            assertThat(out).containsPattern("SET: [0-9.]+ requests per second").containsPattern("GET: [0-9.]+ requests per second")
+                    .doesNotContain("ERR");
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                assertThat(j.dbSize()).isBetween(1L, 1000L);
+                assertThat(j.info("stats")).contains("command_threads:1");
+            }
+        }
+    }
+
+    @Test
+    void sigkillUnderSyncAlwaysLosesNoAcknowledgedWrite() throws Exception {
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Server s = serve("--sync", "always")) {
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 8; w++) {
+                int id = w;
+                writers.add(Thread.ofPlatform().start(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                        for (int i = 0; !stop.get(); i++) {
+                            String key = "w" + id + ":" + i;
+                            if ("OK".equals(j.set(key, "value-" + key))) acknowledged.add(key);
+                        }
+                    } catch (RuntimeException killed) {
+                        // the server died under us: what was acknowledged before is what counts
+                    }
+                }));
+            }
+            Thread.sleep(2000);
+            s.process().destroyForcibly(); // SIGKILL
+            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            stop.set(true);
+            for (Thread t : writers) t.join();
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(100);
+        try (Cask cask = Cask.open(dir.resolve("db"))) {
+            for (String key : acknowledged) {
+                assertThat(cask.get(key.getBytes(StandardCharsets.UTF_8))).as(key).isEqualTo(("value-" + key).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void sigtermAndShutdownStopCleanly() throws Exception {
+        try (Server s = serve()) {
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                j.set("k", "v");
+            }
+            s.process().destroy(); // SIGTERM
+            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.errors()).contains("shutting down", "stopped");
+        }
+        try (Server s = serve()) {
+            String p = Integer.toString(s.port());
+            assertThat(run(null, "redis-cli", "-p", p, "GET", "k")).isEqualTo("v\n");
+            run(null, "redis-cli", "-p", p, "SET", "k2", "v2");
+            new ProcessBuilder("redis-cli", "-p", p, "SHUTDOWN").start().waitFor(30, TimeUnit.SECONDS);
+            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.process().exitValue()).isZero();
+        }
+        try (Cask cask = Cask.open(dir.resolve("db"))) { // the lock is released and both writes are there
+            assertThat(cask.get("k2".getBytes())).isEqualTo("v2".getBytes());
+        }
+    }
+
+    @Test
+    void refusesAnUnprotectedPublicAddress() throws Exception {
+        CaskProcess.Result r = CaskProcess.run("--dir", dir.resolve("db").toString(), "serve", "--bind", "0.0.0.0", "--port", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("refusing to listen on 0.0.0.0 without --requirepass");
+        CaskProcess.Result help = CaskProcess.run("serve", "--help");
+        assertThat(help.out()).contains("default 6380");
+    }
+}
