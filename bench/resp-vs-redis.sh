@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# redis-server against `cask serve`, side by side in one run: the same redis-benchmark lines against
+# each, alternating A B A B, then a table of requests/s with the ratio cask/redis.
+#   pair "none":   redis-server with persistence off     vs  cask serve --sync none
+#   pair "always": redis-server --appendfsync always      vs  cask serve --sync always
+# Lines: -t set,get -n N -c 50, the same with -P 16, with -c 1000, with -d 4096; all with -r 100000.
+#   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+N=${1:-200000}
+ROUNDS=${2:-2}
+PAIRS=${PAIRS:-"none always"}
+if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null; }
+    systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
+  else
+    echo "redis-server is missing: sudo apt-get install -y redis-server redis-tools" >&2
+    exit 1
+  fi
+fi
+"$ROOT/cask" --help >/dev/null # builds the jar if needed, before anything is timed
+WORK=$(mktemp -d /tmp/resp-vs-redis.XXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+REDIS_PORT=16379
+CASK_PORT=16380
+LINES=("-c 50" "-c 50 -P 16" "-c 1000" "-c 50 -d 4096")
+
+wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; exit 1; }
+
+start_pair() { # $1 = none | always
+  rm -rf "$WORK/redis" "$WORK/cask"; mkdir -p "$WORK/redis"
+  if [ "$1" = none ]; then
+    redis-server --port $REDIS_PORT --dir "$WORK/redis" --save "" --appendonly no --daemonize no --maxclients 10000 --loglevel warning >/dev/null &
+  else
+    redis-server --port $REDIS_PORT --dir "$WORK/redis" --save "" --appendonly yes --appendfsync always --daemonize no --maxclients 10000 --loglevel warning >/dev/null &
+  fi
+  PIDS+=($!)
+  "$ROOT/cask" --dir "$WORK/cask" --sync "$1" serve --port $CASK_PORT >/dev/null 2>&1 &
+  PIDS+=($!)
+  wait_port $REDIS_PORT; wait_port $CASK_PORT
+}
+
+stop_pair() { redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; redis-cli -p $CASK_PORT shutdown >/dev/null 2>&1 || true; sleep 1; }
+
+RESULTS="$WORK/results.csv"
+echo "pair,line,server,round,test,rps" >"$RESULTS"
+for pair in $PAIRS; do
+  start_pair "$pair"
+  for line in "${LINES[@]}"; do
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in redis cask; do
+        port=$REDIS_PORT; [ $server = cask ] && port=$CASK_PORT
+        redis-benchmark -p $port -t set,get -n "$N" -r 100000 $line --csv 2>/dev/null | tail -n +2 | tr -d '"' |
+          awk -F, -v p="$pair" -v l="$line" -v s=$server -v r="$round" '{print p "," l "," s "," r "," $1 "," $2}' >>"$RESULTS"
+      done
+    done
+  done
+  stop_pair
+done
+python3 - "$RESULTS" <<'PY'
+import csv, sys, statistics
+rows = list(csv.DictReader(open(sys.argv[1])))
+keys = []
+for r in rows:
+    k = (r["pair"], r["line"], r["test"])
+    if k not in keys: keys.append(k)
+print(f"{'sync':7} {'redis-benchmark line':24} {'test':5} {'redis rps':>11} {'cask rps':>11} {'cask/redis':>10}")
+worst = None
+for k in keys:
+    get = lambda s: [float(r["rps"]) for r in rows if (r["pair"], r["line"], r["test"]) == k and r["server"] == s]
+    redis, cask = statistics.mean(get("redis")), statistics.mean(get("cask"))
+    ratio = cask / redis if redis else float("nan")
+    worst = ratio if worst is None else min(worst, ratio)
+    print(f"{k[0]:7} {k[1]:24} {k[2]:5} {redis:11.0f} {cask:11.0f} {ratio:10.2f}")
+print(f"worst ratio {worst:.2f} (goal: >= 1.0 on every line)")
+PY
