@@ -4,6 +4,7 @@
 #   pair "none":   redis-server with persistence off     vs  cask serve --sync none
 #   pair "always": redis-server --appendfsync always      vs  cask serve --sync always
 # Lines: -t set,get -n N -c 50, the same with -P 16, with -c 1000, with -d 4096; all with -r 100000.
+# Each pair starts fresh and gets one uncounted warm-up pass (-P 16) against both servers first.
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,6 +51,8 @@ RESULTS="$WORK/results.csv"
 echo "pair,line,server,round,test,rps" >"$RESULTS"
 for pair in $PAIRS; do
   start_pair "$pair"
+  # warm-up, not counted: the JVM compiles its hot paths in the first seconds; both servers get the same
+  for port in $REDIS_PORT $CASK_PORT; do redis-benchmark -p $port -t set,get -n "$N" -r 100000 -c 50 -P 16 -q >/dev/null 2>&1; done
   for line in "${LINES[@]}"; do
     for round in $(seq 1 "$ROUNDS"); do
       for server in redis cask; do
