@@ -229,6 +229,15 @@ public final class NioTransport implements Transport {
         @Override
         public void send(ByteBuffer bytes) {
             if (closed) return;
+            if (output.isEmpty() && running) { // nothing queued: try the socket now and keep only what it does not take
+                try {
+                    channel.write(bytes);
+                } catch (IOException e) {
+                    close();
+                    return;
+                }
+                if (!bytes.hasRemaining()) return;
+            }
             ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
             copy.put(bytes).flip();
             output.add(copy);

@@ -77,8 +77,20 @@ enum CommandSpec {
 
     /** The command called {@code name} in any case, or null. */
     static CommandSpec find(byte[] name) {
+        if (name.length == 3) { // the hottest two, without building a String per request
+            if (is(name, GET_BYTES)) return GET;
+            if (is(name, SET_BYTES)) return SET;
+        }
         if (name.length > 16) return null;
         return BY_NAME.get(new String(name, java.nio.charset.StandardCharsets.ISO_8859_1).toUpperCase(Locale.ROOT));
+    }
+
+    private static final byte[] GET_BYTES = {'G', 'E', 'T'};
+    private static final byte[] SET_BYTES = {'S', 'E', 'T'};
+
+    private static boolean is(byte[] name, byte[] upper) {
+        for (int i = 0; i < upper.length; i++) if ((name[i] & ~0x20) != upper[i]) return false;
+        return true;
     }
 
     String lowerName() {
