@@ -32,6 +32,12 @@ final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "2", description = "Length of each no-merge latency window (default ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--rate", paramLabel = "PUTS_PER_S", defaultValue = "0",
+            description = {"Offered put rate while measuring latency (default ${DEFAULT-VALUE}: back to back); with a rate, each latency counts from the put's"
+                    + " scheduled start, so a stall also delays the puts queued behind it. 0: puts back to back (a closed loop,"
+                    + " that competes with the merge for CPU and measures saturation more than latency)."})
+    int rate;
+
     @Mixin
     ScratchOptions scratch;
 
@@ -88,6 +94,7 @@ final class BenchMergeCommand implements Callable<Integer> {
             out.put("putP50UsDuringMerge", percentileMicros(during, 50));
             out.put("putP99UsWithoutMergeMedian", median(quietP99));
             out.put("putP99UsDuringMergeMedian", median(mergeP99));
+            out.put("offeredPutsPerSecond", rate);
             out.put("p99Ratio", BenchSupport.round(median(mergeP99) / Math.max(0.001, median(quietP99)), 3));
         } finally {
             BenchSupport.delete(dir);
@@ -133,9 +140,18 @@ final class BenchMergeCommand implements Callable<Integer> {
         long[] lat = new long[1 << 16];
         int n = 0;
         long end = maxNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + maxNanos;
+        long interval = rate > 0 ? 1_000_000_000L / rate : 0;
+        long scheduled = System.nanoTime();
         while (!done.getAsBoolean() && System.nanoTime() < end) {
             byte[] key = BenchSupport.key(random.nextLong(keys));
-            long t0 = System.nanoTime();
+            long t0;
+            if (interval > 0) {
+                scheduled += interval;
+                while (System.nanoTime() < scheduled) Thread.onSpinWait();
+                t0 = scheduled; // from when it should have started: queueing behind a stall counts
+            } else {
+                t0 = System.nanoTime();
+            }
             cask.put(key, value);
             long t = System.nanoTime() - t0;
             if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
