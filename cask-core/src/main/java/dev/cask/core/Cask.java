@@ -269,6 +269,15 @@ public final class Cask implements AutoCloseable {
         }
     }
 
+    /**
+     * Throws the {@link LimitExceededException} a put of this key and value would throw, without
+     * writing: for a caller that gathers puts before writing them together.
+     */
+    public void checkPut(byte[] key, byte[] value) {
+        checkKey(key);
+        checkValue(key, value);
+    }
+
     /** Forces everything written so far to disk, whatever the sync policy. */
     public void sync() {
         ensureOpen();

@@ -93,6 +93,11 @@ final class Reply {
         return ByteBuffer.wrap(buf, from, length - from);
     }
 
+    /** Drops what was encoded after {@code length} bytes. */
+    void truncate(int length) {
+        this.length = Math.min(this.length, length);
+    }
+
     void clear() {
         length = 0;
         if (buf.length > 1 << 20) buf = new byte[256]; // give back what one huge reply took

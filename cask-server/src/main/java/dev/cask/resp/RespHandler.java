@@ -1,5 +1,6 @@
 package dev.cask.resp;
 
+import dev.cask.core.WriteBatch;
 import dev.cask.net.Connection;
 import dev.cask.net.Handler;
 import java.nio.ByteBuffer;
@@ -16,6 +17,15 @@ import java.util.List;
  * client, share one force, which {@link TurnSync} runs off the loop thread; the loop goes on
  * reading and answering meanwhile. Replies on a connection stay in order: once one is held, the
  * ones after it wait behind it.
+ *
+ * <p>Write combining (policies {@code none} and {@code always}): plain {@code SET key value} and
+ * {@code MSET} are not written one by one. They gather in one pending batch, answered {@code +OK}
+ * in the reply buffer but held; the batch is appended (one {@code pwrite} for the whole turn)
+ * before any other command runs, so every read sees it, and at the turn's end, before any reply
+ * held for it is released. So a reply still leaves only after its write reached the kernel
+ * (SIGKILL loses nothing acknowledged), and under {@code always} only after the force. If the
+ * append fails, none of its replies is sent: each connection with a write in it gets an error
+ * and is closed; nothing of the batch was written.
  */
 public final class RespHandler implements Handler {
     private static final ByteBuffer MAX_CLIENTS = ByteBuffer.wrap("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -31,10 +41,19 @@ public final class RespHandler implements Handler {
     /** Where in {@link #reply} the first reply after a write of the current request batch starts; -1 = no write yet. */
     private int firstWriteReply = -1;
     private int requestStart;
+    private final boolean combineWrites;
+    private WriteBatch pending;
+    private long pendingBytes;
+    private final List<Session> pendingSessions = new ArrayList<>();
+    private Session current;
+    /** Flush the pending batch before it grows past this (one append of at most this much). */
+    private static final long MAX_PENDING_BYTES = 4 << 20;
 
     RespHandler(ServerState state) {
         this.state = state;
         this.commands = new Commands(state, this);
+        var policy = state.cask.options().syncPolicy();
+        this.combineWrites = policy instanceof dev.cask.core.SyncPolicy.None || policy instanceof dev.cask.core.SyncPolicy.Always;
     }
 
     /** Wires the force thread to the loop it wakes (set once the transport runs). */
@@ -65,6 +84,7 @@ public final class RespHandler implements Handler {
         reply.clear();
         reply.resp3 = session.resp3;
         firstWriteReply = -1;
+        current = session;
         try {
             session.parser.parse(input, args -> {
                 requestStart = reply.length();
@@ -77,6 +97,7 @@ public final class RespHandler implements Handler {
             session.closing = true;
         }
         input.position(input.limit());
+        current = null;
         deliver(session);
     }
 
@@ -97,7 +118,77 @@ public final class RespHandler implements Handler {
             reply.error("NOAUTH Authentication required.");
             return;
         }
+        if (combineWrites && !state.cask.writesStopped() && (spec == CommandSpec.SET && args.size() == 3 || spec == CommandSpec.MSET && args.size() % 2 == 1)) {
+            gather(session, args);
+            return;
+        }
+        flushPending();
+        if (session.closing) return; // the flush failed and this session had a write in it
         commands.execute(spec, session, args, reply);
+    }
+
+    /** Adds a plain SET or an MSET to the pending batch, or answers its limit error without adding anything. */
+    private void gather(Session session, List<byte[]> args) {
+        long bytes = 0;
+        try {
+            for (int i = 1; i < args.size(); i += 2) {
+                state.cask.checkPut(args.get(i), args.get(i + 1));
+                bytes += args.get(i).length + args.get(i + 1).length + 64;
+            }
+        } catch (dev.cask.core.CaskException e) {
+            reply.error("ERR " + e.getMessage());
+            return;
+        }
+        if (pending != null && pendingBytes + bytes > MAX_PENDING_BYTES) {
+            flushPending();
+            if (session.closing) return;
+        }
+        if (pending == null) pending = new WriteBatch();
+        for (int i = 1; i < args.size(); i += 2) pending.put(args.get(i), args.get(i + 1));
+        pendingBytes += bytes;
+        if (pendingSessions.isEmpty() || pendingSessions.getLast() != session) {
+            if (!pendingSessions.contains(session)) pendingSessions.add(session);
+        }
+        wrote();
+        reply.ok();
+    }
+
+    /** Appends the pending batch (one write); on failure no reply that depended on it is ever sent. */
+    private void flushPending() {
+        if (pending == null) return;
+        WriteBatch batch = pending;
+        pending = null;
+        pendingBytes = 0;
+        try {
+            state.cask.writeWithoutSync(batch);
+            state.combinedAppends++;
+        } catch (RuntimeException e) {
+            String error = "ERR write failed (" + e.getMessage() + "); nothing of it was written, so it is not acknowledged"
+                    + " and this connection is closed";
+            for (Session s : pendingSessions) {
+                if (s == current) {
+                    reply.truncate(firstWriteReply);
+                    reply.error(error);
+                    s.closing = true;
+                } else {
+                    failHeld(s, error);
+                }
+            }
+        } finally {
+            pendingSessions.clear();
+        }
+    }
+
+    private void failHeld(Session session, String error) {
+        session.held.clear();
+        session.heldBytes = 0;
+        session.heldUntil = 0;
+        holding.remove(session);
+        Reply r = new Reply();
+        r.error(error);
+        session.connection.send(r.slice(0));
+        session.closing = true;
+        session.connection.closeAfterWrite();
     }
 
     /** Called by a command that wrote: its reply, and every later one on this connection, waits for the turn's force. */
@@ -109,7 +200,7 @@ public final class RespHandler implements Handler {
     private void deliver(Session session) {
         Connection connection = session.connection;
         if (!reply.isEmpty()) {
-            boolean hold = state.holdWritesForForce && (firstWriteReply >= 0 || session.heldUntil != 0);
+            boolean hold = (state.holdWritesForForce || combineWrites) && (firstWriteReply >= 0 || session.heldUntil != 0);
             if (!hold) {
                 connection.send(reply.slice(0));
             } else {
@@ -127,13 +218,17 @@ public final class RespHandler implements Handler {
 
     @Override
     public void onTurnEnd() {
+        flushPending();
+        long releasable = turnSync.completed();
         if (turnWrote && state.holdWritesForForce) {
             turnSync.request(turn);
             state.turnsForced++;
+        } else if (turnWrote) {
+            releasable = turn; // no force to wait for: the turn's writes reached the kernel in the flush above
         }
         if (turnWrote) turn++;
         turnWrote = false;
-        if (!holding.isEmpty()) releaseHeld(turnSync.completed(), turnSync.failure());
+        if (!holding.isEmpty()) releaseHeld(state.holdWritesForForce ? releasable : Long.MAX_VALUE, turnSync.failure());
     }
 
     private void releaseHeld(long durableTurn, Throwable failure) {
@@ -169,6 +264,7 @@ public final class RespHandler implements Handler {
     /** Shutdown: one last force on the loop thread, then every held reply goes (or fails). */
     @Override
     public void onStop() {
+        flushPending();
         if (holding.isEmpty()) return;
         Throwable failure = null;
         try {

@@ -362,6 +362,7 @@ final class ServerCommands {
                     .append("sync_policy:").append(stats.syncPolicy()).append("\r\n")
                     .append("writes_held_for_force:").append(state.holdWritesForForce ? 1 : 0).append("\r\n")
                     .append("turns_forced:").append(state.turnsForced).append("\r\n")
+                    .append("combined_appends:").append(state.combinedAppends).append("\r\n")
                     .append("forces:").append(state.cask.forceCount()).append("\r\n")
                     .append("writes_stopped:").append(state.cask.writesStopped() ? 1 : 0).append("\r\n")
                     .append("segments:").append(stats.segments().size()).append("\r\n")

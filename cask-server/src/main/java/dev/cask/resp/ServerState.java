@@ -24,6 +24,8 @@ final class ServerState {
     long commandsProcessed;
     long protocolErrors;
     long turnsForced;
+    /** Appends of gathered SET/MSET batches (each one write for many requests). */
+    long combinedAppends;
     int connectedClients;
     volatile Runnable shutdownRequest = () -> {};
 
