@@ -1,7 +1,6 @@
 package dev.cask.cli;
 
 import dev.cask.net.EchoHandler;
-import dev.cask.net.NioTransport;
 import dev.cask.net.ServerLimits;
 import dev.cask.net.Transport;
 import java.net.InetSocketAddress;
@@ -18,15 +17,21 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "Address (default ${DEFAULT-VALUE}).")
     String bind;
 
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "nio",
+            description = "Event loop: nio (default), epoll (edge-triggered), epoll-lt (level-triggered), io_uring.")
+    String transportName;
+
     @Override
     public Integer call() throws Exception {
+        dev.cask.net.Transports.check(transportName);
         CountDownLatch stopped = new CountDownLatch(1);
-        Transport transport = NioTransport.start(new InetSocketAddress(bind, port), new EchoHandler(), ServerLimits.defaults(), "cask-io");
+        Transport transport = dev.cask.net.Transports.start(transportName, new InetSocketAddress(bind, port), new EchoHandler(),
+                ServerLimits.defaults(), "cask-io", notice -> System.err.println("cask: " + notice));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             transport.close();
             stopped.countDown();
         }));
-        System.out.println("cask echo listening on " + bind + ":" + transport.port() + " (transport nio, event loop thread " + transport.threadName() + ")");
+        System.out.println("cask echo listening on " + bind + ":" + transport.port() + " (transport " + transport.name() + ", event loop thread " + transport.threadName() + ")");
         System.out.flush();
         stopped.await();
         return 0;

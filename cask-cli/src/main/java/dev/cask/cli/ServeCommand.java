@@ -52,8 +52,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "Unsent replies beyond this disconnect the client: a reader that does not read (default ${DEFAULT-VALUE}).")
     long maxOutput;
 
+    @Option(names = "--transport", paramLabel = "T", defaultValue = "nio",
+            description = "Event loop: nio (default), epoll (edge-triggered), epoll-lt (level-triggered), io_uring.")
+    String transport;
+
     @Override
     public Integer call() throws Exception {
+        dev.cask.net.Transports.check(transport);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0 .. 65535, got " + port);
         if (maxClients < 1) throw new IllegalArgumentException("--maxclients must be >= 1, got " + maxClients);
         Cask cask = main.open();
@@ -62,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
             RespLimits defaults = RespLimits.forValues(cask.options().maxValueSize());
             RespLimits protocol = new RespLimits(maxBulk == null ? defaults.maxBulkLength() : maxBulk, maxArray, maxQueryBuffer);
             ServerLimits connections = new ServerLimits(maxClients, 64 << 10, maxOutput);
-            server = RespServer.start(cask, new RespConfig(bind, port, requirePass, protocol, connections), allowUnprotected);
+            server = RespServer.start(cask, new RespConfig(bind, port, requirePass, protocol, connections, transport), allowUnprotected);
         } catch (Exception e) {
             cask.close();
             throw e;

@@ -10,8 +10,9 @@ import dev.cask.net.ServerLimits;
  * @param requirePass the password AUTH must give, or null for none
  * @param protocol the RESP request limits
  * @param connections client count, per-turn read size and pending-output limits
+ * @param transport nio, epoll, epoll-lt or io_uring (see {@link dev.cask.net.Transports})
  */
-public record RespConfig(String bind, int port, String requirePass, RespLimits protocol, ServerLimits connections) {
+public record RespConfig(String bind, int port, String requirePass, RespLimits protocol, ServerLimits connections, String transport) {
     /** Cask's default port: Redis's 6379 is left to Redis. */
     public static final int DEFAULT_PORT = 6380;
     /** Redis's default {@code maxclients}. */

@@ -1,7 +1,7 @@
 package dev.cask.resp;
 
 import dev.cask.core.Cask;
-import dev.cask.net.NioTransport;
+import dev.cask.net.Transports;
 import dev.cask.net.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,15 +37,26 @@ public final class RespServer implements AutoCloseable {
         }
         ServerState state = new ServerState(cask, config);
         RespHandler handler = new RespHandler(state);
-        Transport transport = NioTransport.start(new InetSocketAddress(address, config.port()), handler, config.connections(), "cask-io");
-        TurnSync sync = new TurnSync(cask, transport::wakeup);
+        java.util.concurrent.atomic.AtomicReference<Transport> started = new java.util.concurrent.atomic.AtomicReference<>();
+        TurnSync sync = new TurnSync(cask, () -> { // wired before the loop's first turn
+            Transport t = started.get();
+            if (t != null) t.wakeup();
+        });
         handler.attachSync(sync);
+        Transport transport;
+        try {
+            transport = Transports.start(config.transport(), new InetSocketAddress(address, config.port()), handler, config.connections(),
+                    "cask-io", notice -> System.err.println("cask: " + notice));
+        } catch (IOException | RuntimeException e) {
+            sync.close();
+            throw e;
+        }
+        started.set(transport);
         state.transportName = transport.name();
         state.ioThread = transport.threadName();
         state.port = transport.port();
         RespServer server = new RespServer(state, transport, sync);
         state.shutdownRequest = server.stopRequested::countDown;
-        transport.wakeup(); // the first turn sees the sync wired
         return server;
     }
 

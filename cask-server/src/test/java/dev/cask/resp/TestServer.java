@@ -27,12 +27,17 @@ final class TestServer implements AutoCloseable {
     static TestServer start(Path dir, CaskOptions options, String password, RespLimits protocol, ServerLimits connections) throws IOException {
         Cask cask = Cask.open(dir, options);
         try {
-            RespServer server = RespServer.start(cask, new RespConfig("127.0.0.1", 0, password, protocol, connections), false);
+            RespServer server = RespServer.start(cask, new RespConfig("127.0.0.1", 0, password, protocol, connections, transport()), false);
             return new TestServer(cask, server);
         } catch (IOException | RuntimeException e) {
             cask.close();
             throw e;
         }
+    }
+
+    /** The transport under test: the {@code cask.transport} system property (the suite runs once per transport), else nio. */
+    static String transport() {
+        return System.getProperty("cask.transport", "nio");
     }
 
     int port() {
