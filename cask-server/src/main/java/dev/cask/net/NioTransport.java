@@ -243,7 +243,7 @@ public final class NioTransport implements Transport {
             output.add(copy);
             pending += copy.remaining();
             if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
-                close();
+                abort();
                 return;
             }
             markDirty();
@@ -315,6 +315,16 @@ public final class NioTransport implements Transport {
         @Override
         public void attach(Object state) {
             this.attachment = state;
+        }
+
+        /** Closes with a reset (SO_LINGER 0): what the kernel still holds for this peer is dropped, not trickled out. */
+        void abort() {
+            try {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            close();
         }
 
         void close() {

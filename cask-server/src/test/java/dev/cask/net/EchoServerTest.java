@@ -29,7 +29,7 @@ class EchoServerTest {
     @Test
     void aThousandConnectionsGetEveryByteBackOnOneThread() throws Exception {
         ThreadNotingEcho echo = new ThreadNotingEcho();
-        try (Transport server = NioTransport.start(new InetSocketAddress("127.0.0.1", 0), echo, ServerLimits.defaults(), "cask-io")) {
+        try (Transport server = TestTransport.start(echo, ServerLimits.defaults())) {
             EchoBench.Result r = new EchoBench(new InetSocketAddress("127.0.0.1", server.port()), 1000, 20_000, 1000, 120).run();
             assertThat(r.connected()).isEqualTo(1000);
             assertThat(r.errors()).isZero();
@@ -41,7 +41,7 @@ class EchoServerTest {
 
     @Test
     void halfCloseStillGetsEverythingBackThenTheServerCloses() throws Exception {
-        try (Transport server = NioTransport.start(new InetSocketAddress("127.0.0.1", 0), new EchoHandler(), ServerLimits.defaults(), "cask-io");
+        try (Transport server = TestTransport.start(new EchoHandler(), ServerLimits.defaults());
                 Socket socket = new Socket("127.0.0.1", server.port())) {
             byte[] sent = new byte[300_000];
             new Random(5).nextBytes(sent);
@@ -63,7 +63,7 @@ class EchoServerTest {
     @Test
     void aReaderThatDoesNotReadIsDisconnectedAndOthersAreUnaffected() throws Exception {
         ServerLimits small = new ServerLimits(100, 64 << 10, 256 << 10);
-        try (Transport server = NioTransport.start(new InetSocketAddress("127.0.0.1", 0), new EchoHandler(), small, "cask-io");
+        try (Transport server = TestTransport.start(new EchoHandler(), small);
                 Socket slow = new Socket("127.0.0.1", server.port())) {
             slow.setReceiveBufferSize(4096);
             OutputStream out = slow.getOutputStream();
@@ -83,7 +83,7 @@ class EchoServerTest {
 
     @Test
     void aResetConnectionClosesOnlyThatConnection() throws Exception {
-        try (Transport server = NioTransport.start(new InetSocketAddress("127.0.0.1", 0), new EchoHandler(), ServerLimits.defaults(), "cask-io")) {
+        try (Transport server = TestTransport.start(new EchoHandler(), ServerLimits.defaults())) {
             Socket rude = new Socket("127.0.0.1", server.port());
             rude.setSoLinger(true, 0);
             rude.getOutputStream().write(new byte[1000]);

@@ -199,7 +199,7 @@ class JedisCommandsTest {
     @Test
     void serverAndConnectionCommands() {
         String info = jedis.info();
-        assertThat(info).contains("# Server", "io_thread:cask-io", "transport:nio", "# Clients", "connected_clients:1", "# Stats",
+        assertThat(info).contains("# Server", "io_thread:cask-io", "transport:" + TestServer.transport(), "# Clients", "connected_clients:1", "# Stats",
                 "# Persistence", "sync_policy:none", "segments:1", "fragmentation:", "last_merge:none", "command_threads:1");
         assertThat(jedis.info("persistence")).contains("sync_policy").doesNotContain("# Server");
         Map<String, String> config = jedis.configGet("*");

@@ -28,6 +28,10 @@ final class TestServer implements AutoCloseable {
         Cask cask = Cask.open(dir, options);
         try {
             RespServer server = RespServer.start(cask, new RespConfig("127.0.0.1", 0, password, protocol, connections, transport()), false);
+            if (!server.transportName().equals(transport())) {
+                server.close();
+                throw new AssertionError("asked for transport " + transport() + ", got " + server.transportName());
+            }
             return new TestServer(cask, server);
         } catch (IOException | RuntimeException e) {
             cask.close();
@@ -37,7 +41,7 @@ final class TestServer implements AutoCloseable {
 
     /** The transport under test: the {@code cask.transport} system property (the suite runs once per transport), else nio. */
     static String transport() {
-        return System.getProperty("cask.transport", "nio");
+        return dev.cask.net.TestTransport.name();
     }
 
     int port() {

@@ -320,6 +320,7 @@ public final class EpollTransport implements Transport {
             output.add(copy);
             pending += copy.remaining();
             if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
+                libc.lingerZero(fd); // with a reset: what the kernel still holds for it is dropped, not trickled out
                 close();
                 return;
             }

@@ -32,6 +32,7 @@ final class Libc {
     static final int SOCK_CLOEXEC = 02000000;
     static final int SOL_SOCKET = 1;
     static final int SO_REUSEADDR = 2;
+    static final int SO_LINGER = 13;
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
     static final int SHUT_WR = 1;
@@ -132,6 +133,18 @@ final class Libc {
             throw rethrow(t);
         }
         check("setsockopt", r);
+    }
+
+    /** SO_LINGER {on, 0 s}: the next close sends a reset and drops unsent data. */
+    void lingerZero(int fd) {
+        MemorySegment linger = sockaddr; // struct linger {int l_onoff; int l_linger}: 8 bytes of the scratch buffer
+        linger.set(JAVA_INT, 0, 1);
+        linger.set(JAVA_INT, 4, 0);
+        try {
+            int r = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_LINGER, linger, 8);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** The port a socket is bound to. */
