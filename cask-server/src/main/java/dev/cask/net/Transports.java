@@ -38,12 +38,12 @@ public final class Transports {
                 return switch (kind) {
                     case "epoll" -> EpollTransport.start(bind, handler, limits, true, threadName);
                     case "epoll-lt" -> EpollTransport.start(bind, handler, limits, false, threadName);
-                    default -> throw new UnsupportedOperationException("the io_uring transport is not built yet");
+                    default -> dev.cask.net.linux.IoUringTransport.start(bind, handler, limits, threadName);
                 };
             } catch (dev.cask.net.linux.NativeException e) {
                 if (e.errno() == 98 || e.errno() == 13 || e.errno() == 99) throw e; // EADDRINUSE, EACCES, EADDRNOTAVAIL: the user's to fix
                 notices.accept("transport " + kind + " is not available here (" + e.getMessage() + "); falling back to nio");
-            } catch (UnsatisfiedLinkError | IllegalStateException | UnsupportedOperationException e) {
+            } catch (UnsatisfiedLinkError | IllegalStateException e) {
                 notices.accept("transport " + kind + " is not available here (" + e + "); falling back to nio");
             }
         }

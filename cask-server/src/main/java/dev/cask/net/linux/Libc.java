@@ -77,6 +77,8 @@ final class Libc {
     private static final MethodHandle EPOLL_CTL = handle("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle EPOLL_WAIT = handle("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle EVENTFD = handle("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle MMAP = handle("mmap", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle SYSCALL6 = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
             ERRNO_CAPTURE, Linker.Option.firstVariadicArg(1));
@@ -247,6 +249,37 @@ final class Libc {
 
     int eventfd() throws NativeException {
         return check("eventfd", call2(EVENTFD, 0, EFD_NONBLOCK | EFD_CLOEXEC));
+    }
+
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
+    static final int MAP_PRIVATE = 2;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_POPULATE = 0x8000;
+
+    /** mmap; the result is a segment of {@code length} bytes (unbounded lifetime: unmap with {@link #munmap}). */
+    MemorySegment mmap(long length, int prot, int flags, int fd, long offset) throws NativeException {
+        MemorySegment at;
+        try {
+            at = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (at.address() == -1L) throw failure("mmap");
+        return at.reinterpret(length);
+    }
+
+    void munmap(MemorySegment mapping) {
+        try {
+            int r = (int) MUNMAP.invokeExact(state, mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    void shutdownBoth(int fd) {
+        call2(SHUTDOWN, fd, 2);
     }
 
     /** A raw system call (io_uring_setup, io_uring_enter, io_uring_register); returns its result or -errno. */

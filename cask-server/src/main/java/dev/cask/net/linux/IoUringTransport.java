@@ -1,0 +1,463 @@
+package dev.cask.net.linux;
+
+import dev.cask.net.Connection;
+import dev.cask.net.Handler;
+import dev.cask.net.ServerLimits;
+import dev.cask.net.Transport;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The event loop on io_uring, from the raw system calls (see {@link IoUring}): one thread, one
+ * ring. The listening socket has one multishot accept; each connection has one multishot
+ * receive that takes its buffer from a provided-buffer ring, so an idle connection pins no
+ * receive buffer: 10,000 idle connections share the one pool ({@value #BUFFERS} buffers of
+ * {@value #BUFFER_SIZE} bytes). Replies go out as SEND operations from pooled native buffers,
+ * one in flight per connection. A turn: submit what is queued and wait for at least one
+ * completion, handle every completion ready, {@code onTurnEnd}, then start the sends the turn
+ * queued. A wakeup is an eventfd read.
+ *
+ * <p>Fairness: a connection's data arrives in completions of at most one buffer each; the pool
+ * bounds what all connections together can deliver in one turn. When the pool is empty the
+ * kernel ends a receive with ENOBUFS; it is re-armed once the turn gave its buffers back.
+ */
+public final class IoUringTransport implements Transport {
+    static final int BUFFERS = 512;
+    static final int BUFFER_SIZE = 16 * 1024;
+    private static final int GROUP = 1;
+    private static final int SEND_BUFFER = 64 * 1024;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int ENOBUFS = 105;
+    private static final long DRAIN_NANOS = 5_000_000_000L;
+    private static final byte OP_TIMEOUT = 11;
+
+    private static final int T_ACCEPT = 1;
+    private static final int T_RECV = 2;
+    private static final int T_SEND = 3;
+    private static final int T_WAKE = 4;
+    private static final int T_TIMEOUT = 5;
+    private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.varHandle();
+
+    private final Libc libc = new Libc();
+    private final Libc wakeLibc = new Libc();
+    private final Handler handler;
+    private final ServerLimits limits;
+    private final IoUring ring;
+    private final int listenFd;
+    private final int wakeFd;
+    private final int port;
+    private final Thread thread;
+    private final MemorySegment bufRing;
+    private final MemorySegment buffers;
+    private int bufTail;
+    private final MemorySegment wakeBuffer;
+    private final MemorySegment wakeValue;
+    private final MemorySegment timespec;
+    private final Map<Long, Conn> byId = new HashMap<>();
+    private final List<Conn> dirty = new ArrayList<>();
+    private final List<Conn> rearm = new ArrayList<>();
+    private final ArrayDeque<MemorySegment> freeSendBuffers = new ArrayDeque<>();
+    /** Buffers of SENDs still in flight for connections already closed: kept reachable until the kernel is done with them. */
+    private final Map<Long, MemorySegment> orphanSends = new HashMap<>();
+    private volatile boolean running = true;
+    private boolean accepting = true;
+    private long nextId = 1;
+    private int clients;
+
+    private IoUringTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
+        this.handler = handler;
+        this.limits = limits;
+        this.ring = new IoUring(libc, 4096, 16384);
+        int listen = -1;
+        int wake = -1;
+        try {
+            listen = libc.listen(bind, 8192);
+            wake = libc.eventfd();
+            this.port = libc.localPort(listen);
+            // the provided-buffer ring: page-aligned, BUFFERS entries of struct io_uring_buf {u64 addr; u32 len; u16 bid; u16 resv}
+            bufRing = libc.mmap(16L * BUFFERS, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+            buffers = libc.mmap((long) BUFFERS * BUFFER_SIZE, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+            ring.registerBufferRing(bufRing.address(), BUFFERS, GROUP);
+        } catch (IOException | RuntimeException e) {
+            if (listen >= 0) libc.close(listen);
+            if (wake >= 0) libc.close(wake);
+            ring.close();
+            throw e;
+        }
+        for (int bid = 0; bid < BUFFERS; bid++) giveBack(bid);
+        this.listenFd = listen;
+        this.wakeFd = wake;
+        java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofAuto();
+        this.wakeBuffer = arena.allocate(8, 8);
+        this.wakeValue = arena.allocate(8, 8);
+        this.timespec = arena.allocate(16, 8);
+        this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
+    }
+
+    /** Binds (IPv4), sets up the ring and starts the loop thread. Throws NativeException if io_uring is not available. */
+    public static IoUringTransport start(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
+        IoUringTransport transport = new IoUringTransport(bind, handler, limits, threadName);
+        transport.thread.start();
+        return transport;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String threadName() {
+        return thread.getName();
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    @Override
+    public void wakeup() {
+        synchronized (wakeLibc) {
+            wakeValue.set(ValueLayout.JAVA_LONG, 0, 1);
+            wakeLibc.write(wakeFd, wakeValue, 8);
+        }
+    }
+
+    /** Puts buffer {@code bid} back in the provided-buffer ring. */
+    private void giveBack(int bid) {
+        long at = 16L * (bufTail & (BUFFERS - 1));
+        bufRing.set(ValueLayout.JAVA_LONG, at, buffers.address() + (long) bid * BUFFER_SIZE);
+        bufRing.set(ValueLayout.JAVA_INT, at + 8, BUFFER_SIZE);
+        bufRing.set(ValueLayout.JAVA_SHORT, at + 12, (short) bid);
+        bufTail++;
+        SHORT.setRelease(bufRing, 14L, (short) bufTail); // the ring's tail lives in the first entry's resv field
+    }
+
+    private void armAccept() throws NativeException {
+        MemorySegment sqe = ring.sqe();
+        IoUring.prep(sqe, IoUring.OP_ACCEPT, listenFd, 0, 0, T_ACCEPT);
+        sqe.set(ValueLayout.JAVA_SHORT, 2, IoUring.IORING_ACCEPT_MULTISHOT);
+        sqe.set(ValueLayout.JAVA_INT, 28, Libc.SOCK_CLOEXEC);
+    }
+
+    private void armWake() throws NativeException {
+        IoUring.prep(ring.sqe(), IoUring.OP_READ, wakeFd, wakeBuffer.address(), 8, T_WAKE);
+    }
+
+    private void armRecv(Conn c) throws NativeException {
+        MemorySegment sqe = ring.sqe();
+        IoUring.prep(sqe, IoUring.OP_RECV, c.fd, 0, 0, c.id << 8 | T_RECV);
+        sqe.set(ValueLayout.JAVA_BYTE, 1, IoUring.IOSQE_BUFFER_SELECT);
+        sqe.set(ValueLayout.JAVA_SHORT, 2, IoUring.IORING_RECV_MULTISHOT);
+        sqe.set(ValueLayout.JAVA_SHORT, 40, (short) GROUP);
+        c.receiving = true;
+    }
+
+    private void armTimeout(long millis) throws NativeException {
+        timespec.set(ValueLayout.JAVA_LONG, 0, millis / 1000);
+        timespec.set(ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1_000_000);
+        IoUring.prep(ring.sqe(), OP_TIMEOUT, -1, timespec.address(), 1, T_TIMEOUT);
+    }
+
+    private void loop() {
+        try {
+            armAccept();
+            armWake();
+            while (running) {
+                ring.submit(1);
+                ring.drainCompletions(this::completed);
+                if (!running) break;
+                endTurn();
+            }
+            drain();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cask: io_uring event loop failed: " + e);
+        } finally {
+            for (Conn c : new ArrayList<>(byId.values())) c.close();
+            libc.close(listenFd);
+            libc.close(wakeFd);
+            ring.close();
+        }
+    }
+
+    private void endTurn() throws NativeException {
+        for (Conn c : rearm) if (!c.closed && !c.receiving && !c.closeAfterWrite) armRecv(c);
+        rearm.clear();
+        handler.onTurnEnd();
+        for (int i = 0; i < dirty.size(); i++) dirty.get(i).flush();
+        dirty.clear();
+    }
+
+    private void completed(long userData, int res, int flags) throws NativeException {
+        int type = (int) (userData & 0xff);
+        boolean more = (flags & IoUring.IORING_CQE_F_MORE) != 0;
+        switch (type) {
+            case T_ACCEPT -> {
+                if (res >= 0) accepted(res);
+                if (!more && accepting && running) armAccept();
+            }
+            case T_WAKE -> {
+                if (running) armWake();
+            }
+            case T_RECV -> received(byId.get(userData >>> 8), res, flags, more);
+            case T_SEND -> {
+                Conn c = byId.get(userData >>> 8);
+                if (c != null) {
+                    c.sent(res);
+                } else {
+                    MemorySegment orphan = orphanSends.remove(userData >>> 8);
+                    if (orphan != null) freeSendBuffers.add(orphan);
+                }
+            }
+            default -> { } // a drain timeout
+        }
+    }
+
+    private void accepted(int fd) throws NativeException {
+        if (clients >= limits.maxClients() || !accepting) {
+            ByteBuffer why = handler.refusal();
+            if (why != null) { // a best-effort word before closing: the socket is new, so its buffer has room
+                MemorySegment tmp = java.lang.foreign.Arena.ofAuto().allocate(why.remaining());
+                MemorySegment.copy(MemorySegment.ofBuffer(why), 0, tmp, 0, why.remaining());
+                libc.write(fd, tmp, tmp.byteSize());
+            }
+            libc.close(fd);
+            return;
+        }
+        try {
+            libc.setIntOption(fd, Libc.IPPROTO_TCP, Libc.TCP_NODELAY, 1);
+        } catch (NativeException e) {
+            libc.close(fd);
+            return;
+        }
+        Conn c = new Conn(fd, nextId++);
+        byId.put(c.id, c);
+        clients++;
+        handler.onOpen(c);
+        if (!c.closed) armRecv(c);
+    }
+
+    private void received(Conn c, int res, int flags, boolean more) {
+        int bid = (flags & IoUring.IORING_CQE_F_BUFFER) != 0 ? flags >>> IoUring.IORING_CQE_BUFFER_SHIFT : -1;
+        try {
+            if (c == null || c.closed) return; // a late completion of a connection already gone
+            if (!more) c.receiving = false;
+            if (res > 0 && bid >= 0) {
+                if (!c.closeAfterWrite) c.deliver(buffers.asSlice((long) bid * BUFFER_SIZE, res).asByteBuffer());
+                if (!more && !c.closed && !c.closeAfterWrite) rearm.add(c);
+            } else if (res == 0) {
+                c.closeAfterWrite(); // end of stream: flush what is owed, then close
+            } else if (res == -ENOBUFS) {
+                rearm.add(c); // the pool ran dry this turn: receive again once buffers are back
+            } else if (res < 0) {
+                c.close(); // a reset or error closes this connection only
+            } else if (!more) {
+                rearm.add(c);
+            }
+        } finally {
+            if (bid >= 0) giveBack(bid);
+        }
+    }
+
+    /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
+    private void drain() throws NativeException {
+        accepting = false;
+        libc.shutdownBoth(listenFd); // ends the multishot accept
+        List<Conn> open = new ArrayList<>(byId.values());
+        handler.onStop();
+        for (Conn c : open) c.closeAfterWrite();
+        for (Conn c : open) c.flush();
+        dirty.clear();
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        while (clients > 0 && System.nanoTime() < deadline) {
+            armTimeout(50);
+            ring.submit(1);
+            ring.drainCompletions(this::completed);
+            for (int i = 0; i < dirty.size(); i++) dirty.get(i).flush();
+            dirty.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        wakeup();
+        try {
+            thread.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class Conn implements Connection {
+        final int fd;
+        final long id;
+        final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+        Object attachment;
+        ByteBuffer leftover;
+        long pending;
+        boolean closeAfterWrite;
+        boolean closed;
+        boolean queued;
+        boolean receiving;
+        /** The native buffer of the SEND in flight (null: none), and the bytes of it not yet taken. */
+        MemorySegment sending;
+        int sendOffset;
+        int sendLength;
+
+        Conn(int fd, long id) {
+            this.fd = fd;
+            this.id = id;
+        }
+
+        void deliver(ByteBuffer data) {
+            ByteBuffer input = data;
+            if (leftover != null && leftover.hasRemaining()) {
+                ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + data.remaining());
+                joined.put(leftover).put(data).flip();
+                input = joined;
+            }
+            handler.onData(this, input);
+            if (closed) return;
+            if (input.hasRemaining()) {
+                leftover = ByteBuffer.allocate(input.remaining());
+                leftover.put(input).flip();
+            } else {
+                leftover = null;
+            }
+        }
+
+        @Override
+        public void send(ByteBuffer bytes) {
+            if (closed || !bytes.hasRemaining()) return;
+            ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
+            copy.put(bytes).flip();
+            output.add(copy);
+            pending += copy.remaining();
+            if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
+                libc.lingerZero(fd);
+                close();
+                return;
+            }
+            markDirty();
+        }
+
+        private void markDirty() {
+            if (!queued) {
+                queued = true;
+                dirty.add(this);
+            }
+        }
+
+        /** Starts a SEND of what is queued, unless one is in flight; closes once all is sent if asked to. */
+        void flush() {
+            queued = false;
+            if (closed || sending != null) return;
+            if (output.isEmpty()) {
+                if (closeAfterWrite) close();
+                return;
+            }
+            MemorySegment buf = freeSendBuffers.isEmpty() ? java.lang.foreign.Arena.ofAuto().allocate(SEND_BUFFER, 8) : freeSendBuffers.poll();
+            int len = 0;
+            while (!output.isEmpty() && len < SEND_BUFFER) {
+                ByteBuffer head = output.peek();
+                int n = Math.min(head.remaining(), SEND_BUFFER - len);
+                MemorySegment.copy(MemorySegment.ofBuffer(head), 0, buf, len, n);
+                head.position(head.position() + n);
+                len += n;
+                if (!head.hasRemaining()) output.poll();
+            }
+            sending = buf;
+            sendOffset = 0;
+            sendLength = len;
+            submitSend();
+        }
+
+        private void submitSend() {
+            try {
+                MemorySegment sqe = ring.sqe();
+                IoUring.prep(sqe, IoUring.OP_SEND, fd, sending.address() + sendOffset, sendLength - sendOffset, id << 8 | T_SEND);
+                sqe.set(ValueLayout.JAVA_INT, 28, MSG_NOSIGNAL);
+            } catch (NativeException e) {
+                close();
+            }
+        }
+
+        void sent(int res) {
+            if (res < 0) {
+                release();
+                close();
+                return;
+            }
+            sendOffset += res;
+            pending -= res;
+            if (sendOffset < sendLength) {
+                submitSend(); // a partial send: the rest, from where it stopped
+                return;
+            }
+            release();
+            flush();
+        }
+
+        private void release() {
+            if (sending != null) {
+                freeSendBuffers.add(sending);
+                sending = null;
+            }
+        }
+
+        @Override
+        public void closeAfterWrite() {
+            if (closed) return;
+            closeAfterWrite = true;
+            markDirty();
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public long pendingOutput() {
+            return pending;
+        }
+
+        @Override
+        public String peer() {
+            return libc.peer(fd);
+        }
+
+        @Override
+        public Object attachment() {
+            return attachment;
+        }
+
+        @Override
+        public void attach(Object state) {
+            this.attachment = state;
+        }
+
+        void close() {
+            if (closed) return;
+            closed = true;
+            clients--;
+            byId.remove(id);
+            libc.shutdownBoth(fd); // ends the multishot receive
+            libc.close(fd);
+            if (sending != null) orphanSends.put(id, sending); // the kernel may still read it: back to the pool on its completion
+            sending = null;
+            handler.onClose(this);
+        }
+    }
+}
