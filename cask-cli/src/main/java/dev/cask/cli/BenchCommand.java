@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure Cask on this machine's disk.",
-        subcommands = {BenchEchoCommand.class, BenchFsyncCommand.class, BenchKeydirCommand.class, BenchOpenCommand.class, BenchMergeCommand.class})
+        subcommands = {BenchEchoCommand.class, BenchTransportsCommand.class, BenchFsyncCommand.class, BenchKeydirCommand.class, BenchOpenCommand.class, BenchMergeCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

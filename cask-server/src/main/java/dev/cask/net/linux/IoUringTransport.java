@@ -32,6 +32,8 @@ import java.util.Map;
  */
 public final class IoUringTransport implements Transport {
     static final int BUFFERS = 512;
+    /** The provided-buffer pool all connections share. */
+    public static final int POOL_BYTES = 512 * 16 * 1024;
     static final int BUFFER_SIZE = 16 * 1024;
     private static final int GROUP = 1;
     private static final int SEND_BUFFER = 64 * 1024;
@@ -65,7 +67,10 @@ public final class IoUringTransport implements Transport {
     private final Map<Long, Conn> byId = new HashMap<>();
     private final List<Conn> dirty = new ArrayList<>();
     private final List<Conn> rearm = new ArrayList<>();
+    /** Send buffers in two sizes, so that 10,000 connections with a short reply in flight do not each hold 64 KiB. */
     private final ArrayDeque<MemorySegment> freeSendBuffers = new ArrayDeque<>();
+    private final ArrayDeque<MemorySegment> freeSmallSendBuffers = new ArrayDeque<>();
+    private static final int SMALL_SEND_BUFFER = 4096;
     /** Buffers of SENDs still in flight for connections already closed: kept reachable until the kernel is done with them. */
     private final Map<Long, MemorySegment> orphanSends = new HashMap<>();
     private volatile boolean running = true;
@@ -216,7 +221,7 @@ public final class IoUringTransport implements Transport {
                     c.sent(res);
                 } else {
                     MemorySegment orphan = orphanSends.remove(userData >>> 8);
-                    if (orphan != null) freeSendBuffers.add(orphan);
+                    if (orphan != null) recycle(orphan);
                 }
             }
             default -> { } // a drain timeout
@@ -267,6 +272,19 @@ public final class IoUringTransport implements Transport {
         } finally {
             if (bid >= 0) giveBack(bid);
         }
+    }
+
+    private MemorySegment takeSendBuffer(long bytes) {
+        if (bytes <= SMALL_SEND_BUFFER) {
+            MemorySegment b = freeSmallSendBuffers.poll();
+            return b != null ? b : java.lang.foreign.Arena.ofAuto().allocate(SMALL_SEND_BUFFER, 8);
+        }
+        MemorySegment b = freeSendBuffers.poll();
+        return b != null ? b : java.lang.foreign.Arena.ofAuto().allocate(SEND_BUFFER, 8);
+    }
+
+    private void recycle(MemorySegment buffer) {
+        (buffer.byteSize() == SMALL_SEND_BUFFER ? freeSmallSendBuffers : freeSendBuffers).add(buffer);
     }
 
     /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
@@ -367,11 +385,12 @@ public final class IoUringTransport implements Transport {
                 if (closeAfterWrite) close();
                 return;
             }
-            MemorySegment buf = freeSendBuffers.isEmpty() ? java.lang.foreign.Arena.ofAuto().allocate(SEND_BUFFER, 8) : freeSendBuffers.poll();
+            MemorySegment buf = takeSendBuffer(pending);
+            int capacity = (int) buf.byteSize();
             int len = 0;
-            while (!output.isEmpty() && len < SEND_BUFFER) {
+            while (!output.isEmpty() && len < capacity) {
                 ByteBuffer head = output.peek();
-                int n = Math.min(head.remaining(), SEND_BUFFER - len);
+                int n = Math.min(head.remaining(), capacity - len);
                 MemorySegment.copy(MemorySegment.ofBuffer(head), 0, buf, len, n);
                 head.position(head.position() + n);
                 len += n;
@@ -411,7 +430,7 @@ public final class IoUringTransport implements Transport {
 
         private void release() {
             if (sending != null) {
-                freeSendBuffers.add(sending);
+                recycle(sending);
                 sending = null;
             }
         }
