@@ -16,6 +16,10 @@ final class IoUring implements AutoCloseable {
     static final long SYS_REGISTER = 427;
 
     static final int IORING_SETUP_CQSIZE = 1 << 3;
+    static final int IORING_SETUP_R_DISABLED = 1 << 6;
+    static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;
+    static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;
+    static final int IORING_REGISTER_ENABLE_RINGS = 12;
     static final int IORING_FEAT_SINGLE_MMAP = 1;
     static final long IORING_OFF_SQ_RING = 0;
     static final long IORING_OFF_SQES = 0x10000000L;
@@ -52,16 +56,32 @@ final class IoUring implements AutoCloseable {
     private final long cqHead;
     private final long cqTail;
     private final long cqes;
+    private final boolean startsDisabled;
     private int sqLocalTail;
     private int toSubmit;
 
+    /**
+     * Sets up a ring that only one thread will submit to and that runs completion work only when
+     * that thread waits (SINGLE_ISSUER, DEFER_TASKRUN: no interrupts of the loop to post
+     * completions). It starts disabled, so that thread binds itself with {@link #enable}; a kernel
+     * without those flags gets a plain ring.
+     */
     IoUring(Libc libc, int entries, int cqEntries) throws NativeException {
         this.libc = libc;
         MemorySegment params = java.lang.foreign.Arena.ofAuto().allocate(120, 8);
         params.set(ValueLayout.JAVA_INT, 4, cqEntries);
-        params.set(ValueLayout.JAVA_INT, 8, IORING_SETUP_CQSIZE);
+        params.set(ValueLayout.JAVA_INT, 8, IORING_SETUP_CQSIZE | IORING_SETUP_R_DISABLED | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
         long r = libc.syscall(SYS_SETUP, entries, params.address(), 0, 0, 0, 0);
+        boolean disabled = true;
+        if (r == -22) { // EINVAL: an older kernel without those flags
+            params.fill((byte) 0);
+            params.set(ValueLayout.JAVA_INT, 4, cqEntries);
+            params.set(ValueLayout.JAVA_INT, 8, IORING_SETUP_CQSIZE);
+            r = libc.syscall(SYS_SETUP, entries, params.address(), 0, 0, 0, 0);
+            disabled = false;
+        }
         if (r < 0) throw new NativeException("io_uring_setup", (int) -r);
+        this.startsDisabled = disabled;
         fd = (int) r;
         try {
             int features = params.get(ValueLayout.JAVA_INT, 20);
@@ -166,6 +186,13 @@ final class IoUring implements AutoCloseable {
         reg.set(ValueLayout.JAVA_SHORT, 12, (short) groupId);
         long r = libc.syscall(SYS_REGISTER, fd, IORING_REGISTER_PBUF_RING, reg.address(), 1, 0, 0);
         if (r < 0) throw new NativeException("io_uring_register(PBUF_RING)", (int) -r);
+    }
+
+    /** Binds the ring to the calling thread, its only submitter (IORING_REGISTER_ENABLE_RINGS). */
+    void enable() throws NativeException {
+        if (!startsDisabled) return;
+        long r = libc.syscall(SYS_REGISTER, fd, IORING_REGISTER_ENABLE_RINGS, 0, 0, 0, 0);
+        if (r < 0) throw new NativeException("io_uring_register(ENABLE_RINGS)", (int) -r);
     }
 
     @Override

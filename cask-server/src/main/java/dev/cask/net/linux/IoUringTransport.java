@@ -176,6 +176,7 @@ public final class IoUringTransport implements Transport {
 
     private void loop() {
         try {
+            ring.enable();
             armAccept();
             armWake();
             while (running) {
