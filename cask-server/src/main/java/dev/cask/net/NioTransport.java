@@ -178,21 +178,14 @@ public final class NioTransport implements Transport {
         }
     }
 
-    private final class Conn implements Connection {
+    private final class Conn extends ConnectionBase {
         private final SocketChannel channel;
-        private final long id;
-        private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
         private SelectionKey key;
-        private Object attachment;
-        private ByteBuffer leftover;
-        private long pending;
-        private boolean closeAfterWrite;
-        private boolean closed;
         private boolean queued;
 
         Conn(SocketChannel channel, long id) {
+            super(id);
             this.channel = channel;
-            this.id = id;
         }
 
         void read() {
@@ -210,20 +203,7 @@ public final class NioTransport implements Transport {
             }
             if (n == 0) return;
             readBuffer.flip();
-            ByteBuffer input = readBuffer;
-            if (leftover != null && leftover.hasRemaining()) {
-                ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + readBuffer.remaining());
-                joined.put(leftover).put(readBuffer).flip();
-                input = joined;
-            }
-            handler.onData(this, input);
-            if (closed) return;
-            if (input.hasRemaining()) {
-                leftover = ByteBuffer.allocate(input.remaining());
-                leftover.put(input).flip();
-            } else {
-                leftover = null;
-            }
+            deliver(handler, readBuffer);
         }
 
         @Override
@@ -238,11 +218,7 @@ public final class NioTransport implements Transport {
                 }
                 if (!bytes.hasRemaining()) return;
             }
-            ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-            copy.put(bytes).flip();
-            output.add(copy);
-            pending += copy.remaining();
-            if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
+            if (enqueue(bytes) > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
                 abort();
                 return;
             }
@@ -289,32 +265,12 @@ public final class NioTransport implements Transport {
         }
 
         @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public long pendingOutput() {
-            return pending;
-        }
-
-        @Override
         public String peer() {
             try {
                 return String.valueOf(channel.getRemoteAddress()).replaceFirst("^/", "");
             } catch (IOException e) {
                 return "?";
             }
-        }
-
-        @Override
-        public Object attachment() {
-            return attachment;
-        }
-
-        @Override
-        public void attach(Object state) {
-            this.attachment = state;
         }
 
         /** Closes with a reset (SO_LINGER 0): what the kernel still holds for this peer is dropped, not trickled out. */

@@ -1,6 +1,6 @@
 package dev.cask.net.linux;
 
-import dev.cask.net.Connection;
+import dev.cask.net.ConnectionBase;
 import dev.cask.net.Handler;
 import dev.cask.net.ServerLimits;
 import dev.cask.net.Transport;
@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -145,7 +144,7 @@ public final class EpollTransport implements Transport {
     private void turn(int n) throws NativeException {
         List<Conn> readable = nextBacklog;
         readable.clear();
-        for (Conn c : backlog) if (!c.closed) readable.add(c);
+        for (Conn c : backlog) if (!c.isClosed()) readable.add(c);
         for (int i = 0; i < n; i++) {
             long at = (long) i * Libc.EPOLL_EVENT_SIZE;
             int ev = events.get(ValueLayout.JAVA_INT_UNALIGNED, at);
@@ -175,7 +174,7 @@ public final class EpollTransport implements Transport {
         nextBacklog.clear();
         for (Conn c : backlog) {
             c.inBacklog = false;
-            if (!c.closed && c.readOnce()) { // more may be waiting: read again next turn, edge or not
+            if (!c.isClosed() && c.readOnce()) { // more may be waiting: read again next turn, edge or not
                 c.inBacklog = true;
                 nextBacklog.add(c);
             }
@@ -259,23 +258,16 @@ public final class EpollTransport implements Transport {
         if (!thread.isAlive()) arena.close();
     }
 
-    private final class Conn implements Connection {
+    private final class Conn extends ConnectionBase {
         final int fd;
-        final long id;
-        final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
-        Object attachment;
-        ByteBuffer leftover;
-        long pending;
-        boolean closeAfterWrite;
-        boolean closed;
         boolean queued;
         boolean inBacklog;
         boolean peerClosed;
         boolean writeInterest;
 
         Conn(int fd, long id) {
+            super(id);
             this.fd = fd;
-            this.id = id;
         }
 
         /** One read into the shared buffer and its handling; true if more may be waiting. */
@@ -291,20 +283,8 @@ public final class EpollTransport implements Transport {
                 closeAfterWrite();
                 return false;
             }
-            ByteBuffer input = readView.clear().limit((int) n);
-            if (leftover != null && leftover.hasRemaining()) {
-                ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + input.remaining());
-                joined.put(leftover).put(input).flip();
-                input = joined;
-            }
-            handler.onData(this, input);
+            deliver(handler, readView.clear().limit((int) n));
             if (closed) return false;
-            if (input.hasRemaining()) {
-                leftover = ByteBuffer.allocate(input.remaining());
-                leftover.put(input).flip();
-            } else {
-                leftover = null;
-            }
             return edgeTriggered && (n == readBuffer.byteSize() || peerClosed);
         }
 
@@ -315,11 +295,7 @@ public final class EpollTransport implements Transport {
                 if (!writeNow(bytes)) return;
                 if (!bytes.hasRemaining()) return;
             }
-            ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-            copy.put(bytes).flip();
-            output.add(copy);
-            pending += copy.remaining();
-            if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
+            if (enqueue(bytes) > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
                 libc.lingerZero(fd); // with a reset: what the kernel still holds for it is dropped, not trickled out
                 close();
                 return;
@@ -387,28 +363,8 @@ public final class EpollTransport implements Transport {
         }
 
         @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public long pendingOutput() {
-            return pending;
-        }
-
-        @Override
         public String peer() {
             return libc.peer(fd);
-        }
-
-        @Override
-        public Object attachment() {
-            return attachment;
-        }
-
-        @Override
-        public void attach(Object state) {
-            this.attachment = state;
         }
 
         void close() {

@@ -1,6 +1,6 @@
 package dev.cask.net.linux;
 
-import dev.cask.net.Connection;
+import dev.cask.net.ConnectionBase;
 import dev.cask.net.Handler;
 import dev.cask.net.ServerLimits;
 import dev.cask.net.Transport;
@@ -197,7 +197,7 @@ public final class IoUringTransport implements Transport {
     }
 
     private void endTurn() throws NativeException {
-        for (Conn c : rearm) if (!c.closed && !c.receiving && !c.closeAfterWrite) armRecv(c);
+        for (Conn c : rearm) if (!c.isClosed() && !c.receiving && !c.isClosing()) armRecv(c);
         rearm.clear();
         handler.onTurnEnd();
         for (int i = 0; i < dirty.size(); i++) dirty.get(i).flush();
@@ -250,17 +250,17 @@ public final class IoUringTransport implements Transport {
         byId.put(c.id, c);
         clients++;
         handler.onOpen(c);
-        if (!c.closed) armRecv(c);
+        if (!c.isClosed()) armRecv(c);
     }
 
     private void received(Conn c, int res, int flags, boolean more) {
         int bid = (flags & IoUring.IORING_CQE_F_BUFFER) != 0 ? flags >>> IoUring.IORING_CQE_BUFFER_SHIFT : -1;
         try {
-            if (c == null || c.closed) return; // a late completion of a connection already gone
+            if (c == null || c.isClosed()) return; // a late completion of a connection already gone
             if (!more) c.receiving = false;
             if (res > 0 && bid >= 0) {
-                if (!c.closeAfterWrite) c.deliver(buffers.asSlice((long) bid * BUFFER_SIZE, res).asByteBuffer());
-                if (!more && !c.closed && !c.closeAfterWrite) rearm.add(c);
+                if (!c.isClosing()) c.received(handler, buffers.asSlice((long) bid * BUFFER_SIZE, res).asByteBuffer());
+                if (!more && !c.isClosed() && !c.isClosing()) rearm.add(c);
             } else if (res == 0) {
                 c.closeAfterWrite(); // end of stream: flush what is owed, then close
             } else if (res == -ENOBUFS) {
@@ -318,15 +318,9 @@ public final class IoUringTransport implements Transport {
         }
     }
 
-    private final class Conn implements Connection {
+    private final class Conn extends ConnectionBase {
         final int fd;
         final long id;
-        final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
-        Object attachment;
-        ByteBuffer leftover;
-        long pending;
-        boolean closeAfterWrite;
-        boolean closed;
         boolean queued;
         boolean receiving;
         /** The native buffer of the SEND in flight (null: none), and the bytes of it not yet taken. */
@@ -335,35 +329,15 @@ public final class IoUringTransport implements Transport {
         int sendLength;
 
         Conn(int fd, long id) {
+            super(id);
             this.fd = fd;
             this.id = id;
-        }
-
-        void deliver(ByteBuffer data) {
-            ByteBuffer input = data;
-            if (leftover != null && leftover.hasRemaining()) {
-                ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + data.remaining());
-                joined.put(leftover).put(data).flip();
-                input = joined;
-            }
-            handler.onData(this, input);
-            if (closed) return;
-            if (input.hasRemaining()) {
-                leftover = ByteBuffer.allocate(input.remaining());
-                leftover.put(input).flip();
-            } else {
-                leftover = null;
-            }
         }
 
         @Override
         public void send(ByteBuffer bytes) {
             if (closed || !bytes.hasRemaining()) return;
-            ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-            copy.put(bytes).flip();
-            output.add(copy);
-            pending += copy.remaining();
-            if (pending > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
+            if (enqueue(bytes) > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
                 libc.lingerZero(fd);
                 close();
                 return;
@@ -444,28 +418,8 @@ public final class IoUringTransport implements Transport {
         }
 
         @Override
-        public long id() {
-            return id;
-        }
-
-        @Override
-        public long pendingOutput() {
-            return pending;
-        }
-
-        @Override
         public String peer() {
             return libc.peer(fd);
-        }
-
-        @Override
-        public Object attachment() {
-            return attachment;
-        }
-
-        @Override
-        public void attach(Object state) {
-            this.attachment = state;
         }
 
         void close() {
