@@ -33,7 +33,12 @@ import java.util.concurrent.locks.Lock;
  * step 5 no segment is left that could hold an older version of a deleted key.
  */
 final class Merger {
-    private static final int SWITCH_SLICE = 10_000;
+    /**
+     * Keys switched per hold of the write lock: about 20 µs of work, so that a put arriving during
+     * a slice waits about as long as a put takes (10,000 per slice held it for milliseconds, and a
+     * put's p99 during a merge rose 2.5-3x).
+     */
+    private static final int SWITCH_SLICE = 64;
 
     /** What the merge needs from the database. */
     interface Host {
@@ -159,12 +164,18 @@ final class Merger {
             } finally {
                 host.writeLock().unlock();
             }
+            Thread.yield(); // the lock is not fair: without this the merge takes it straight back and a waiting writer waits on
         }
-        host.writeLock().lock();
-        try {
-            for (Switch s : expired) host.index().removeIfAt(s.key, s.fromSegment, s.fromPosition);
-        } finally {
-            host.writeLock().unlock();
+        for (int from = 0; from < expired.size(); from += SWITCH_SLICE) {
+            host.writeLock().lock();
+            try {
+                for (Switch s : expired.subList(from, Math.min(expired.size(), from + SWITCH_SLICE))) {
+                    host.index().removeIfAt(s.key, s.fromSegment, s.fromPosition);
+                }
+            } finally {
+                host.writeLock().unlock();
+            }
+            Thread.yield();
         }
     }
 
