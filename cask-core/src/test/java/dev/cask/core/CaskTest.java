@@ -190,4 +190,21 @@ class CaskTest {
         assertThatThrownBy(() -> SyncPolicy.parse("sometimes")).hasMessageContaining("bad sync policy 'sometimes'");
         assertThatThrownBy(() -> SyncPolicy.parse("always:fsink")).hasMessageContaining("not fsync or fdatasync");
     }
+
+    @Test
+    void segmentStatsAreStatsWithoutTheExpiredWalk() {
+        try (Cask cask = Cask.open(dir)) {
+            cask.put(TestFiles.b("a"), TestFiles.b("1"));
+            cask.put(TestFiles.b("b"), TestFiles.b("2"), 1); // expired long ago
+            cask.put(TestFiles.b("a"), TestFiles.b("3"));
+            CaskStats full = cask.stats();
+            CaskStats quick = cask.segmentStats();
+            assertThat(full.expiredKeys()).isEqualTo(1);
+            assertThat(quick.expiredKeys()).isZero();
+            assertThat(quick.keys()).isEqualTo(full.keys());
+            assertThat(quick.liveBytes()).isEqualTo(full.liveBytes());
+            assertThat(quick.deadBytes()).isEqualTo(full.deadBytes()).isPositive();
+            assertThat(quick.segments()).isEqualTo(full.segments());
+        }
+    }
 }

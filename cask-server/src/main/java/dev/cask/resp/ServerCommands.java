@@ -356,7 +356,7 @@ final class ServerCommands {
                     .append("command_thread_names:").append(String.join(",", state.commandThreads)).append("\r\n\r\n");
         }
         if (all || wanted.contains("persistence")) {
-            CaskStats stats = state.cask.stats();
+            CaskStats stats = state.cask.segmentStats(); // not stats(): that walks every key, and INFO is polled
             MergeResult merge = state.cask.lastMerge();
             out.append("# Persistence\r\n")
                     .append("sync_policy:").append(stats.syncPolicy()).append("\r\n")
