@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Unsent replies beyond this disconnect the client: a reader that does not read (default ${DEFAULT-VALUE}).")
     long maxOutput;
 
+    @Option(names = "--sync", paramLabel = "POLICY", converter = Main.SyncPolicyConverter.class,
+            description = "The sync policy, as the global --sync (which it overrides): with always, a write's reply waits for its force.")
+    dev.cask.core.SyncPolicy sync;
+
     @Option(names = "--transport", paramLabel = "T", defaultValue = "nio",
             description = "Event loop: nio (default), epoll (edge-triggered), epoll-lt (level-triggered), io_uring.")
     String transport;
@@ -61,6 +65,7 @@ final class ServeCommand implements Callable<Integer> {
         dev.cask.net.Transports.check(transport);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0 .. 65535, got " + port);
         if (maxClients < 1) throw new IllegalArgumentException("--maxclients must be >= 1, got " + maxClients);
+        if (sync != null) main.sync = sync;
         Cask cask = main.open();
         RespServer server;
         try {

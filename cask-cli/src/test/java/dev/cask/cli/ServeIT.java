@@ -44,11 +44,11 @@ class ServeIT {
         }
     }
 
+    /** {@code cask --dir DB serve --port 0 EXTRA...}. */
     private Server serve(String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                CaskProcess.jar().toString(), "--dir", dir.resolve("db").toString()));
+                CaskProcess.jar().toString(), "--dir", dir.resolve("db").toString(), "serve", "--port", "0"));
         command.addAll(List.of(extra));
-        command.addAll(List.of("serve", "--port", "0"));
         Path stderr = dir.resolve("serve-" + System.nanoTime() + ".err");
         Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -105,6 +105,7 @@ class ServeIT {
             try (Jedis j = new Jedis("127.0.0.1", s.port())) {
                 assertThat(j.dbSize()).isBetween(1L, 1000L);
                 assertThat(j.info("stats")).contains("command_threads:1");
+                assertThat(j.info("persistence")).contains("sync_policy:always", "writes_held_for_force:1");
             }
         }
     }
