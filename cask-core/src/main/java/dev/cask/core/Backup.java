@@ -43,7 +43,7 @@ final class Backup {
     private static void linkOrCopy(FileLayer files, Path source, Path target) throws IOException {
         try {
             files.link(source, target);
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException e) { // another file system, or one without hard links: copy instead
             try (DataFile in = files.open(source, OpenMode.READ)) {
                 copy(files, source, target, in.size());
             }

@@ -81,6 +81,7 @@ public final class RespHandler implements Handler {
             input.position(input.limit()); // closing: what else it sent is not read
             return;
         }
+        state.commandThreads.add(Thread.currentThread().getName()); // once per read, not per command: INFO's proof of one thread
         reply.clear();
         reply.resp3 = session.resp3;
         firstWriteReply = -1;
@@ -104,7 +105,6 @@ public final class RespHandler implements Handler {
     private void run(Session session, List<byte[]> args) {
         state.commandsProcessed++;
         session.commands++;
-        state.commandThreads.add(Thread.currentThread().getName());
         CommandSpec spec = CommandSpec.find(args.get(0));
         if (spec == null) {
             reply.error(unknownCommand(args));
@@ -146,8 +146,9 @@ public final class RespHandler implements Handler {
         if (pending == null) pending = new WriteBatch();
         for (int i = 1; i < args.size(); i += 2) pending.put(args.get(i), args.get(i + 1));
         pendingBytes += bytes;
-        if (pendingSessions.isEmpty() || pendingSessions.getLast() != session) {
-            if (!pendingSessions.contains(session)) pendingSessions.add(session);
+        if (!session.inPendingBatch) {
+            session.inPendingBatch = true;
+            pendingSessions.add(session);
         }
         wrote();
         reply.ok();
@@ -175,6 +176,7 @@ public final class RespHandler implements Handler {
                 }
             }
         } finally {
+            for (Session s : pendingSessions) s.inPendingBatch = false;
             pendingSessions.clear();
         }
     }

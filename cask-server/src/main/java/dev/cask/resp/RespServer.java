@@ -18,7 +18,6 @@ public final class RespServer implements AutoCloseable {
     private final ServerState state;
     private final Transport transport;
     private final TurnSync turnSync;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -94,6 +93,5 @@ public final class RespServer implements AutoCloseable {
         transport.close();
         turnSync.close();
         stopRequested.countDown();
-        stopped.countDown();
     }
 }

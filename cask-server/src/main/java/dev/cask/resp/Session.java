@@ -21,6 +21,8 @@ final class Session {
     /** The turn whose force must finish before {@link #held} may go; 0 = nothing held. */
     long heldUntil;
     long commands;
+    /** Has a write in the handler's pending (not yet appended) batch. */
+    boolean inPendingBatch;
 
     Session(Connection connection, RespParser parser, boolean authenticated) {
         this.connection = connection;

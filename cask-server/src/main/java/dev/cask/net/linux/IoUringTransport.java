@@ -161,7 +161,7 @@ public final class IoUringTransport implements Transport {
 
     private void armRecv(Conn c) throws NativeException {
         MemorySegment sqe = ring.sqe();
-        IoUring.prep(sqe, IoUring.OP_RECV, c.fd, 0, 0, c.id << 8 | T_RECV);
+        IoUring.prep(sqe, IoUring.OP_RECV, c.fd, 0, 0, c.id() << 8 | T_RECV);
         sqe.set(ValueLayout.JAVA_BYTE, 1, IoUring.IOSQE_BUFFER_SELECT);
         sqe.set(ValueLayout.JAVA_SHORT, 2, IoUring.IORING_RECV_MULTISHOT);
         sqe.set(ValueLayout.JAVA_SHORT, 40, (short) GROUP);
@@ -247,7 +247,7 @@ public final class IoUringTransport implements Transport {
             return;
         }
         Conn c = new Conn(fd, nextId++);
-        byId.put(c.id, c);
+        byId.put(c.id(), c);
         clients++;
         handler.onOpen(c);
         if (!c.isClosed()) armRecv(c);
@@ -320,7 +320,6 @@ public final class IoUringTransport implements Transport {
 
     private final class Conn extends ConnectionBase {
         final int fd;
-        final long id;
         boolean queued;
         boolean receiving;
         /** The native buffer of the SEND in flight (null: none), and the bytes of it not yet taken. */
@@ -331,7 +330,6 @@ public final class IoUringTransport implements Transport {
         Conn(int fd, long id) {
             super(id);
             this.fd = fd;
-            this.id = id;
         }
 
         @Override
@@ -380,7 +378,7 @@ public final class IoUringTransport implements Transport {
         private void submitSend() {
             try {
                 MemorySegment sqe = ring.sqe();
-                IoUring.prep(sqe, IoUring.OP_SEND, fd, sending.address() + sendOffset, sendLength - sendOffset, id << 8 | T_SEND);
+                IoUring.prep(sqe, IoUring.OP_SEND, fd, sending.address() + sendOffset, sendLength - sendOffset, id() << 8 | T_SEND);
                 sqe.set(ValueLayout.JAVA_INT, 28, MSG_NOSIGNAL);
             } catch (NativeException e) {
                 close();
@@ -426,10 +424,10 @@ public final class IoUringTransport implements Transport {
             if (closed) return;
             closed = true;
             clients--;
-            byId.remove(id);
+            byId.remove(id());
             libc.shutdownBoth(fd); // ends the multishot receive
             libc.close(fd);
-            if (sending != null) orphanSends.put(id, sending); // the kernel may still read it: back to the pool on its completion
+            if (sending != null) orphanSends.put(id(), sending); // the kernel may still read it: back to the pool on its completion
             sending = null;
             handler.onClose(this);
         }

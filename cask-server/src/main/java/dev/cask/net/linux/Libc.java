@@ -143,7 +143,7 @@ final class Libc {
         linger.set(JAVA_INT, 0, 1);
         linger.set(JAVA_INT, 4, 0);
         try {
-            int r = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_LINGER, linger, 8);
+            int ignored = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_LINGER, linger, 8); // best effort: closing anyway
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -272,7 +272,7 @@ final class Libc {
 
     void munmap(MemorySegment mapping) {
         try {
-            int r = (int) MUNMAP.invokeExact(state, mapping, mapping.byteSize());
+            int ignored = (int) MUNMAP.invokeExact(state, mapping, mapping.byteSize()); // at close: nothing to do on failure
         } catch (Throwable t) {
             throw rethrow(t);
         }
