@@ -1,0 +1,563 @@
+package dev.cask.fs.fuse;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One FUSE session of libfuse3's low-level API: it fills a {@code fuse_lowlevel_ops} table with
+ * upcall stubs into a {@link LowLevelFileSystem}, mounts, and runs {@code fuse_session_loop}.
+ *
+ * <p>Threads: {@link #loop} runs every upcall, {@code init} included, on the thread that calls it,
+ * one request at a time, so the file system needs no locks. {@code destroy} runs on the thread that
+ * calls {@link #close}, after the loop has returned. {@link #exit} may be called from any thread
+ * (a shutdown hook): it makes the loop return.
+ *
+ * <p>No exception leaves an upcall, since one would kill the JVM: each upcall replies exactly once,
+ * as its last step, with the operation's result, its {@link Errno}, or EIO for anything else,
+ * which is logged.
+ */
+public final class FuseMount implements AutoCloseable {
+    private static final MemorySegment NULL = MemorySegment.NULL;
+    /** Long enough for any name (the kernel caps them at 1,024 bytes) or symlink target (4,096). */
+    private static final long MAX_CSTRING = 8192;
+
+    private final LibFuse lib;
+    private final LowLevelFileSystem fs;
+    private final Consumer<String> log;
+    private final Arena arena = Arena.ofShared();
+    private final double timeout;
+    private final MemorySegment session;
+    private final MemorySegment stat;
+    private final MemorySegment entry;
+    private final MemorySegment statvfs;
+    private final MemorySegment cName;
+    private final long[] handle = new long[1];
+    private MemorySegment ioBuffer;
+    private boolean mounted;
+    private boolean closed;
+
+    private FuseMount(LibFuse lib, LowLevelFileSystem fs, List<String> options, Consumer<String> log) {
+        this.lib = lib;
+        this.fs = fs;
+        this.log = log;
+        this.timeout = fs.cacheTimeoutSeconds();
+        this.stat = arena.allocate(Structs.STAT_SIZE, 8);
+        this.entry = arena.allocate(Structs.ENTRY_SIZE, 8);
+        this.statvfs = arena.allocate(Structs.STATVFS_SIZE, 8);
+        this.cName = arena.allocate(MAX_CSTRING);
+        this.ioBuffer = arena.allocate(1 << 20, 4096);
+        MemorySegment ops = upcalls();
+        MemorySegment args = arena.allocate(Structs.ARGS_SIZE, 8);
+        String[] argv = options.isEmpty() ? new String[] {"cask"} : new String[] {"cask", "-o", String.join(",", options)};
+        MemorySegment argvArray = arena.allocate(ADDRESS, argv.length + 1);
+        for (int i = 0; i < argv.length; i++) argvArray.setAtIndex(ADDRESS, i, arena.allocateFrom(argv[i]));
+        args.set(JAVA_INT, 0, argv.length);
+        args.set(ADDRESS, 8, argvArray);
+        args.set(JAVA_INT, 16, 0);
+        try {
+            this.session = (MemorySegment) lib.sessionNew.invokeExact(args, ops, (long) Structs.OPS_COUNT * 8, NULL);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fuse_session_new: " + t, t);
+        }
+        if (session.equals(NULL)) {
+            arena.close();
+            throw new IllegalArgumentException("libfuse refused the options " + options + " (its message is above)");
+        }
+    }
+
+    /** Creates the session and mounts it on {@code mountPoint}; requests are served once {@link #loop} runs. */
+    public static FuseMount mount(Path mountPoint, List<String> options, LowLevelFileSystem fs, Consumer<String> log) {
+        FuseMount mount = new FuseMount(LibFuse.load(), fs, options, log);
+        int rc;
+        try {
+            rc = (int) mount.lib.sessionMount.invokeExact(mount.session, mount.arena.allocateFrom(mountPoint.toString()));
+        } catch (Throwable t) {
+            throw new IllegalStateException("fuse_session_mount: " + t, t);
+        }
+        if (rc != 0) {
+            mount.close();
+            throw new IllegalStateException("could not mount on " + mountPoint + " (libfuse's message is above)");
+        }
+        mount.mounted = true;
+        return mount;
+    }
+
+    /** Serves requests until the file system is unmounted or {@link #exit} is called; returns libfuse's result. */
+    public int loop() {
+        try {
+            return (int) lib.sessionLoop.invokeExact(session);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fuse_session_loop: " + t, t);
+        }
+    }
+
+    /** From any thread: ends the loop and unmounts (SIGTERM and Ctrl-C come here). */
+    public synchronized void exit() {
+        if (closed) return;
+        try {
+            lib.sessionExit.invokeExact(session);
+            unmount();
+        } catch (Throwable t) {
+            log.accept("fuse_session_exit: " + t);
+        }
+    }
+
+    private synchronized void unmount() throws Throwable {
+        if (mounted) {
+            mounted = false;
+            lib.sessionUnmount.invokeExact(session);
+        }
+    }
+
+    /**
+     * Tells the kernel to drop what it cached of an inode's attributes and pages. Not to be called
+     * from inside an upcall for the same inode: the kernel may hold a lock that waits for the reply.
+     */
+    public int invalidateInode(long ino) {
+        try {
+            return (int) lib.notifyInvalInode.invokeExact(session, ino, 0L, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fuse_lowlevel_notify_inval_inode: " + t, t);
+        }
+    }
+
+    /** Tells the kernel to forget a cached name in a directory; same caveat as {@link #invalidateInode}. */
+    public int invalidateEntry(long parent, byte[] name) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment c = call.allocate(name.length + 1L);
+            MemorySegment.copy(name, 0, c, JAVA_BYTE, 0, name.length);
+            return (int) lib.notifyInvalEntry.invokeExact(session, parent, c, (long) name.length);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fuse_lowlevel_notify_inval_entry: " + t, t);
+        }
+    }
+
+    /** Unmounts if still mounted and destroys the session (the file system's destroy runs here). */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        try {
+            unmount();
+            lib.sessionDestroy.invokeExact(session);
+        } catch (Throwable t) {
+            log.accept("fuse_session_destroy: " + t);
+        } finally {
+            closed = true;
+            arena.close();
+        }
+    }
+
+    // ---- the upcall table ----
+
+    private MemorySegment upcalls() {
+        MemorySegment ops = arena.allocate((long) Structs.OPS_COUNT * 8, 8);
+        ops.fill((byte) 0); // a NULL slot answers ENOSYS: xattrs, access (default_permissions checks), locks, ioctl...
+        slot(ops, 0, "init", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+        slot(ops, 1, "destroy", FunctionDescriptor.ofVoid(ADDRESS));
+        slot(ops, 2, "lookup", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 3, "forget", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG));
+        slot(ops, 4, "getattr", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 5, "setattr", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+        slot(ops, 6, "readlink", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
+        slot(ops, 7, "mknod", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_LONG));
+        slot(ops, 8, "mkdir", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT));
+        slot(ops, 9, "unlink", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 10, "rmdir", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 11, "symlink", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 12, "rename", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT));
+        slot(ops, 13, "link", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+        slot(ops, 14, "open", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 15, "read", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+        slot(ops, 16, "write", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+        slot(ops, 17, "flush", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 18, "release", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 19, "fsync", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+        slot(ops, 20, "opendir", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 21, "readdir", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+        slot(ops, 22, "releasedir", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 23, "fsyncdir", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+        slot(ops, 24, "statfs", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG));
+        slot(ops, 30, "create", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS));
+        slot(ops, 38, "forgetMulti", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, ADDRESS));
+        slot(ops, 40, "fallocate", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS));
+        slot(ops, 41, "readdirplus", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+        return ops;
+    }
+
+    private void slot(MemorySegment ops, int index, String method, FunctionDescriptor fd) {
+        try {
+            MethodType type = fd.toMethodType();
+            MethodHandle target = MethodHandles.lookup().findVirtual(FuseMount.class, method, type).bindTo(this);
+            ops.setAtIndex(ADDRESS, index, Linker.nativeLinker().upcallStub(target, fd, arena));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no upcall method " + method, e);
+        }
+    }
+
+    // ---- upcalls: each replies exactly once, last ----
+
+    private void init(MemorySegment userdata, MemorySegment conn) {
+        try {
+            fs.init();
+        } catch (Throwable t) {
+            log.accept("init failed: " + t);
+        }
+    }
+
+    private void destroy(MemorySegment userdata) {
+        try {
+            fs.destroy();
+        } catch (Throwable t) {
+            log.accept("destroy failed: " + t);
+        }
+    }
+
+    private void lookup(MemorySegment req, long parent, MemorySegment name) {
+        try {
+            replyEntry(req, fs.lookup(caller(req), parent, bytes(name)));
+        } catch (Throwable t) {
+            fail(req, "lookup", parent, t);
+        }
+    }
+
+    private void forget(MemorySegment req, long ino, long nlookup) {
+        try {
+            fs.forget(ino, nlookup);
+        } catch (Throwable t) {
+            log.accept("forget of inode " + ino + " failed: " + t);
+        }
+        none(req);
+    }
+
+    private void forgetMulti(MemorySegment req, long count, MemorySegment forgets) {
+        MemorySegment all = forgets.reinterpret(count * Structs.FORGET_DATA_SIZE);
+        for (long i = 0; i < count; i++) {
+            long ino = all.get(JAVA_LONG, i * Structs.FORGET_DATA_SIZE);
+            try {
+                fs.forget(ino, all.get(JAVA_LONG, i * Structs.FORGET_DATA_SIZE + 8));
+            } catch (Throwable t) {
+                log.accept("forget of inode " + ino + " failed: " + t);
+            }
+        }
+        none(req);
+    }
+
+    private void getattr(MemorySegment req, long ino, MemorySegment fi) {
+        try {
+            replyAttr(req, fs.getattr(ino));
+        } catch (Throwable t) {
+            fail(req, "getattr", ino, t);
+        }
+    }
+
+    private void setattr(MemorySegment req, long ino, MemorySegment attr, int toSet, MemorySegment fi) {
+        try {
+            replyAttr(req, fs.setattr(caller(req), ino, Structs.readSetAttr(attr.reinterpret(Structs.STAT_SIZE), toSet)));
+        } catch (Throwable t) {
+            fail(req, "setattr", ino, t);
+        }
+    }
+
+    private void readlink(MemorySegment req, long ino) {
+        try {
+            byte[] target = fs.readlink(ino);
+            int rc = (int) lib.replyReadlink.invokeExact(req, cString(target));
+        } catch (Throwable t) {
+            fail(req, "readlink", ino, t);
+        }
+    }
+
+    private void mknod(MemorySegment req, long parent, MemorySegment name, int mode, long rdev) {
+        try {
+            replyEntry(req, fs.mknod(caller(req), parent, bytes(name), mode, rdev));
+        } catch (Throwable t) {
+            fail(req, "mknod", parent, t);
+        }
+    }
+
+    private void mkdir(MemorySegment req, long parent, MemorySegment name, int mode) {
+        try {
+            replyEntry(req, fs.mkdir(caller(req), parent, bytes(name), mode));
+        } catch (Throwable t) {
+            fail(req, "mkdir", parent, t);
+        }
+    }
+
+    private void unlink(MemorySegment req, long parent, MemorySegment name) {
+        try {
+            fs.unlink(caller(req), parent, bytes(name));
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "unlink", parent, t);
+        }
+    }
+
+    private void rmdir(MemorySegment req, long parent, MemorySegment name) {
+        try {
+            fs.rmdir(caller(req), parent, bytes(name));
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "rmdir", parent, t);
+        }
+    }
+
+    private void symlink(MemorySegment req, MemorySegment target, long parent, MemorySegment name) {
+        try {
+            replyEntry(req, fs.symlink(caller(req), bytes(target), parent, bytes(name)));
+        } catch (Throwable t) {
+            fail(req, "symlink", parent, t);
+        }
+    }
+
+    private void rename(MemorySegment req, long parent, MemorySegment name, long newParent, MemorySegment newName, int flags) {
+        try {
+            fs.rename(caller(req), parent, bytes(name), newParent, bytes(newName), flags);
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "rename", parent, t);
+        }
+    }
+
+    private void link(MemorySegment req, long ino, long newParent, MemorySegment newName) {
+        try {
+            replyEntry(req, fs.link(caller(req), ino, newParent, bytes(newName)));
+        } catch (Throwable t) {
+            fail(req, "link", ino, t);
+        }
+    }
+
+    private void open(MemorySegment req, long ino, MemorySegment fi) {
+        try {
+            MemorySegment info = fi.reinterpret(Structs.FILE_INFO_SIZE);
+            long fh = fs.open(caller(req), ino, Structs.openFlags(info));
+            Structs.setOpened(info, fh, true);
+            int rc = (int) lib.replyOpen.invokeExact(req, info);
+        } catch (Throwable t) {
+            fail(req, "open", ino, t);
+        }
+    }
+
+    private void read(MemorySegment req, long ino, long size, long offset, MemorySegment fi) {
+        try {
+            long fh = Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE));
+            MemorySegment into = buffer(size);
+            int n = fs.read(ino, fh, offset, into);
+            int rc = (int) lib.replyBuf.invokeExact(req, into, (long) n);
+        } catch (Throwable t) {
+            fail(req, "read", ino, t);
+        }
+    }
+
+    private void write(MemorySegment req, long ino, MemorySegment buf, long size, long offset, MemorySegment fi) {
+        try {
+            long fh = Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE));
+            int n = fs.write(ino, fh, offset, buf.reinterpret(size));
+            int rc = (int) lib.replyWrite.invokeExact(req, (long) n);
+        } catch (Throwable t) {
+            fail(req, "write", ino, t);
+        }
+    }
+
+    private void flush(MemorySegment req, long ino, MemorySegment fi) {
+        try {
+            fs.flush(ino, Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE)));
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "flush", ino, t);
+        }
+    }
+
+    private void release(MemorySegment req, long ino, MemorySegment fi) {
+        try {
+            fs.release(ino, Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE)));
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "release", ino, t);
+        }
+    }
+
+    private void fsync(MemorySegment req, long ino, int datasync, MemorySegment fi) {
+        try {
+            fs.fsync(ino, Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE)), datasync != 0);
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "fsync", ino, t);
+        }
+    }
+
+    private void opendir(MemorySegment req, long ino, MemorySegment fi) {
+        try {
+            MemorySegment info = fi.reinterpret(Structs.FILE_INFO_SIZE);
+            Structs.setOpened(info, fs.opendir(caller(req), ino), false);
+            int rc = (int) lib.replyOpen.invokeExact(req, info);
+        } catch (Throwable t) {
+            fail(req, "opendir", ino, t);
+        }
+    }
+
+    private void readdir(MemorySegment req, long ino, long size, long offset, MemorySegment fi) {
+        listDirectory(req, ino, size, offset, fi, false);
+    }
+
+    private void readdirplus(MemorySegment req, long ino, long size, long offset, MemorySegment fi) {
+        listDirectory(req, ino, size, offset, fi, true);
+    }
+
+    private void listDirectory(MemorySegment req, long ino, long size, long offset, MemorySegment fi, boolean plus) {
+        try {
+            long fh = Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE));
+            MemorySegment buf = buffer(size);
+            long[] used = {0};
+            fs.readdir(ino, fh, offset, plus, (name, attr, next) -> {
+                MemorySegment c = cString(name);
+                long room = size - used[0];
+                long need;
+                try {
+                    if (plus) {
+                        Structs.writeEntry(entry, attr, timeout);
+                        need = (long) lib.addDirentryPlus.invokeExact(req, buf.asSlice(used[0]), room, c, entry, next);
+                    } else {
+                        Structs.writeStat(stat, attr);
+                        need = (long) lib.addDirentry.invokeExact(req, buf.asSlice(used[0]), room, c, stat, next);
+                    }
+                } catch (Throwable t) {
+                    throw new IllegalStateException("fuse_add_direntry: " + t, t);
+                }
+                if (need > room) return false; // not written: the next readdir starts with this entry
+                used[0] += need;
+                return true;
+            });
+            int rc = (int) lib.replyBuf.invokeExact(req, buf, used[0]);
+        } catch (Throwable t) {
+            fail(req, plus ? "readdirplus" : "readdir", ino, t);
+        }
+    }
+
+    private void releasedir(MemorySegment req, long ino, MemorySegment fi) {
+        try {
+            fs.releasedir(ino, Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE)));
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "releasedir", ino, t);
+        }
+    }
+
+    private void fsyncdir(MemorySegment req, long ino, int datasync, MemorySegment fi) {
+        try {
+            fs.fsyncdir(ino, Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE)));
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "fsyncdir", ino, t);
+        }
+    }
+
+    private void statfs(MemorySegment req, long ino) {
+        try {
+            Structs.writeStatFs(statvfs, fs.statfs());
+            int rc = (int) lib.replyStatfs.invokeExact(req, statvfs);
+        } catch (Throwable t) {
+            fail(req, "statfs", ino, t);
+        }
+    }
+
+    private void create(MemorySegment req, long parent, MemorySegment name, int mode, MemorySegment fi) {
+        try {
+            MemorySegment info = fi.reinterpret(Structs.FILE_INFO_SIZE);
+            Attr attr = fs.create(caller(req), parent, bytes(name), mode, Structs.openFlags(info), handle);
+            Structs.setOpened(info, handle[0], true);
+            Structs.writeEntry(entry, attr, timeout);
+            int rc = (int) lib.replyCreate.invokeExact(req, entry, info);
+        } catch (Throwable t) {
+            fail(req, "create", parent, t);
+        }
+    }
+
+    private void fallocate(MemorySegment req, long ino, int mode, long offset, long length, MemorySegment fi) {
+        try {
+            fs.fallocate(ino, Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE)), mode, offset, length);
+            ok(req);
+        } catch (Throwable t) {
+            fail(req, "fallocate", ino, t);
+        }
+    }
+
+    // ---- helpers ----
+
+    private Caller caller(MemorySegment req) throws Throwable {
+        MemorySegment ctx = (MemorySegment) lib.reqCtx.invokeExact(req);
+        return Structs.caller(ctx.reinterpret(Structs.CTX_SIZE));
+    }
+
+    private void replyEntry(MemorySegment req, Attr attr) throws Throwable {
+        Structs.writeEntry(entry, attr, timeout);
+        int rc = (int) lib.replyEntry.invokeExact(req, entry);
+    }
+
+    private void replyAttr(MemorySegment req, Attr attr) throws Throwable {
+        Structs.writeStat(stat, attr);
+        int rc = (int) lib.replyAttr.invokeExact(req, stat, timeout);
+    }
+
+    private void ok(MemorySegment req) throws Throwable {
+        int rc = (int) lib.replyErr.invokeExact(req, 0);
+    }
+
+    private void none(MemorySegment req) {
+        try {
+            lib.replyNone.invokeExact(req);
+        } catch (Throwable t) {
+            log.accept("fuse_reply_none: " + t);
+        }
+    }
+
+    /** The one error path: an {@link Errno} is an answer; anything else is a bug or an I/O failure, logged and answered EIO. */
+    private void fail(MemorySegment req, String op, long ino, Throwable t) {
+        int errno;
+        if (t instanceof Errno e) {
+            errno = e.errno();
+        } else {
+            errno = Errno.EIO;
+            log.accept(op + " on inode " + ino + " failed, answered EIO: " + t);
+        }
+        try {
+            int rc = (int) lib.replyErr.invokeExact(req, errno);
+        } catch (Throwable again) {
+            log.accept("fuse_reply_err: " + again);
+        }
+    }
+
+    private MemorySegment buffer(long size) {
+        if (ioBuffer.byteSize() < size) ioBuffer = arena.allocate(Long.highestOneBit(size) << 1, 4096);
+        return ioBuffer.asSlice(0, size);
+    }
+
+    private MemorySegment cString(byte[] bytes) {
+        if (bytes.length >= MAX_CSTRING) throw new Errno(Errno.ENAMETOOLONG, "name of " + bytes.length + " bytes");
+        MemorySegment.copy(bytes, 0, cName, JAVA_BYTE, 0, bytes.length);
+        cName.set(JAVA_BYTE, bytes.length, (byte) 0);
+        return cName;
+    }
+
+    /** The bytes of a NUL-terminated string the kernel passed. */
+    private static byte[] bytes(MemorySegment cstring) {
+        MemorySegment s = cstring.reinterpret(MAX_CSTRING);
+        long n = 0;
+        while (s.get(JAVA_BYTE, n) != 0) {
+            if (++n == MAX_CSTRING) throw new Errno(Errno.ENAMETOOLONG, "unterminated name");
+        }
+        return s.asSlice(0, n).toArray(JAVA_BYTE);
+    }
+}
