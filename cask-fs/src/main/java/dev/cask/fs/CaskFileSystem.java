@@ -189,7 +189,8 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             if (!n.isRegular()) throw new Errno(Errno.EINVAL, "truncate of a special file");
             if (change.size() < 0) throw new Errno(Errno.EINVAL, "negative size");
             if (change.size() > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "size over the limit");
-            if (change.size() != n.size && !change.has(SetAttr.MTIME) && !change.has(SetAttr.MTIME_NOW)) w.mtime = now;
+            // as ext4: a truncate moves mtime even when the size stays the same
+            if (!change.has(SetAttr.MTIME) && !change.has(SetAttr.MTIME_NOW)) w.mtime = now;
             truncate(b, n, change.size());
             w.size = change.size();
         }
@@ -208,6 +209,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     public byte[] readlink(long ino) {
         Inode n = inode(ino);
         if (!n.isSymlink()) throw new Errno(Errno.EINVAL, "not a symbolic link");
+        touchAtime(n);
         return n.target;
     }
 
