@@ -41,6 +41,11 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "--foreground", description = "Stay in the foreground; without it, the filesystem is served by a detached process logging to DB/mount.log.")
     boolean foreground;
 
+    @Option(names = "--writeback-cache", description = {"Let the kernel buffer writes (much faster sequential writes). write(2) then returns before",
+            "the data reaches the database, a SIGKILL of this process loses what was not flushed or fsynced,",
+            "and mtime/atime follow the kernel's cache. Off by default."})
+    boolean writebackCache;
+
     @Option(names = "-o", paramLabel = "OPTIONS", split = ",",
             description = "Mount options for libfuse, added to the defaults allow_other, default_permissions, auto_unmount.")
     List<String> options = new ArrayList<>();
@@ -67,7 +72,7 @@ final class MountCommand implements Callable<Integer> {
         CountDownLatch closed = new CountDownLatch(1);
         FuseMount mount;
         try {
-            CaskFileSystem fs = CaskFileSystem.load(cask, (int) uid(), (int) gid(), msg -> System.err.println("cask mount: " + msg));
+            CaskFileSystem fs = CaskFileSystem.load(cask, (int) uid(), (int) gid(), writebackCache, msg -> System.err.println("cask mount: " + msg));
             mount = FuseMount.mount(at, all, fs, msg -> System.err.println("cask mount: " + msg));
         } catch (RuntimeException e) {
             cask.close();

@@ -56,12 +56,18 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     private final Map<Long, OpenFile> handles = new HashMap<>();
     private long nextIno;
     private long nextHandle = 1;
+    /** The kernel's writeback cache is on: it computes O_APPEND offsets itself and may write through any handle. */
+    private boolean writeback;
 
     private record OpenFile(long ino, int flags) {
     }
 
-    private CaskFileSystem(Cask cask, Consumer<String> log) {
+    /** Asked for at init; off by default because the kernel then keeps timestamps and un-synced writes itself. */
+    private final boolean askWriteback;
+
+    private CaskFileSystem(Cask cask, boolean askWriteback, Consumer<String> log) {
         this.cask = cask;
+        this.askWriteback = askWriteback;
         this.log = log;
     }
 
@@ -70,7 +76,17 @@ public final class CaskFileSystem implements LowLevelFileSystem {
      * {@code rootUid}/{@code rootGid}) if there is none, and frees the inodes a crash left orphaned.
      */
     public static CaskFileSystem load(Cask cask, int rootUid, int rootGid, Consumer<String> log) {
-        CaskFileSystem fs = new CaskFileSystem(cask, log);
+        return load(cask, rootUid, rootGid, false, log);
+    }
+
+    /**
+     * As {@link #load(Cask, int, int, Consumer)}; {@code writebackCache} asks the kernel to buffer
+     * writes: much faster sequential writes, but write(2) then returns before the data reaches
+     * the store (fsync(2) still makes it durable), and mtime and atime follow the kernel's cache
+     * rather than every operation.
+     */
+    public static CaskFileSystem load(Cask cask, int rootUid, int rootGid, boolean writebackCache, Consumer<String> log) {
+        CaskFileSystem fs = new CaskFileSystem(cask, writebackCache, log);
         fs.loadAll(rootUid, rootGid);
         return fs;
     }
@@ -144,7 +160,13 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     }
 
     @Override
-    public void init() {
+    public boolean writebackCache() {
+        return askWriteback;
+    }
+
+    @Override
+    public void init(boolean writeback) {
+        this.writeback = writeback;
     }
 
     @Override
@@ -199,6 +221,10 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (change.has(SetAttr.MTIME_NOW)) w.mtime = now;
         else if (change.has(SetAttr.MTIME)) w.mtime = change.mtimeNanos();
         w.ctime = now;
+        if (n.deleted) { // a late setattr (the kernel's writeback flushing times) of an inode already freed
+            n.apply(w);
+            return n.attr();
+        }
         b.put(FsKeys.inode(ino), InodeCodec.encode(w));
         write(b);
         n.apply(w);
@@ -514,8 +540,9 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     public int write(long ino, long fh, long offset, MemorySegment data) {
         Inode n = inode(ino);
         if (!n.isRegular()) throw new Errno(Errno.EINVAL, "write to a special file");
+        if (n.deleted) return (int) data.byteSize(); // the writeback of a file already freed: nothing can read it again
         OpenFile handle = handles.get(fh);
-        if (handle != null && (handle.flags & O_APPEND) != 0) offset = n.size;
+        if (!writeback && handle != null && (handle.flags & O_APPEND) != 0) offset = n.size;
         int length = (int) data.byteSize();
         if (offset < 0) throw new Errno(Errno.EINVAL, "negative offset");
         if (offset + length > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "file would pass " + MAX_FILE_SIZE + " bytes");

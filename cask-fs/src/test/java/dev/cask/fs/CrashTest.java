@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +33,14 @@ class CrashTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void aRemountAfterSigkillShowsAConsistentTreeWithEveryFsyncedFile() throws Exception {
+    @ParameterizedTest(name = "writeback cache {0}")
+    @ValueSource(booleans = {false, true})
+    void aRemountAfterSigkillShowsAConsistentTreeWithEveryFsyncedFile(boolean writeback) throws Exception {
         Path db = tmp.resolve("db");
         Path dir = Files.createDirectories(tmp.resolve("mnt"));
         Map<String, byte[]> durable = new ConcurrentHashMap<>();
         for (int round = 0; round < 4; round++) {
-            Process child = startMount(db, dir);
+            Process child = startMount(db, dir, writeback);
             AtomicBoolean stop = new AtomicBoolean();
             int[] ops = {0};
             String name = round(round);
@@ -63,11 +65,11 @@ class CrashTest {
         return "r" + r;
     }
 
-    private Process startMount(Path db, Path dir) throws Exception {
+    private Process startMount(Path db, Path dir, boolean writeback) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                MountMain.class.getName(), db.toString(), dir.toString()));
+                MountMain.class.getName(), db.toString(), dir.toString(), Boolean.toString(writeback)));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         assertThat(out.readLine()).isEqualTo("ready");

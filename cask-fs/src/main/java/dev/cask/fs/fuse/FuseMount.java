@@ -211,7 +211,11 @@ public final class FuseMount implements AutoCloseable {
 
     private void init(MemorySegment userdata, MemorySegment conn) {
         try {
-            fs.init();
+            // struct fuse_conn_info: capable @20, want @24 (fuse_common.h)
+            MemorySegment c = conn.reinterpret(Structs.CONN_INFO_SIZE);
+            boolean writeback = fs.writebackCache() && (c.get(JAVA_INT, 20) & Structs.CAP_WRITEBACK_CACHE) != 0;
+            if (writeback) c.set(JAVA_INT, 24, c.get(JAVA_INT, 24) | Structs.CAP_WRITEBACK_CACHE);
+            fs.init(writeback);
         } catch (Throwable t) {
             log.accept("init failed: " + t);
         }

@@ -12,7 +12,15 @@ public interface LowLevelFileSystem {
     /** How long the kernel may cache entries and attributes, in seconds. */
     double cacheTimeoutSeconds();
 
-    void init();
+    /**
+     * Whether to ask for the kernel's writeback cache: write(2) then returns once the data is in
+     * the kernel's page cache, which sends it on in large writes at flush, fsync or writeback
+     * time, and the kernel keeps mtime and the O_APPEND offset itself.
+     */
+    boolean writebackCache();
+
+    /** The session is up; {@code writeback} says whether the kernel granted the writeback cache. */
+    void init(boolean writeback);
 
     void destroy();
 

@@ -87,6 +87,11 @@ final class Structs {
         return new Caller(ctx.get(JAVA_INT, 0), ctx.get(JAVA_INT, 4), ctx.get(JAVA_INT, 8));
     }
 
+    /** {@code struct fuse_conn_info} (fuse_common.h): 128 bytes; capable at 20, want at 24. */
+    static final long CONN_INFO_SIZE = 128;
+    /** FUSE_CAP_WRITEBACK_CACHE (fuse_common.h). */
+    static final int CAP_WRITEBACK_CACHE = 1 << 16;
+
     /** {@code struct statvfs} (bits/statvfs.h): 112 bytes of unsigned longs, namemax at 80. */
     static final long STATVFS_SIZE = 112;
 
