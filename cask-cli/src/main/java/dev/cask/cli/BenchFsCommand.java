@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,42 +41,45 @@ final class BenchFsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (size < block || block < 1) throw new IllegalArgumentException("--size must be at least --block, and --block at least 1");
         Path base = BenchSupport.scratch(scratch.base, "fs");
-        Path db = base.resolve("db");
+        Path db = Files.createDirectories(base.resolve("db"));
         Path mnt = Files.createDirectories(base.resolve("mnt"));
         Path plain = Files.createDirectories(base.resolve("disk"));
         Map<String, Object> out = new LinkedHashMap<>();
-        try (Cask cask = Cask.open(db)) {
-            CaskFileSystem fs = CaskFileSystem.load(cask, 0, 0, msg -> System.err.println("cask mount: " + msg));
-            FuseMount mount = FuseMount.mount(mnt, List.of("default_permissions", "fsname=cask-bench", "subtype=cask"), fs,
-                    msg -> System.err.println("cask mount: " + msg));
-            Thread loop = Thread.ofPlatform().name("cask-fuse").start(mount::loop);
-            try {
-                while (!MountPoint.isMounted(mnt)) Thread.onSpinWait();
-                boolean cold = dropCaches();
-                out.put("bytes", size);
-                out.put("blockBytes", block);
-                out.put("coldReads", cold);
-                Map<String, Object> m = new LinkedHashMap<>();
-                Map<String, Object> d = new LinkedHashMap<>();
-                m.put("writeMBps", write(mnt.resolve("seq"), "write through the mount"));
-                d.put("writeMBps", write(plain.resolve("seq"), "write on the disk"));
-                m.put("readMBps", read(mnt.resolve("seq"), "read through the mount"));
-                d.put("readMBps", read(plain.resolve("seq"), "read on the disk"));
-                Files.delete(mnt.resolve("seq"));
-                Files.delete(plain.resolve("seq"));
-                for (int n : files) {
-                    m.put("files" + n, metadata(mnt.resolve("dir" + n), n));
-                    d.put("files" + n, metadata(plain.resolve("dir" + n), n));
-                }
-                out.put("mount", m);
-                out.put("disk", d);
-                out.put("goalWriteMBps", 400);
-                out.put("goalReadMBps", 800);
-            } finally {
-                mount.exit();
-                loop.join(30_000);
-                mount.close();
+        try {
+            boolean cold = dropCaches();
+            out.put("bytes", size);
+            out.put("blockBytes", block);
+            out.put("coldReads", cold);
+            Map<String, Object> m = new LinkedHashMap<>();
+            Map<String, Object> w = new LinkedHashMap<>();
+            Map<String, Object> d = new LinkedHashMap<>();
+            try (MountedFs fs = MountedFs.start(db.resolve("warmup"), mnt, false)) {
+                warmUp(mnt.resolve("warm")); // the first GiB through a fresh JVM runs interpreted: not what a mount does
             }
+            // A B A B: this machine is noisy, and a mode measured only second would look better or worse for it.
+            // Each read runs in a new mount session: the store maps its segments, and the kernel never drops
+            // mapped pages, so a read in the writing session would not start cold.
+            List<Double> mw = new ArrayList<>(), mr = new ArrayList<>(), ww = new ArrayList<>(), wr = new ArrayList<>();
+            for (int round = 1; round <= 2; round++) {
+                sequential(db.resolve("default" + round), mnt, false, mw, mr, "");
+                sequential(db.resolve("writeback" + round), mnt, true, ww, wr, " (writeback cache)");
+            }
+            m.put("writeMBps", mw);
+            m.put("readMBps", mr);
+            w.put("writeMBps", ww);
+            w.put("readMBps", wr);
+            try (MountedFs fs = MountedFs.start(db.resolve("metadata"), mnt, false)) {
+                for (int n : files) m.put("files" + n, metadata(mnt.resolve("dir" + n), n));
+            }
+            d.put("writeMBps", write(plain.resolve("seq"), "write on the disk"));
+            d.put("readMBps", read(plain.resolve("seq"), "read on the disk"));
+            Files.delete(plain.resolve("seq"));
+            for (int n : files) d.put("files" + n, metadata(plain.resolve("dir" + n), n));
+            out.put("mount", m);
+            out.put("mountWritebackCache", w);
+            out.put("disk", d);
+            out.put("goalWriteMBps", 400);
+            out.put("goalReadMBps", 800);
         } finally {
             BenchSupport.delete(base);
         }
@@ -83,12 +87,58 @@ final class BenchFsCommand implements Callable<Integer> {
             System.out.println(Json.write(out));
         } else {
             @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) out.get("mount");
+            @SuppressWarnings("unchecked") Map<String, Object> w = (Map<String, Object>) out.get("mountWritebackCache");
             @SuppressWarnings("unchecked") Map<String, Object> d = (Map<String, Object>) out.get("disk");
-            System.out.printf("%-28s %12s %12s%n", "", "mount", "disk");
-            for (String k : m.keySet()) System.out.printf("%-28s %12s %12s%n", k, m.get(k), d.get(k));
+            System.out.printf("%-14s %14s %20s %14s%n", "", "mount", "mount (writeback)", "disk");
+            for (String k : m.keySet()) System.out.printf("%-14s %14s %20s %14s%n", k, m.get(k), w.getOrDefault(k, "-"), d.get(k));
             System.out.println("reads were " + ((Boolean) out.get("coldReads") ? "cold (page cache dropped)" : "warm (not root: page cache not dropped)"));
         }
         return 0;
+    }
+
+    /** A mount served by this JVM on its own loop thread, for the duration of one measurement. */
+    private record MountedFs(Cask cask, FuseMount mount, Thread loop) implements AutoCloseable {
+        static MountedFs start(Path db, Path at, boolean writeback) {
+            Cask cask = Cask.open(db);
+            CaskFileSystem fs = CaskFileSystem.load(cask, 0, 0, writeback, msg -> System.err.println("cask mount: " + msg));
+            FuseMount mount = FuseMount.mount(at, List.of("default_permissions", "fsname=cask-bench", "subtype=cask"), fs,
+                    msg -> System.err.println("cask mount: " + msg));
+            Thread loop = Thread.ofPlatform().name("cask-fuse").start(mount::loop);
+            while (!MountPoint.isMounted(at)) Thread.onSpinWait();
+            MountPoint.raiseReadAhead(at, MountCommand.READ_AHEAD_KIB);
+            return new MountedFs(cask, mount, loop);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            mount.exit();
+            loop.join(30_000);
+            mount.close();
+            cask.close();
+        }
+    }
+
+    private void sequential(Path db, Path mnt, boolean writeback, List<Double> writes, List<Double> reads, String label)
+            throws IOException, InterruptedException {
+        try (MountedFs fs = MountedFs.start(db, mnt, writeback)) {
+            writes.add(write(mnt.resolve("seq"), "write through the mount" + label));
+        }
+        try (MountedFs fs = MountedFs.start(db, mnt, writeback)) {
+            reads.add(read(mnt.resolve("seq"), "read through the mount" + label));
+            Files.delete(mnt.resolve("seq"));
+        }
+    }
+
+    private void warmUp(Path file) throws IOException {
+        long saved = size;
+        size = Math.min(size, 256L << 20);
+        try {
+            write(file, "warm-up write");
+            read(file, "warm-up read");
+            Files.delete(file);
+        } finally {
+            size = saved;
+        }
     }
 
     private double write(Path file, String label) throws IOException {

@@ -25,6 +25,8 @@ import picocli.CommandLine.ParentCommand;
                 "Unmount with fusermount3 -u MOUNTPOINT, SIGTERM or Ctrl-C."})
 final class MountCommand implements Callable<Integer> {
     static final List<String> DEFAULT_OPTIONS = List.of("allow_other", "default_permissions", "auto_unmount");
+    /** The largest read the kernel sends a FUSE server (256 pages, since max_write is 1 MiB). */
+    static final int READ_AHEAD_KIB = 1024;
 
     @ParentCommand
     Main main;
@@ -86,6 +88,7 @@ final class MountCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }));
+        System.err.println("cask mount: " + MountPoint.raiseReadAhead(at, READ_AHEAD_KIB));
         System.out.println("cask mount: ready: " + db + " mounted on " + at + " (pid " + ProcessHandle.current().pid() + ")");
         System.out.flush();
         int rc;

@@ -125,6 +125,14 @@ public final class Cask implements AutoCloseable {
     }
 
     private byte[] readValue(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
+        ByteBuffer buf = checkedRecord(segment, key, entry);
+        byte[] value = new byte[entry.valueSize()];
+        buf.get(RecordCodec.HEADER_SIZE + key.length, value);
+        return value;
+    }
+
+    /** The record of {@code entry}, once its CRC and header check out. */
+    private static ByteBuffer checkedRecord(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
         int length = entry.recordLength(key.length);
         long position = entry.recordPosition(key.length);
         ByteBuffer buf = segment.read(position, length);
@@ -132,9 +140,34 @@ public final class Cask implements AutoCloseable {
             throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + segment.path
                     + " failed its CRC or header check; the value is not returned", segment.path, position);
         }
-        byte[] value = new byte[entry.valueSize()];
-        buf.get(RecordCodec.HEADER_SIZE + key.length, value);
-        return value;
+        return buf;
+    }
+
+    /**
+     * Copies the value of {@code key} from byte {@code from} on into {@code into}, as much as fits,
+     * advancing its position: a read of part of a large value without allocating it. The whole
+     * record's CRC is still checked. Returns the value's full length, or -1 if the key is missing,
+     * deleted or expired (and then copies nothing).
+     */
+    public int read(byte[] key, int from, ByteBuffer into) {
+        ensureOpen();
+        if (from < 0) throw new IllegalArgumentException("from must be >= 0, got " + from);
+        while (true) {
+            KeyDirEntry entry = index.keyDir.get(key);
+            if (entry == null || entry.expiredAt(now())) return -1;
+            Segment segment = index.segment(entry.segmentId());
+            if (segment == null) continue; // merged away between the lookup and here: look again
+            try {
+                ByteBuffer buf = checkedRecord(segment, key, entry);
+                int n = Math.max(0, Math.min(into.remaining(), entry.valueSize() - from));
+                if (n > 0) into.put(into.position(), buf, RecordCodec.HEADER_SIZE + key.length + from, n).position(into.position() + n);
+                return entry.valueSize();
+            } catch (ClosedChannelException | IllegalStateException e) {
+                if (closed) throw new IllegalStateException("database " + dir + " is closed");
+            } catch (IOException e) {
+                throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
+            }
+        }
     }
 
     public boolean contains(byte[] key) {

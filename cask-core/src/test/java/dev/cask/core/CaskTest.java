@@ -166,6 +166,26 @@ class CaskTest {
     }
 
     @Test
+    void readCopiesARangeOfTheValueIntoTheCallersBufferAndChecksTheCrc() throws Exception {
+        try (Cask cask = Cask.open(dir)) {
+            cask.put(b("key"), b("0123456789"));
+            java.nio.ByteBuffer into = java.nio.ByteBuffer.allocate(4);
+            assertThat(cask.read(b("key"), 3, into)).isEqualTo(10);
+            assertThat(s(java.util.Arrays.copyOf(into.array(), into.position()))).isEqualTo("3456");
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(8);
+            assertThat(cask.read(b("key"), 7, tail)).isEqualTo(10);
+            assertThat(tail.position()).isEqualTo(3);
+            java.nio.ByteBuffer past = java.nio.ByteBuffer.allocate(8);
+            assertThat(cask.read(b("key"), 12, past)).isEqualTo(10);
+            assertThat(past.position()).isZero();
+            assertThat(cask.read(b("missing"), 0, past)).isEqualTo(-1);
+            assertThatThrownBy(() -> cask.read(b("key"), -1, past)).isInstanceOf(IllegalArgumentException.class);
+            TestFiles.flipByte(TestFiles.newestSegment(dir), RecordCodec.HEADER_SIZE + 3 + 9);
+            assertThatThrownBy(() -> cask.read(b("key"), 0, java.nio.ByteBuffer.allocate(2))).isInstanceOf(CorruptionException.class);
+        }
+    }
+
+    @Test
     void batchIsAllOrNothingAndAppliedInOrder() {
         try (Cask cask = Cask.open(dir)) {
             cask.put(b("gone"), b("x"));

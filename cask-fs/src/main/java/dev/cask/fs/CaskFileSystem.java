@@ -503,14 +503,15 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (!n.isRegular()) throw new Errno(Errno.EINVAL, "read of a special file");
         if (offset >= n.size || into.byteSize() == 0) return 0;
         int length = (int) Math.min(into.byteSize(), n.size - offset);
+        java.nio.ByteBuffer out = into.asByteBuffer();
         int done = 0;
         while (done < length) {
             long at = offset + done;
             int within = (int) (at % CHUNK_SIZE);
             int take = Math.min(CHUNK_SIZE - within, length - done);
-            byte[] chunk = cask.get(FsKeys.chunk(ino, at / CHUNK_SIZE));
-            int have = chunk == null ? 0 : Math.max(0, Math.min(take, chunk.length - within));
-            if (have > 0) MemorySegment.copy(chunk, within, into, JAVA_BYTE, done, have);
+            out.limit(done + take).position(done);
+            cask.read(FsKeys.chunk(ino, at / CHUNK_SIZE), within, out); // straight into the reply buffer
+            int have = out.position() - done;
             if (have < take) into.asSlice(done + have, take - have).fill((byte) 0); // a hole, or past a short chunk
             done += take;
         }

@@ -40,15 +40,38 @@ public final class MountPoint {
 
     /** Whether some mount's target is {@code dir}, from /proc/self/mountinfo (field 5, octal escapes decoded). */
     public static boolean isMounted(Path dir) {
+        return device(dir) != null;
+    }
+
+    /** The "major:minor" of what is mounted on {@code dir} (mountinfo field 3), or null. */
+    static String device(Path dir) {
         try {
             String want = dir.toRealPath().toString();
+            String found = null;
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
                 String[] f = line.split(" ");
-                if (f.length > 4 && unescape(f[4]).equals(want)) return true;
+                if (f.length > 4 && unescape(f[4]).equals(want)) found = f[2]; // the last one is on top
             }
-            return false;
+            return found;
         } catch (IOException e) {
-            return false;
+            return null;
+        }
+    }
+
+    /**
+     * Raises the kernel's readahead for the mount on {@code dir} to {@code kib}: FUSE starts at
+     * 128 KiB and cannot ask for more at init, but the kernel then sends reads of up to 1 MiB,
+     * a quarter fewer round trips per byte. Needs root; returns what happened, for the log.
+     */
+    public static String raiseReadAhead(Path dir, int kib) {
+        String dev = device(dir);
+        if (dev == null) return "readahead unchanged: " + dir + " is not mounted";
+        Path knob = Path.of("/sys/class/bdi", dev, "read_ahead_kb");
+        try {
+            Files.writeString(knob, Integer.toString(kib));
+            return "readahead " + kib + " KiB";
+        } catch (IOException | SecurityException e) {
+            return "readahead unchanged (" + knob + ": " + e.getMessage() + ")";
         }
     }
 
