@@ -53,9 +53,8 @@ final class BenchFsCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             Map<String, Object> w = new LinkedHashMap<>();
             Map<String, Object> d = new LinkedHashMap<>();
-            try (MountedFs fs = MountedFs.start(db.resolve("warmup"), mnt, false)) {
-                warmUp(mnt.resolve("warm")); // the first GiB through a fresh JVM runs interpreted: not what a mount does
-            }
+            // warm-up: one discarded write and read, as measured below (the first cold read of a JVM is slow)
+            sequential(db.resolve("warmup"), mnt, false, new ArrayList<>(), new ArrayList<>(), " (warm-up)");
             // A B A B: this machine is noisy, and a mode measured only second would look better or worse for it.
             // Each read runs in a new mount session: the store maps its segments, and the kernel never drops
             // mapped pages, so a read in the writing session would not start cold.
@@ -126,18 +125,6 @@ final class BenchFsCommand implements Callable<Integer> {
         try (MountedFs fs = MountedFs.start(db, mnt, writeback)) {
             reads.add(read(mnt.resolve("seq"), "read through the mount" + label));
             Files.delete(mnt.resolve("seq"));
-        }
-    }
-
-    private void warmUp(Path file) throws IOException {
-        long saved = size;
-        size = Math.min(size, 256L << 20);
-        try {
-            write(file, "warm-up write");
-            read(file, "warm-up read");
-            Files.delete(file);
-        } finally {
-            size = saved;
         }
     }
 
