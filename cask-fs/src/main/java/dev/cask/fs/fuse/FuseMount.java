@@ -34,7 +34,6 @@ public final class FuseMount implements AutoCloseable {
     /** Long enough for any name (the kernel caps them at 1,024 bytes) or symlink target (4,096). */
     private static final long MAX_CSTRING = 8192;
 
-    private final LibFuse lib;
     private final LowLevelFileSystem fs;
     private final Consumer<String> log;
     private final Arena arena = Arena.ofShared();
@@ -49,8 +48,7 @@ public final class FuseMount implements AutoCloseable {
     private boolean mounted;
     private boolean closed;
 
-    private FuseMount(LibFuse lib, LowLevelFileSystem fs, List<String> options, Consumer<String> log) {
-        this.lib = lib;
+    private FuseMount(LowLevelFileSystem fs, List<String> options, Consumer<String> log) {
         this.fs = fs;
         this.log = log;
         this.timeout = fs.cacheTimeoutSeconds();
@@ -68,7 +66,7 @@ public final class FuseMount implements AutoCloseable {
         args.set(ADDRESS, 8, argvArray);
         args.set(JAVA_INT, 16, 0);
         try {
-            this.session = (MemorySegment) lib.sessionNew.invokeExact(args, ops, (long) Structs.OPS_COUNT * 8, NULL);
+            this.session = (MemorySegment) LibFuse.SESSION_NEW.invokeExact(args, ops, (long) Structs.OPS_COUNT * 8, NULL);
         } catch (Throwable t) {
             throw new IllegalStateException("fuse_session_new: " + t, t);
         }
@@ -80,10 +78,11 @@ public final class FuseMount implements AutoCloseable {
 
     /** Creates the session and mounts it on {@code mountPoint}; requests are served once {@link #loop} runs. */
     public static FuseMount mount(Path mountPoint, List<String> options, LowLevelFileSystem fs, Consumer<String> log) {
-        FuseMount mount = new FuseMount(LibFuse.load(), fs, options, log);
+        LibFuse.load();
+        FuseMount mount = new FuseMount(fs, options, log);
         int rc;
         try {
-            rc = (int) mount.lib.sessionMount.invokeExact(mount.session, mount.arena.allocateFrom(mountPoint.toString()));
+            rc = (int) LibFuse.SESSION_MOUNT.invokeExact(mount.session, mount.arena.allocateFrom(mountPoint.toString()));
         } catch (Throwable t) {
             throw new IllegalStateException("fuse_session_mount: " + t, t);
         }
@@ -98,7 +97,7 @@ public final class FuseMount implements AutoCloseable {
     /** Serves requests until the file system is unmounted or {@link #exit} is called; returns libfuse's result. */
     public int loop() {
         try {
-            return (int) lib.sessionLoop.invokeExact(session);
+            return (int) LibFuse.SESSION_LOOP.invokeExact(session);
         } catch (Throwable t) {
             throw new IllegalStateException("fuse_session_loop: " + t, t);
         }
@@ -108,7 +107,7 @@ public final class FuseMount implements AutoCloseable {
     public synchronized void exit() {
         if (closed) return;
         try {
-            lib.sessionExit.invokeExact(session);
+            LibFuse.SESSION_EXIT.invokeExact(session);
             unmount();
         } catch (Throwable t) {
             log.accept("fuse_session_exit: " + t);
@@ -118,7 +117,7 @@ public final class FuseMount implements AutoCloseable {
     private synchronized void unmount() throws Throwable {
         if (mounted) {
             mounted = false;
-            lib.sessionUnmount.invokeExact(session);
+            LibFuse.SESSION_UNMOUNT.invokeExact(session);
         }
     }
 
@@ -128,7 +127,7 @@ public final class FuseMount implements AutoCloseable {
      */
     public int invalidateInode(long ino) {
         try {
-            return (int) lib.notifyInvalInode.invokeExact(session, ino, 0L, 0L);
+            return (int) LibFuse.NOTIFY_INVAL_INODE.invokeExact(session, ino, 0L, 0L);
         } catch (Throwable t) {
             throw new IllegalStateException("fuse_lowlevel_notify_inval_inode: " + t, t);
         }
@@ -139,7 +138,7 @@ public final class FuseMount implements AutoCloseable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment c = call.allocate(name.length + 1L);
             MemorySegment.copy(name, 0, c, JAVA_BYTE, 0, name.length);
-            return (int) lib.notifyInvalEntry.invokeExact(session, parent, c, (long) name.length);
+            return (int) LibFuse.NOTIFY_INVAL_ENTRY.invokeExact(session, parent, c, (long) name.length);
         } catch (Throwable t) {
             throw new IllegalStateException("fuse_lowlevel_notify_inval_entry: " + t, t);
         }
@@ -151,7 +150,7 @@ public final class FuseMount implements AutoCloseable {
         if (closed) return;
         try {
             unmount();
-            lib.sessionDestroy.invokeExact(session);
+            LibFuse.SESSION_DESTROY.invokeExact(session);
         } catch (Throwable t) {
             log.accept("fuse_session_destroy: " + t);
         } finally {
@@ -278,7 +277,7 @@ public final class FuseMount implements AutoCloseable {
     private void readlink(MemorySegment req, long ino) {
         try {
             byte[] target = fs.readlink(ino);
-            int rc = (int) lib.replyReadlink.invokeExact(req, cString(target));
+            int rc = (int) LibFuse.REPLY_READLINK.invokeExact(req, cString(target));
         } catch (Throwable t) {
             fail(req, "readlink", ino, t);
         }
@@ -348,7 +347,7 @@ public final class FuseMount implements AutoCloseable {
             MemorySegment info = fi.reinterpret(Structs.FILE_INFO_SIZE);
             long fh = fs.open(caller(req), ino, Structs.openFlags(info));
             Structs.setOpened(info, fh, true);
-            int rc = (int) lib.replyOpen.invokeExact(req, info);
+            int rc = (int) LibFuse.REPLY_OPEN.invokeExact(req, info);
         } catch (Throwable t) {
             fail(req, "open", ino, t);
         }
@@ -359,7 +358,7 @@ public final class FuseMount implements AutoCloseable {
             long fh = Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE));
             MemorySegment into = buffer(size);
             int n = fs.read(ino, fh, offset, into);
-            int rc = (int) lib.replyBuf.invokeExact(req, into, (long) n);
+            int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, into, (long) n);
         } catch (Throwable t) {
             fail(req, "read", ino, t);
         }
@@ -369,7 +368,7 @@ public final class FuseMount implements AutoCloseable {
         try {
             long fh = Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE));
             int n = fs.write(ino, fh, offset, buf.reinterpret(size));
-            int rc = (int) lib.replyWrite.invokeExact(req, (long) n);
+            int rc = (int) LibFuse.REPLY_WRITE.invokeExact(req, (long) n);
         } catch (Throwable t) {
             fail(req, "write", ino, t);
         }
@@ -406,7 +405,7 @@ public final class FuseMount implements AutoCloseable {
         try {
             MemorySegment info = fi.reinterpret(Structs.FILE_INFO_SIZE);
             Structs.setOpened(info, fs.opendir(caller(req), ino), false);
-            int rc = (int) lib.replyOpen.invokeExact(req, info);
+            int rc = (int) LibFuse.REPLY_OPEN.invokeExact(req, info);
         } catch (Throwable t) {
             fail(req, "opendir", ino, t);
         }
@@ -432,10 +431,10 @@ public final class FuseMount implements AutoCloseable {
                 try {
                     if (plus) {
                         Structs.writeEntry(entry, attr, timeout);
-                        need = (long) lib.addDirentryPlus.invokeExact(req, buf.asSlice(used[0]), room, c, entry, next);
+                        need = (long) LibFuse.ADD_DIRENTRY_PLUS.invokeExact(req, buf.asSlice(used[0]), room, c, entry, next);
                     } else {
                         Structs.writeStat(stat, attr);
-                        need = (long) lib.addDirentry.invokeExact(req, buf.asSlice(used[0]), room, c, stat, next);
+                        need = (long) LibFuse.ADD_DIRENTRY.invokeExact(req, buf.asSlice(used[0]), room, c, stat, next);
                     }
                 } catch (Throwable t) {
                     throw new IllegalStateException("fuse_add_direntry: " + t, t);
@@ -444,7 +443,7 @@ public final class FuseMount implements AutoCloseable {
                 used[0] += need;
                 return true;
             });
-            int rc = (int) lib.replyBuf.invokeExact(req, buf, used[0]);
+            int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, used[0]);
         } catch (Throwable t) {
             fail(req, plus ? "readdirplus" : "readdir", ino, t);
         }
@@ -471,7 +470,7 @@ public final class FuseMount implements AutoCloseable {
     private void statfs(MemorySegment req, long ino) {
         try {
             Structs.writeStatFs(statvfs, fs.statfs());
-            int rc = (int) lib.replyStatfs.invokeExact(req, statvfs);
+            int rc = (int) LibFuse.REPLY_STATFS.invokeExact(req, statvfs);
         } catch (Throwable t) {
             fail(req, "statfs", ino, t);
         }
@@ -483,7 +482,7 @@ public final class FuseMount implements AutoCloseable {
             Attr attr = fs.create(caller(req), parent, bytes(name), mode, Structs.openFlags(info), handle);
             Structs.setOpened(info, handle[0], true);
             Structs.writeEntry(entry, attr, timeout);
-            int rc = (int) lib.replyCreate.invokeExact(req, entry, info);
+            int rc = (int) LibFuse.REPLY_CREATE.invokeExact(req, entry, info);
         } catch (Throwable t) {
             fail(req, "create", parent, t);
         }
@@ -501,27 +500,27 @@ public final class FuseMount implements AutoCloseable {
     // ---- helpers ----
 
     private Caller caller(MemorySegment req) throws Throwable {
-        MemorySegment ctx = (MemorySegment) lib.reqCtx.invokeExact(req);
+        MemorySegment ctx = (MemorySegment) LibFuse.REQ_CTX.invokeExact(req);
         return Structs.caller(ctx.reinterpret(Structs.CTX_SIZE));
     }
 
     private void replyEntry(MemorySegment req, Attr attr) throws Throwable {
         Structs.writeEntry(entry, attr, timeout);
-        int rc = (int) lib.replyEntry.invokeExact(req, entry);
+        int rc = (int) LibFuse.REPLY_ENTRY.invokeExact(req, entry);
     }
 
     private void replyAttr(MemorySegment req, Attr attr) throws Throwable {
         Structs.writeStat(stat, attr);
-        int rc = (int) lib.replyAttr.invokeExact(req, stat, timeout);
+        int rc = (int) LibFuse.REPLY_ATTR.invokeExact(req, stat, timeout);
     }
 
     private void ok(MemorySegment req) throws Throwable {
-        int rc = (int) lib.replyErr.invokeExact(req, 0);
+        int rc = (int) LibFuse.REPLY_ERR.invokeExact(req, 0);
     }
 
     private void none(MemorySegment req) {
         try {
-            lib.replyNone.invokeExact(req);
+            LibFuse.REPLY_NONE.invokeExact(req);
         } catch (Throwable t) {
             log.accept("fuse_reply_none: " + t);
         }
@@ -537,7 +536,7 @@ public final class FuseMount implements AutoCloseable {
             log.accept(op + " on inode " + ino + " failed, answered EIO: " + t);
         }
         try {
-            int rc = (int) lib.replyErr.invokeExact(req, errno);
+            int rc = (int) LibFuse.REPLY_ERR.invokeExact(req, errno);
         } catch (Throwable again) {
             log.accept("fuse_reply_err: " + again);
         }
