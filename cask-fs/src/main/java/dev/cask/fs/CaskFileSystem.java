@@ -661,10 +661,9 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         WriteBatch b = new WriteBatch();
         if (mode == 0 || mode == keepSize) {
             // chunks are written when data arrives; reserving space ahead would only cost a write
-            if (mode == 0 && offset + length > n.size) {
-                w.size = offset + length;
-                w.ctime = now;
-            }
+            if (mode == 0 && offset + length > n.size) w.size = offset + length;
+            w.mtime = now; // as ext4 does, even when nothing had to be allocated
+            w.ctime = now;
         } else if (mode == (punchHole | keepSize)) {
             long end = Math.min(offset + length, n.size);
             zeroRange(b, n.ino, offset, end);

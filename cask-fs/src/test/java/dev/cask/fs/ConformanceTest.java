@@ -98,6 +98,18 @@ class ConformanceTest {
         return n < 0 ? (int) -n : 0;
     }
 
+    interface FdAction {
+        int run(int fd);
+    }
+
+    private static int withFd(Posix px, Path p, FdAction action) {
+        int fd = px.open(p, Posix.O_RDWR, 0);
+        if (fd < 0) return -fd;
+        int rc = action.run(fd);
+        px.close(fd);
+        return rc;
+    }
+
     private static String name(int length) {
         return "n".repeat(length);
     }
@@ -325,6 +337,37 @@ class ConformanceTest {
                 (px, d, e) -> px.utimens(d.resolve("f"), new long[] {1_000_000_000L, 1}, new long[] {1_500_000_000L, 999_999_999}), "f"));
         c.add(new Case("utimens of a symlink itself", false, true, (px, d) -> px.symlink("x", d.resolve("l")),
                 (px, d, e) -> px.utimens(d.resolve("l"), new long[] {1_000_000_000L, 0}, new long[] {1_000_000_001L, 0}), "l"));
+        c.add(new Case("fallocate past the end", false, false, (px, d) -> file(px, d.resolve("f"), "abc"),
+                (px, d, e) -> withFd(px, d.resolve("f"), fd -> px.fallocate(fd, 0, 0, 100_000)), ".", "f"));
+        c.add(new Case("fallocate KEEP_SIZE", false, false, (px, d) -> file(px, d.resolve("f"), "abc"),
+                (px, d, e) -> withFd(px, d.resolve("f"), fd -> px.fallocate(fd, Posix.FALLOC_FL_KEEP_SIZE, 0, 100_000)), ".", "f"));
+        c.add(new Case("fallocate PUNCH_HOLE", false, false, (px, d) -> file(px, d.resolve("f"), "x".repeat(200_000)),
+                (px, d, e) -> withFd(px, d.resolve("f"), fd -> {
+                    int rc = px.fallocate(fd, Posix.FALLOC_FL_PUNCH_HOLE | Posix.FALLOC_FL_KEEP_SIZE, 1000, 150_000);
+                    byte[] back = new byte[200_000];
+                    px.pread(fd, back, 0);
+                    for (int i = 0; i < back.length; i++) {
+                        boolean hole = i >= 1000 && i < 151_000;
+                        if (back[i] != (hole ? 0 : 'x')) return 1000 + i;
+                    }
+                    return rc;
+                }), ".", "f"));
+        c.add(new Case("fallocate PUNCH_HOLE without KEEP_SIZE", false, false, (px, d) -> file(px, d.resolve("f"), "abc"),
+                (px, d, e) -> withFd(px, d.resolve("f"), fd -> px.fallocate(fd, Posix.FALLOC_FL_PUNCH_HOLE, 0, 2)), ".", "f"));
+        c.add(new Case("fsync of a directory", false, false, (px, d) -> px.mkdir(d.resolve("x"), 0755), (px, d, e) -> {
+            int fd = px.open(d.resolve("x"), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            if (fd < 0) return -fd;
+            int rc = px.fsync(fd);
+            px.close(fd);
+            return rc;
+        }, ".", "x"));
+        c.add(new Case("fsync of a written file", false, false, (px, d) -> { }, (px, d, e) -> {
+            int fd = px.open(d.resolve("f"), Posix.O_CREAT | Posix.O_WRONLY, 0644);
+            px.pwrite(fd, "data".getBytes(), 0);
+            int rc = px.fsync(fd);
+            px.close(fd);
+            return rc;
+        }, ".", "f"));
         c.add(new Case("list a directory (relatime)", false, false, (px, d) -> {
             px.mkdir(d.resolve("x"), 0755);
             file(px, d.resolve("x/f"), "a");

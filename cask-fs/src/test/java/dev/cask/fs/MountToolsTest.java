@@ -32,6 +32,18 @@ class MountToolsTest {
     }
 
     @Test
+    void statfsReportsTheDiskUnderneathAndTheNameLimit() throws Exception {
+        try (TestMount m = TestMount.start(db(), mnt())) {
+            String[] f = Shell.run(m.dir, "stat -f -c '%l %S %b' .").strip().split(" ");
+            assertThat(f[0]).isEqualTo("255");
+            assertThat(f[1]).isEqualTo("4096");
+            long blocks = Long.parseLong(f[2]);
+            assertThat(blocks * 4096).isEqualTo(Files.getFileStore(tmp).getTotalSpace() / 4096 * 4096);
+            assertThat(m.log).isEmpty();
+        }
+    }
+
+    @Test
     void hardLinksShareTheInodeAndCountLinks() throws Exception {
         try (TestMount m = TestMount.start(db(), mnt())) {
             String out = Shell.run(m.dir, "touch a && ln a b && ls -li a b");

@@ -35,6 +35,8 @@ final class Posix {
     static final long UTIME_NOW = (1L << 30) - 1;
     static final long UTIME_OMIT = (1L << 30) - 2;
     static final int S_IFIFO = 0010000;
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int FALLOC_FL_PUNCH_HOLE = 2;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MemoryLayout STATE = Linker.Option.captureStateLayout();
@@ -57,6 +59,7 @@ final class Posix {
     private static final MethodHandle READLINK = h("readlink", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle PREAD = h("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1);
     private static final MethodHandle PWRITE = h("pwrite", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), -1);
+    private static final MethodHandle FALLOCATE = h("fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), -1);
     private static final MethodHandle FSYNC = h("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle LSTAT = h("lstat", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), -1);
     private static final MethodHandle FSTAT = h("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), -1);
@@ -267,6 +270,14 @@ final class Posix {
             MemorySegment.copy(data, 0, buf, JAVA_BYTE, 0, data.length);
             long n = (long) PWRITE.invokeExact(state, fd, buf, (long) data.length, offset);
             return n < 0 ? -errno() : n;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    int fallocate(int fd, int mode, long offset, long length) {
+        try {
+            return result((int) FALLOCATE.invokeExact(state, fd, mode, offset, length));
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
