@@ -1,7 +1,5 @@
 package dev.cask.fs;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
 import dev.cask.core.Cask;
 import dev.cask.core.CaskException;
 import dev.cask.core.LimitExceededException;
@@ -18,7 +16,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +33,7 @@ import java.util.function.Consumer;
  * only (the FUSE loop): nothing here is locked.
  */
 public final class CaskFileSystem implements LowLevelFileSystem {
-    public static final int CHUNK_SIZE = 64 * 1024;
+    public static final int CHUNK_SIZE = FileChunks.SIZE;
     public static final long ROOT = 1;
     static final int NAME_MAX = 255;
     /** ext4's limit. */
@@ -51,6 +48,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     private static final int O_APPEND = 02000;
 
     private final Cask cask;
+    private final FileChunks chunks;
     private final Consumer<String> log;
     private final Map<Long, Inode> inodes = new HashMap<>();
     private final Map<Long, OpenFile> handles = new HashMap<>();
@@ -67,6 +65,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
 
     private CaskFileSystem(Cask cask, boolean askWriteback, Consumer<String> log) {
         this.cask = cask;
+        this.chunks = new FileChunks(cask);
         this.askWriteback = askWriteback;
         this.log = log;
     }
@@ -141,7 +140,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             WriteBatch b = new WriteBatch().delete(FsKeys.orphan(ino));
             if (n != null) {
                 b.delete(FsKeys.inode(ino));
-                deleteChunks(b, ino, 0, n.size);
+                chunks.deleteAll(b, ino, n.size);
             }
             cask.write(b);
         }
@@ -213,7 +212,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             if (change.size() > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "size over the limit");
             // as ext4: a truncate moves mtime even when the size stays the same
             if (!change.has(SetAttr.MTIME) && !change.has(SetAttr.MTIME_NOW)) w.mtime = now;
-            truncate(b, n, change.size());
+            chunks.truncate(b, ino, n.size, change.size());
             w.size = change.size();
         }
         if (change.has(SetAttr.ATIME_NOW)) w.atime = now;
@@ -482,7 +481,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             w.mtime = now;
             w.ctime = now;
             WriteBatch b = new WriteBatch();
-            truncate(b, n, 0);
+            chunks.truncate(b, ino, n.size, 0);
             b.put(FsKeys.inode(ino), InodeCodec.encode(w));
             write(b);
             n.apply(w);
@@ -503,18 +502,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (!n.isRegular()) throw new Errno(Errno.EINVAL, "read of a special file");
         if (offset >= n.size || into.byteSize() == 0) return 0;
         int length = (int) Math.min(into.byteSize(), n.size - offset);
-        java.nio.ByteBuffer out = into.asByteBuffer();
-        int done = 0;
-        while (done < length) {
-            long at = offset + done;
-            int within = (int) (at % CHUNK_SIZE);
-            int take = Math.min(CHUNK_SIZE - within, length - done);
-            out.limit(done + take).position(done);
-            cask.read(FsKeys.chunk(ino, at / CHUNK_SIZE), within, out); // straight into the reply buffer
-            int have = out.position() - done;
-            if (have < take) into.asSlice(done + have, take - have).fill((byte) 0); // a hole, or past a short chunk
-            done += take;
-        }
+        chunks.read(ino, offset, into.asSlice(0, length));
         touchAtime(n);
         return length;
     }
@@ -548,23 +536,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (offset < 0) throw new Errno(Errno.EINVAL, "negative offset");
         if (offset + length > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "file would pass " + MAX_FILE_SIZE + " bytes");
         WriteBatch b = new WriteBatch();
-        int done = 0;
-        while (done < length) {
-            long at = offset + done;
-            long index = at / CHUNK_SIZE;
-            int within = (int) (at % CHUNK_SIZE);
-            int take = Math.min(CHUNK_SIZE - within, length - done);
-            byte[] chunk;
-            if (within == 0 && take == CHUNK_SIZE) {
-                chunk = data.asSlice(done, take).toArray(JAVA_BYTE);
-            } else {
-                byte[] old = cask.get(FsKeys.chunk(ino, index));
-                chunk = old == null ? new byte[within + take] : Arrays.copyOf(old, Math.max(old.length, within + take));
-                MemorySegment.copy(data, JAVA_BYTE, done, chunk, within, take);
-            }
-            b.put(FsKeys.chunk(ino, index), chunk);
-            done += take;
-        }
+        chunks.write(b, ino, offset, data);
         long now = now();
         Inode w = n.copy();
         w.size = Math.max(n.size, offset + length);
@@ -590,7 +562,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         n.openCount--;
         if (n.openCount == 0 && n.nlink == 0 && !n.deleted) {
             WriteBatch b = new WriteBatch().delete(FsKeys.inode(n.ino)).delete(FsKeys.orphan(n.ino));
-            deleteChunks(b, n.ino, 0, n.size);
+            chunks.deleteAll(b, n.ino, n.size);
             write(b);
             n.deleted = true;
         }
@@ -666,7 +638,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             w.ctime = now;
         } else if (mode == (punchHole | keepSize)) {
             long end = Math.min(offset + length, n.size);
-            zeroRange(b, n.ino, offset, end);
+            chunks.zero(b, n.ino, offset, end);
             w.mtime = now;
             w.ctime = now;
         } else {
@@ -675,49 +647,6 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         b.put(FsKeys.inode(ino), InodeCodec.encode(w));
         write(b);
         n.apply(w);
-    }
-
-    // ---- contents ----
-
-    /** Adds to {@code b} what makes the file's content end at {@code size}: later chunks deleted, the last one cut. */
-    private void truncate(WriteBatch b, Inode n, long size) {
-        if (size >= n.size) return; // growing: the new bytes are a hole, which reads as zeros
-        long keep = (size + CHUNK_SIZE - 1) / CHUNK_SIZE;
-        deleteChunks(b, n.ino, keep, n.size);
-        int within = (int) (size % CHUNK_SIZE);
-        if (within != 0) {
-            byte[] last = cask.get(FsKeys.chunk(n.ino, size / CHUNK_SIZE));
-            if (last != null && last.length > within) b.put(FsKeys.chunk(n.ino, size / CHUNK_SIZE), Arrays.copyOf(last, within));
-        }
-    }
-
-    /** Zeros [from, to): whole chunks are deleted (a hole), partial ones rewritten. */
-    private void zeroRange(WriteBatch b, long ino, long from, long to) {
-        for (long at = from; at < to; ) {
-            long index = at / CHUNK_SIZE;
-            int within = (int) (at % CHUNK_SIZE);
-            int take = (int) Math.min(CHUNK_SIZE - within, to - at);
-            byte[] key = FsKeys.chunk(ino, index);
-            if (within == 0 && take == CHUNK_SIZE) {
-                if (cask.contains(key)) b.delete(key);
-            } else {
-                byte[] old = cask.get(key);
-                if (old != null && old.length > within) {
-                    Arrays.fill(old, within, Math.min(old.length, within + take), (byte) 0);
-                    b.put(key, old);
-                }
-            }
-            at += take;
-        }
-    }
-
-    /** Deletes the chunks from index {@code first} that a file of {@code size} bytes can have. */
-    private void deleteChunks(WriteBatch b, long ino, long first, long size) {
-        long end = (size + CHUNK_SIZE - 1) / CHUNK_SIZE;
-        for (long i = first; i < end; i++) {
-            byte[] key = FsKeys.chunk(ino, i);
-            if (cask.contains(key)) b.delete(key);
-        }
     }
 
     /** After the last link went: free the inode now, or mark it an orphan while it is still open. */
@@ -729,7 +658,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             b.put(FsKeys.orphan(n.ino), new byte[0]);
         } else {
             b.delete(FsKeys.inode(n.ino));
-            deleteChunks(b, n.ino, 0, n.size);
+            chunks.deleteAll(b, n.ino, n.size);
         }
     }
 

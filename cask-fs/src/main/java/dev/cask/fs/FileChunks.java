@@ -1,0 +1,108 @@
+package dev.cask.fs;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.cask.core.Cask;
+import dev.cask.core.WriteBatch;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A regular file's content as records of {@link #SIZE} bytes ('C' keys). A chunk holds the
+ * file's bytes up to the end of the last write inside it, so it may be short; missing chunks and
+ * bytes past a short chunk's end read as zeros. Changes are added to the caller's batch, so they
+ * become visible together with the inode change that goes with them.
+ */
+final class FileChunks {
+    static final int SIZE = 64 * 1024;
+
+    private final Cask cask;
+
+    FileChunks(Cask cask) {
+        this.cask = cask;
+    }
+
+    /** Fills {@code into} with the file's bytes from {@code offset}; the caller has already cut it to the file's size. */
+    void read(long ino, long offset, MemorySegment into) {
+        ByteBuffer out = into.asByteBuffer();
+        int length = (int) into.byteSize();
+        int done = 0;
+        while (done < length) {
+            long at = offset + done;
+            int within = (int) (at % SIZE);
+            int take = Math.min(SIZE - within, length - done);
+            out.limit(done + take).position(done);
+            cask.read(FsKeys.chunk(ino, at / SIZE), within, out); // straight into the reply buffer
+            int have = out.position() - done;
+            if (have < take) into.asSlice(done + have, take - have).fill((byte) 0); // a hole, or past a short chunk
+            done += take;
+        }
+    }
+
+    /** Adds the chunks that {@code data} at {@code offset} changes: whole ones as they are, partial ones merged with what is stored. */
+    void write(WriteBatch b, long ino, long offset, MemorySegment data) {
+        int length = (int) data.byteSize();
+        int done = 0;
+        while (done < length) {
+            long at = offset + done;
+            long index = at / SIZE;
+            int within = (int) (at % SIZE);
+            int take = Math.min(SIZE - within, length - done);
+            byte[] chunk;
+            if (within == 0 && take == SIZE) {
+                chunk = data.asSlice(done, take).toArray(JAVA_BYTE);
+            } else {
+                byte[] old = cask.get(FsKeys.chunk(ino, index));
+                chunk = old == null ? new byte[within + take] : Arrays.copyOf(old, Math.max(old.length, within + take));
+                MemorySegment.copy(data, JAVA_BYTE, done, chunk, within, take);
+            }
+            b.put(FsKeys.chunk(ino, index), chunk);
+            done += take;
+        }
+    }
+
+    /** Adds what makes a file of {@code oldSize} bytes end at {@code newSize}: later chunks deleted, the last one cut. */
+    void truncate(WriteBatch b, long ino, long oldSize, long newSize) {
+        if (newSize >= oldSize) return; // growing: the new bytes are a hole, which reads as zeros
+        deleteFrom(b, ino, (newSize + SIZE - 1) / SIZE, oldSize);
+        int within = (int) (newSize % SIZE);
+        if (within != 0) { // cut, so that growing the file again shows zeros and not the old bytes
+            byte[] last = cask.get(FsKeys.chunk(ino, newSize / SIZE));
+            if (last != null && last.length > within) b.put(FsKeys.chunk(ino, newSize / SIZE), Arrays.copyOf(last, within));
+        }
+    }
+
+    /** Adds what zeros [from, to): whole chunks are deleted (a hole), partial ones rewritten. */
+    void zero(WriteBatch b, long ino, long from, long to) {
+        for (long at = from; at < to; ) {
+            long index = at / SIZE;
+            int within = (int) (at % SIZE);
+            int take = (int) Math.min(SIZE - within, to - at);
+            byte[] key = FsKeys.chunk(ino, index);
+            if (within == 0 && take == SIZE) {
+                if (cask.contains(key)) b.delete(key);
+            } else {
+                byte[] old = cask.get(key);
+                if (old != null && old.length > within) {
+                    Arrays.fill(old, within, Math.min(old.length, within + take), (byte) 0);
+                    b.put(key, old);
+                }
+            }
+            at += take;
+        }
+    }
+
+    /** Adds the deletion of every chunk a file of {@code size} bytes can have. */
+    void deleteAll(WriteBatch b, long ino, long size) {
+        deleteFrom(b, ino, 0, size);
+    }
+
+    private void deleteFrom(WriteBatch b, long ino, long first, long size) {
+        long end = (size + SIZE - 1) / SIZE;
+        for (long i = first; i < end; i++) {
+            byte[] key = FsKeys.chunk(ino, i);
+            if (cask.contains(key)) b.delete(key); // holes have no record to delete
+        }
+    }
+}
