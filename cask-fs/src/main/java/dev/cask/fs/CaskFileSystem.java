@@ -105,11 +105,13 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         List<byte[]> inodeKeys = new ArrayList<>();
         List<byte[]> entryKeys = new ArrayList<>();
         List<Long> orphans = new ArrayList<>();
+        Map<Long, Long> blocks = new HashMap<>();
         cask.forEachKey(k -> {
             switch (k[0]) {
                 case FsKeys.INODE -> inodeKeys.add(k.clone());
                 case FsKeys.ENTRY -> entryKeys.add(k.clone());
                 case FsKeys.ORPHAN -> orphans.add(FsKeys.ino(k));
+                case FsKeys.CHUNK -> blocks.merge(FsKeys.ino(k), chunks.storedBlocks(k), Long::sum);
                 default -> { }
             }
         });
@@ -118,6 +120,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             if (v == null) continue;
             Inode n = InodeCodec.decode(FsKeys.ino(k), v);
             if (n.isDirectory()) n.directory = new Directory(n.ino == ROOT ? ROOT : 0);
+            n.blocks = blocks.getOrDefault(n.ino, 0L);
             inodes.put(n.ino, n);
         }
         Inode root = inodes.get(ROOT);
@@ -202,6 +205,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         Inode w = n.copy();
         long now = now();
         WriteBatch b = new WriteBatch();
+        long grew = 0;
         if (change.has(SetAttr.MODE)) w.mode = (n.mode & Inode.S_IFMT) | (change.mode() & 07777);
         if (change.has(SetAttr.UID)) w.uid = change.uid();
         if (change.has(SetAttr.GID)) w.gid = change.gid();
@@ -212,7 +216,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             if (change.size() > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "size over the limit");
             // as ext4: a truncate moves mtime even when the size stays the same
             if (!change.has(SetAttr.MTIME) && !change.has(SetAttr.MTIME_NOW)) w.mtime = now;
-            chunks.truncate(b, ino, n.size, change.size());
+            grew = chunks.truncate(b, ino, n.size, change.size());
             w.size = change.size();
         }
         if (change.has(SetAttr.ATIME_NOW)) w.atime = now;
@@ -227,6 +231,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         b.put(FsKeys.inode(ino), InodeCodec.encode(w));
         write(b);
         n.apply(w);
+        n.blocks += grew;
         return n.attr();
     }
 
@@ -481,10 +486,11 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             w.mtime = now;
             w.ctime = now;
             WriteBatch b = new WriteBatch();
-            chunks.truncate(b, ino, n.size, 0);
+            long grew = chunks.truncate(b, ino, n.size, 0);
             b.put(FsKeys.inode(ino), InodeCodec.encode(w));
             write(b);
             n.apply(w);
+            n.blocks += grew;
         }
         return openHandle(n, flags);
     }
@@ -536,7 +542,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (offset < 0) throw new Errno(Errno.EINVAL, "negative offset");
         if (offset + length > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "file would pass " + MAX_FILE_SIZE + " bytes");
         WriteBatch b = new WriteBatch();
-        chunks.write(b, ino, offset, data);
+        long grew = chunks.write(b, ino, offset, data);
         long now = now();
         Inode w = n.copy();
         w.size = Math.max(n.size, offset + length);
@@ -545,6 +551,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         b.put(FsKeys.inode(ino), InodeCodec.encode(w)); // an orphan's too: the mount that frees it reads its size
         write(b);
         n.apply(w);
+        n.blocks += grew;
         return length;
     }
 
@@ -631,6 +638,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         long now = now();
         Inode w = n.copy();
         WriteBatch b = new WriteBatch();
+        long grew = 0;
         if (mode == 0 || mode == keepSize) {
             // chunks are written when data arrives; reserving space ahead would only cost a write
             if (mode == 0 && offset + length > n.size) w.size = offset + length;
@@ -638,7 +646,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             w.ctime = now;
         } else if (mode == (punchHole | keepSize)) {
             long end = Math.min(offset + length, n.size);
-            chunks.zero(b, n.ino, offset, end);
+            grew = chunks.zero(b, n.ino, offset, end);
             w.mtime = now;
             w.ctime = now;
         } else {
@@ -647,6 +655,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         b.put(FsKeys.inode(ino), InodeCodec.encode(w));
         write(b);
         n.apply(w);
+        n.blocks += grew;
     }
 
     /** After the last link went: free the inode now, or mark it an orphan while it is still open. */

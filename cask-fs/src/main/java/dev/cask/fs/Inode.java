@@ -27,6 +27,8 @@ final class Inode {
     /** The target of a symbolic link, else null. */
     byte[] target;
 
+    /** For a regular file: 512-byte blocks the store holds for its chunks (counted at load, kept since). */
+    long blocks;
     long lookups;
     int openCount;
     /** Gone from the store (no links, nothing open); kept only until the kernel forgets it. */
@@ -84,8 +86,8 @@ final class Inode {
     }
 
     Attr attr() {
-        long blocks = isDirectory() ? 8 : isRegular() ? ((size + 4095) / 4096) * 8 : 0;
+        long shownBlocks = isDirectory() ? 8 : isRegular() ? blocks : 0;
         long shownSize = isDirectory() ? 4096 : size;
-        return new Attr(ino, mode, nlink, uid, gid, rdev, shownSize, blocks, atime, mtime, ctime);
+        return new Attr(ino, mode, nlink, uid, gid, rdev, shownSize, shownBlocks, atime, mtime, ctime);
     }
 }

@@ -99,12 +99,20 @@ class CaskFileSystemTest {
                 if (back.get(ValueLayout.JAVA_BYTE, i) != want) throw new AssertionError("byte " + i);
             }
             assertThat(chunks(cask, f.ino())).isEqualTo(2); // the hole between costs nothing
+            assertThat(fs.getattr(f.ino()).blocks()).as("512-byte blocks held: 10 and 110 bytes").isEqualTo(2);
             fs.setattr(ROOT, f.ino(), new SetAttr(SetAttr.SIZE, 0, 0, 0, 5, 0, 0));
             fs.setattr(ROOT, f.ino(), new SetAttr(SetAttr.SIZE, 0, 0, 0, 10, 0, 0));
             MemorySegment ten = arena.allocate(10);
             fs.read(f.ino(), fh[0], 0, ten);
             assertThat(ten.toArray(ValueLayout.JAVA_BYTE)).containsExactly(7, 7, 7, 7, 7, 0, 0, 0, 0, 0);
             assertThat(chunks(cask, f.ino())).isEqualTo(1);
+            MemorySegment whole = arena.allocate(3L * CaskFileSystem.CHUNK_SIZE);
+            fs.write(f.ino(), fh[0], CaskFileSystem.CHUNK_SIZE, whole);
+            fs.fallocate(f.ino(), fh[0], 3, CaskFileSystem.CHUNK_SIZE * 2L, CaskFileSystem.CHUNK_SIZE); // punch chunk 2
+            long held = fs.getattr(f.ino()).blocks();
+            assertThat(held).isEqualTo(1 + 2L * CaskFileSystem.CHUNK_SIZE / 512);
+            CaskFileSystem reloaded = CaskFileSystem.load(cask, 0, 0, log::add);
+            assertThat(reloaded.getattr(f.ino()).blocks()).as("counted again at load").isEqualTo(held);
         }
     }
 

@@ -93,10 +93,10 @@ class MountToolsTest {
         }
     }
 
-    /** Every path's inode, type, mode, links, owner, size, times and content hash (or link target). */
+    /** Every path's inode, type, mode, links, owner, size, blocks, times and content hash (or link target). */
     private static String manifest(Path dir) {
         return Shell.run(dir, """
-                find . -printf '%p %i %y %m %n %u %g %s %T@ %C@ %l\\n' | sort
+                find . -printf '%p %i %y %m %n %u %g %s %b %T@ %C@ %l\\n' | sort
                 find . -type f -print0 | sort -z | xargs -0 sha256sum
                 """);
     }
