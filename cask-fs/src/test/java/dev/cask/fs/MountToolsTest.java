@@ -136,6 +136,24 @@ class MountToolsTest {
     }
 
     @Test
+    void aFileOfHundredsOfGibibytesWorksAndItsHolesCostNothing() throws Exception {
+        try (TestMount m = TestMount.start(db(), mnt())) {
+            String out = Shell.run(m.dir, """
+                    truncate -s 200G huge
+                    printf 'far' | dd of=huge bs=1 seek=$((150 * 1024 * 1024 * 1024)) conv=notrunc status=none
+                    printf 'near' | dd of=huge bs=1 seek=4096 conv=notrunc status=none
+                    echo "$(stat -c '%s %b' huge)"
+                    dd if=huge bs=1 skip=$((150 * 1024 * 1024 * 1024)) count=3 status=none; echo
+                    dd if=huge bs=1 skip=4096 count=4 status=none; echo
+                    dd if=huge bs=1 skip=$((100 * 1024 * 1024 * 1024)) count=4 status=none | od -An -tx1 | tr -d ' '
+                    truncate -s 1G huge && echo "$(stat -c '%s %b' huge)"
+                    """);
+            assertThat(out.split("\n")).containsExactly("214748364800 10", "far", "near", "00000000", "1073741824 9"); // blocks: 9 for chunk 0 (4,100 bytes), 1 for the far one
+            assertThat(m.log).isEmpty();
+        }
+    }
+
+    @Test
     void anUnlinkedOpenFileStaysUsableUntilItsLastReleaseAndIsThenFreed() throws Exception {
         long ino;
         try (TestMount m = TestMount.start(db(), mnt())) {
