@@ -29,6 +29,8 @@ import java.util.function.Consumer;
  */
 public final class Cask implements AutoCloseable {
     private static final int MIN_WRITE_BUFFER = 64 << 10;
+    /** Up to this, a grown write buffer is kept: a stream of 1 MiB batches (a file copy through cask mount) must not reallocate it. */
+    private static final int KEPT_WRITE_BUFFER = 4 << 20;
 
     private final Path dir;
     private final CaskOptions options;
@@ -44,7 +46,7 @@ public final class Cask implements AutoCloseable {
     private volatile Throwable writeFailure;
     private volatile boolean closed;
     private volatile boolean closing;
-    private ByteBuffer writeBuffer = RecordCodec.allocate(MIN_WRITE_BUFFER);
+    private ByteBuffer writeBuffer = directBuffer(MIN_WRITE_BUFFER);
     private int writesSinceForce;
     private final ReentrantLock mergeLock = new ReentrantLock();
     private final BackgroundWorker background;
@@ -568,13 +570,21 @@ public final class Cask implements AutoCloseable {
 
     // ---- the write path (all under writeLock) ----
 
+    /**
+     * The buffer records are encoded into before the append. It is direct: the channel writes a
+     * heap buffer by first copying it into a temporary direct one, a second copy of every byte.
+     */
     private ByteBuffer writeBuffer(int length) {
         if (writeBuffer.capacity() < length) {
-            writeBuffer = RecordCodec.allocate(Math.max(length, writeBuffer.capacity() * 2));
-        } else if (writeBuffer.capacity() > 16 * MIN_WRITE_BUFFER && length <= MIN_WRITE_BUFFER) {
-            writeBuffer = RecordCodec.allocate(MIN_WRITE_BUFFER); // give back what one huge value took
+            writeBuffer = directBuffer(Math.max(length, writeBuffer.capacity() * 2));
+        } else if (writeBuffer.capacity() > KEPT_WRITE_BUFFER && length <= MIN_WRITE_BUFFER) {
+            writeBuffer = directBuffer(MIN_WRITE_BUFFER); // give back what one huge value took
         }
         return writeBuffer.clear();
+    }
+
+    private static ByteBuffer directBuffer(int capacity) {
+        return ByteBuffer.allocateDirect(capacity).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The segment a record of {@code length} bytes goes to: the active one, rotated first if it would pass the limit. */
