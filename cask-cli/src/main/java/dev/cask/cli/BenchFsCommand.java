@@ -97,13 +97,13 @@ final class BenchFsCommand implements Callable<Integer> {
 
     /** A mount served by this JVM on its own loop thread, for the duration of one measurement. */
     private record MountedFs(Cask cask, FuseMount mount, Thread loop) implements AutoCloseable {
-        static MountedFs start(Path db, Path at, boolean writeback) {
+        static MountedFs start(Path db, Path at, boolean writeback) throws InterruptedException {
             Cask cask = Cask.open(db);
             CaskFileSystem fs = CaskFileSystem.load(cask, 0, 0, writeback, msg -> System.err.println("cask mount: " + msg));
             FuseMount mount = FuseMount.mount(at, List.of("default_permissions", "fsname=cask-bench", "subtype=cask"), fs,
                     msg -> System.err.println("cask mount: " + msg));
             Thread loop = Thread.ofPlatform().name("cask-fuse").start(mount::loop);
-            while (!MountPoint.isMounted(at)) Thread.onSpinWait();
+            while (!MountPoint.isMounted(at)) Thread.sleep(5);
             MountPoint.raiseReadAhead(at, MountCommand.READ_AHEAD_KIB);
             return new MountedFs(cask, mount, loop);
         }

@@ -109,14 +109,32 @@ public final class Cask implements AutoCloseable {
 
     /** The value of {@code key}, or null if it is missing, deleted or expired. */
     public byte[] get(byte[] key) {
+        return withRecord(key, (record, entry) -> {
+            byte[] value = new byte[entry.valueSize()];
+            record.get(RecordCodec.HEADER_SIZE + key.length, value);
+            return value;
+        });
+    }
+
+    /** What {@link #withRecord} hands a reader: the checked record, and its keydir entry. */
+    private interface RecordReader<T> {
+        T read(ByteBuffer record, KeyDirEntry entry);
+    }
+
+    /**
+     * Looks {@code key} up and hands its CRC-checked record to {@code reader}; null if the key is
+     * missing, deleted or expired. A segment retired by a merge between the lookup and the read
+     * sends it round again: by then the keydir points at the merged copy.
+     */
+    private <T> T withRecord(byte[] key, RecordReader<T> reader) {
         ensureOpen();
         while (true) {
             KeyDirEntry entry = index.keyDir.get(key);
             if (entry == null || entry.expiredAt(now())) return null;
             Segment segment = index.segment(entry.segmentId());
-            if (segment == null) continue; // merged away between the lookup and here: look again
+            if (segment == null) continue;
             try {
-                return readValue(segment, key, entry);
+                return reader.read(checkedRecord(segment, key, entry), entry);
             } catch (ClosedChannelException | IllegalStateException e) {
                 if (closed) throw new IllegalStateException("database " + dir + " is closed");
                 // the segment was retired (closed and unmapped) under us: the keydir already points elsewhere
@@ -124,13 +142,6 @@ public final class Cask implements AutoCloseable {
                 throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
             }
         }
-    }
-
-    private byte[] readValue(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
-        ByteBuffer buf = checkedRecord(segment, key, entry);
-        byte[] value = new byte[entry.valueSize()];
-        buf.get(RecordCodec.HEADER_SIZE + key.length, value);
-        return value;
     }
 
     /** The record of {@code entry}, once its CRC and header check out. */
@@ -152,24 +163,13 @@ public final class Cask implements AutoCloseable {
      * deleted or expired (and then copies nothing).
      */
     public int read(byte[] key, int from, ByteBuffer into) {
-        ensureOpen();
         if (from < 0) throw new IllegalArgumentException("from must be >= 0, got " + from);
-        while (true) {
-            KeyDirEntry entry = index.keyDir.get(key);
-            if (entry == null || entry.expiredAt(now())) return -1;
-            Segment segment = index.segment(entry.segmentId());
-            if (segment == null) continue; // merged away between the lookup and here: look again
-            try {
-                ByteBuffer buf = checkedRecord(segment, key, entry);
-                int n = Math.max(0, Math.min(into.remaining(), entry.valueSize() - from));
-                if (n > 0) into.put(into.position(), buf, RecordCodec.HEADER_SIZE + key.length + from, n).position(into.position() + n);
-                return entry.valueSize();
-            } catch (ClosedChannelException | IllegalStateException e) {
-                if (closed) throw new IllegalStateException("database " + dir + " is closed");
-            } catch (IOException e) {
-                throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
-            }
-        }
+        Integer length = withRecord(key, (record, entry) -> {
+            int n = Math.max(0, Math.min(into.remaining(), entry.valueSize() - from));
+            if (n > 0) into.put(into.position(), record, RecordCodec.HEADER_SIZE + key.length + from, n).position(into.position() + n);
+            return entry.valueSize();
+        });
+        return length == null ? -1 : length;
     }
 
     public boolean contains(byte[] key) {

@@ -103,11 +103,7 @@ final class FileChunks {
             int take = (int) Math.min(SIZE - within, to - at);
             byte[] key = FsKeys.chunk(ino, index);
             if (within == 0 && take == SIZE) {
-                long held = storedBlocks(key);
-                if (held > 0) {
-                    b.delete(key);
-                    delta -= held;
-                }
+                delta -= delete(b, key);
             } else {
                 byte[] old = cask.get(key);
                 if (old != null && old.length > within) {
@@ -128,14 +124,15 @@ final class FileChunks {
     private long deleteFrom(WriteBatch b, long ino, long first, long size) {
         long delta = 0;
         long end = (size + SIZE - 1) / SIZE;
-        for (long i = first; i < end; i++) {
-            byte[] key = FsKeys.chunk(ino, i);
-            long held = storedBlocks(key);
-            if (held > 0 || cask.contains(key)) { // holes have no record to delete
-                b.delete(key);
-                delta -= held;
-            }
-        }
+        for (long i = first; i < end; i++) delta -= delete(b, FsKeys.chunk(ino, i));
         return delta;
+    }
+
+    /** Adds the deletion of one chunk if it is stored (a hole has no record); returns the blocks it held. */
+    private long delete(WriteBatch b, byte[] key) {
+        var entry = cask.metadata(key);
+        if (entry == null) return 0;
+        b.delete(key);
+        return blocks(entry.valueSize());
     }
 }

@@ -61,13 +61,7 @@ final class Inode {
     /** A copy of the persistent fields, to change and write before the change is applied here. */
     Inode copy() {
         Inode c = new Inode(ino, mode, uid, gid, 0);
-        c.nlink = nlink;
-        c.size = size;
-        c.rdev = rdev;
-        c.atime = atime;
-        c.mtime = mtime;
-        c.ctime = ctime;
-        c.target = target;
+        c.apply(this);
         return c;
     }
 

@@ -40,9 +40,18 @@ final class TestMount implements AutoCloseable {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!MountPoint.isMounted(dir)) {
             if (System.nanoTime() > deadline) throw new AssertionError("no mount on " + dir + " after 30 s: " + m.log);
-            Thread.onSpinWait();
+            sleep();
         }
         return m;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the mount");
+        }
     }
 
     @Override

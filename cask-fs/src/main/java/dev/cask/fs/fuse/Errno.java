@@ -8,7 +8,6 @@ public final class Errno extends RuntimeException {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EIO = 5;
-    public static final int EBADF = 9;
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int EXDEV = 18;
@@ -18,10 +17,8 @@ public final class Errno extends RuntimeException {
     public static final int EINVAL = 22;
     public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
-    public static final int EROFS = 30;
     public static final int EMLINK = 31;
     public static final int ENAMETOOLONG = 36;
-    public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
     public static final int EOPNOTSUPP = 95;
 

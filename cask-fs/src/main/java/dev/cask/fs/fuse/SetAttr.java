@@ -13,7 +13,6 @@ public record SetAttr(int valid, int mode, int uid, int gid, long size, long ati
     public static final int MTIME = 1 << 5;
     public static final int ATIME_NOW = 1 << 7;
     public static final int MTIME_NOW = 1 << 8;
-    public static final int CTIME = 1 << 10;
 
     public boolean has(int bit) {
         return (valid & bit) != 0;
