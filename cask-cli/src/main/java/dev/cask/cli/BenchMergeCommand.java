@@ -38,12 +38,16 @@ final class BenchMergeCommand implements Callable<Integer> {
                     + " that competes with the merge for CPU and measures saturation more than latency)."})
     int rate;
 
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
+            description = "Alternated pairs of latency windows, quiet then during a merge; medians are compared (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Mixin
     ScratchOptions scratch;
 
     @Override
     public Integer call() throws Exception {
-        if (keys < 1 || valueSize < 1) throw new IllegalArgumentException("--keys and --value-size must be at least 1");
+        if (keys < 1 || valueSize < 1 || rounds < 1) throw new IllegalArgumentException("--keys, --value-size and --rounds must be at least 1");
         Path dir = BenchSupport.scratch(scratch.base, "merge");
         Map<String, Object> out = new LinkedHashMap<>();
         try (Cask cask = Cask.open(dir, CaskOptions.defaults().withMaxFileSize(64L << 20).withAutoMerge(false, 0.5, 0))) {
@@ -57,21 +61,28 @@ final class BenchMergeCommand implements Callable<Integer> {
             double[] disk = diskBandwidth(dir, Math.min(inputBytes, 1L << 30));
             // alternated A B A B A B (each quiet window's puts make the dead data the next merge reclaims), medians compared:
             // on a shared 2-core machine one pair of windows says little
-            double[] quietP99 = new double[ROUNDS];
-            double[] mergeP99 = new double[ROUNDS];
+            double[] quietP99 = new double[rounds];
+            double[] mergeP99 = new double[rounds];
             long[] quiet = new long[0];
             long[] during = new long[0];
+            double[][] quietSched = new double[rounds][];
+            double[][] mergeSched = new double[rounds][];
+            double[] switchMillis = new double[rounds];
             MergeResult result = null;
             double mergeSeconds = 0;
-            for (int round = 0; round < ROUNDS; round++) {
+            for (int round = 0; round < rounds; round++) {
+                ThreadSched before = ThreadSched.read();
                 quiet = putLatencies(cask, () -> false, (long) (seconds * 1e9));
+                quietSched[round] = ThreadSched.read().since(before);
                 quietP99[round] = percentileMicros(quiet, 99);
                 long start = System.nanoTime();
                 CompletableFuture<MergeResult> merge;
-                try (TerminalProgress progress = TerminalProgress.start("merging (" + (round + 1) + "/" + ROUNDS + ")")) {
+                try (TerminalProgress progress = TerminalProgress.start("merging (" + (round + 1) + "/" + rounds + ")")) {
                     Progress p = progress;
                     merge = CompletableFuture.supplyAsync(() -> cask.merge(p));
+                    ThreadSched before2 = ThreadSched.read();
                     during = putLatencies(cask, merge::isDone, Long.MAX_VALUE);
+                    mergeSched[round] = ThreadSched.read().since(before2);
                 }
                 MergeResult r = merge.join();
                 if (round == 0) {
@@ -79,12 +90,14 @@ final class BenchMergeCommand implements Callable<Integer> {
                     mergeSeconds = BenchSupport.seconds(start);
                 }
                 mergeP99[round] = percentileMicros(during, 99);
+                switchMillis[round] = BenchSupport.round(r.switchMillis(), 1);
             }
             double mergeMBps = result.inputBytes() / mergeSeconds / 1e6;
             out.put("inputBytes", result.inputBytes());
             out.put("outputBytes", result.outputBytes());
             out.put("mergeSeconds", BenchSupport.round(mergeSeconds, 3));
             out.put("mergeMBps", BenchSupport.round(mergeMBps, 1));
+            out.put("keydirSwitchMillis", Arrays.stream(switchMillis).boxed().toList());
             out.put("diskWriteMBps", BenchSupport.round(disk[0], 1));
             out.put("diskReadMBps", BenchSupport.round(disk[1], 1));
             out.put("mergeToDiskWriteRatio", BenchSupport.round(mergeMBps / disk[0], 3));
@@ -95,6 +108,8 @@ final class BenchMergeCommand implements Callable<Integer> {
             out.put("putP99UsWithoutMergeMedian", median(quietP99));
             out.put("putP99UsDuringMergeMedian", median(mergeP99));
             out.put("offeredPutsPerSecond", rate);
+            out.put("putThreadWithoutMerge", Arrays.stream(quietSched).map(ThreadSched::describe).toList());
+            out.put("putThreadDuringMerge", Arrays.stream(mergeSched).map(ThreadSched::describe).toList());
             out.put("p99Ratio", BenchSupport.round(median(mergeP99) / Math.max(0.001, median(quietP99)), 3));
         } finally {
             BenchSupport.delete(dir);
@@ -159,8 +174,6 @@ final class BenchMergeCommand implements Callable<Integer> {
         }
         return Arrays.copyOf(lat, n);
     }
-
-    private static final int ROUNDS = 3;
 
     private static double median(double[] values) {
         double[] sorted = values.clone();

@@ -1,6 +1,7 @@
 package dev.cask.cli;
 
 import dev.cask.core.RecordCodec;
+import dev.cask.core.SegmentScanner;
 import dev.cask.core.io.DataFile;
 import dev.cask.core.io.FileLayer;
 import dev.cask.core.io.OpenMode;
@@ -35,12 +36,18 @@ final class DumpCommand implements Callable<Integer> {
             long at = 0;
             while (at < size) {
                 header.clear();
-                if (data.read(header, at) < RecordCodec.HEADER_SIZE) {
+                int headerBytes = data.read(header, at);
+                long length = RecordCodec.claimedLength(header, 0);
+                if ((headerBytes < RecordCodec.HEADER_SIZE || length < 0) && onlyZerosFrom(data, size, at)) {
+                    out.printf("offset=%d ZEROS: %d byte(s) of zeros to the end: space the writer grew the active segment by and has not reached%n",
+                            at, size - at);
+                    break;
+                }
+                if (headerBytes < RecordCodec.HEADER_SIZE) {
                     out.printf("offset=%d TORN: %d trailing byte(s), less than a header%n", at, size - at);
                     status = 1;
                     break;
                 }
-                long length = RecordCodec.claimedLength(header, 0);
                 if (length < 0 || at + length > size) {
                     out.printf("offset=%d TORN: impossible or cut-off header (claims %d bytes, %d left)%n", at, length, size - at);
                     status = 1;
@@ -57,6 +64,11 @@ final class DumpCommand implements Callable<Integer> {
         }
         out.flush();
         return status;
+    }
+
+    private static boolean onlyZerosFrom(DataFile data, long size, long at) throws IOException {
+        SegmentScanner rest = new SegmentScanner(data, size, at);
+        return !rest.next() && rest.stop() == SegmentScanner.Stop.ZEROS;
     }
 
     private static String describe(ByteBuffer record) {

@@ -135,6 +135,18 @@ class CliIT {
     }
 
     @Test
+    void dumpShowsTheZerosOfAGrownTailAsOneLineNotAsDamage() throws Exception {
+        cask("set", "k", "v");
+        Path segment = dir.resolve("0000000001.data");
+        long records = Files.size(segment);
+        Files.write(segment, new byte[1 << 20], java.nio.file.StandardOpenOption.APPEND); // as a killed writer leaves it
+        CaskProcess.Result dump = CaskProcess.run("dump", segment.toString());
+        assertThat(dump.out().lines().toList()).containsExactly(dump.out().lines().findFirst().orElseThrow(),
+                "offset=" + records + " ZEROS: 1048576 byte(s) of zeros to the end: space the writer grew the active segment by and has not reached");
+        assertThat(dump.exitCode()).isZero();
+    }
+
+    @Test
     void aSecondProcessIsRefusedWithTheHoldersPid() throws Exception {
         cask("set", "k", "v");
         Process holder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp", CaskProcess.jar().toString(),

@@ -31,6 +31,12 @@ public final class Cask implements AutoCloseable {
     private static final int MIN_WRITE_BUFFER = 64 << 10;
     /** Up to this, a grown write buffer is kept: a stream of 1 MiB batches (a file copy through cask mount) must not reallocate it. */
     private static final int KEPT_WRITE_BUFFER = 4 << 20;
+    /** How long a writer spins for the write lock before it parks (see {@link #lockForWrite}). */
+    private static final long WRITE_LOCK_SPIN_NANOS = 20_000;
+    /** How far past its end the active segment's file is grown and read in (see {@link TailWarmer}). */
+    private static final long PREPARE_AHEAD = 8 << 20;
+    /** Once less than this is left prepared, the next {@link #PREPARE_AHEAD} is: one extend per 4 MiB of appends. */
+    private static final long PREPARE_LOW = 4 << 20;
 
     private final Path dir;
     private final CaskOptions options;
@@ -50,6 +56,7 @@ public final class Cask implements AutoCloseable {
     private int writesSinceForce;
     private final ReentrantLock mergeLock = new ReentrantLock();
     private final BackgroundWorker background;
+    private final TailWarmer warmer;
     private volatile MergeResult lastMerge;
     private volatile String lastBackgroundError;
 
@@ -67,6 +74,7 @@ public final class Cask implements AutoCloseable {
         this.intervalSyncer = options.syncPolicy() instanceof SyncPolicy.Interval interval
                 ? IntervalSyncer.start(interval.millis(), this::syncInBackground, dir) : null;
         this.background = new BackgroundWorker("cask-background " + dir.getFileName());
+        this.warmer = new TailWarmer("cask-warmer " + dir.getFileName());
         background.onFailure(t -> lastBackgroundError = t.toString());
         for (int id : segmentsWithoutHint) background.submit(() -> writeHint(id));
     }
@@ -193,7 +201,7 @@ public final class Cask implements AutoCloseable {
         checkValue(key, value);
         if (expiryMillis < 0) throw new IllegalArgumentException("expiry must be >= 0, got " + expiryMillis);
         long lsn;
-        writeLock.lock();
+        lockForWrite();
         try {
             ensureWritable();
             long now = now();
@@ -215,7 +223,7 @@ public final class Cask implements AutoCloseable {
     public boolean delete(byte[] key) {
         checkKey(key);
         long lsn;
-        writeLock.lock();
+        lockForWrite();
         try {
             ensureWritable();
             KeyDirEntry entry = index.keyDir.get(key);
@@ -271,7 +279,7 @@ public final class Cask implements AutoCloseable {
                 throw new LimitExceededException("batch is larger than " + RecordCodec.MAX_VALUE_SIZE + " bytes; nothing was written");
             }
         }
-        writeLock.lock();
+        lockForWrite();
         try {
             ensureWritable();
             long now = now();
@@ -428,7 +436,7 @@ public final class Cask implements AutoCloseable {
 
     private Merger.Host mergeHost() {
         return new Merger.Host() {
-            public java.util.concurrent.locks.Lock writeLock() {
+            public ReentrantLock writeLock() {
                 return writeLock;
             }
 
@@ -552,8 +560,10 @@ public final class Cask implements AutoCloseable {
         try {
             if (closed) return;
             IOException failure = null;
+            warmer.stop();
             if (writeFailure == null) {
                 try {
+                    trimPrepared(active);
                     forceActive();
                 } catch (IOException | RuntimeException e) {
                     failure = e instanceof IOException io ? io : new IOException(e);
@@ -569,6 +579,22 @@ public final class Cask implements AutoCloseable {
     }
 
     // ---- the write path (all under writeLock) ----
+
+    /**
+     * Takes the write lock for a write, spinning for up to {@link #WRITE_LOCK_SPIN_NANOS} before
+     * queueing. The lock is held for microseconds (one append, or one slice of a merge's keydir
+     * switch), and a thread that queues parks at once: waking it again takes tens of µs on this
+     * kind of VM (its vCPU may have halted), more than the wait itself.
+     */
+    private void lockForWrite() {
+        if (writeLock.tryLock()) return;
+        long deadline = System.nanoTime() + WRITE_LOCK_SPIN_NANOS;
+        do {
+            Thread.onSpinWait();
+            if (writeLock.tryLock()) return;
+        } while (System.nanoTime() < deadline);
+        writeLock.lock();
+    }
 
     /**
      * The buffer records are encoded into before the append. It is direct: the channel writes a
@@ -603,10 +629,11 @@ public final class Cask implements AutoCloseable {
     /** Seals {@code old} (forced first, whatever the policy) and makes segment {@code id} the active one. */
     private void rotateTo(Segment old, int id) {
         try {
+            trimPrepared(old); // a sealed segment ends at its last record: recovery refuses zeros in one
             DataFile file = old.file();
             if (file != null) file.force(true);
         } catch (IOException e) {
-            throw stop(e, "force of " + old.path + " before closing it");
+            throw stop(e, "trim and force of " + old.path + " before closing it");
         }
         commits.advance(old.endLsn());
         try {
@@ -641,11 +668,13 @@ public final class Cask implements AutoCloseable {
     private long append(Segment segment, ByteBuffer buf) {
         long at = segment.size;
         int length = buf.remaining();
+        prepareAhead(segment, at + length);
         try {
             segment.file().write(buf, at);
         } catch (IOException e) {
             try {
                 segment.file().truncate(at);
+                segment.preparedEnd = at;
             } catch (IOException t) {
                 e.addSuppressed(t);
                 throw stop(e, "write of " + length + " bytes to " + segment.path + " (and the truncate undoing it)");
@@ -656,6 +685,32 @@ public final class Cask implements AutoCloseable {
         }
         segment.size = at + length;
         return at;
+    }
+
+    /**
+     * Keeps the file grown (a hole, no disk blocks) at least {@link #PREPARE_LOW} past {@code end},
+     * and has the warmer read the new part in, so that appends land in cached pages. Bounded by
+     * maxFileSize; a failure to grow is ignored, since the write grows the file itself.
+     */
+    private void prepareAhead(Segment segment, long end) {
+        if (segment.preparedEnd - end >= PREPARE_LOW) return;
+        long to = Math.min(end + PREPARE_AHEAD, options.maxFileSize());
+        if (to <= segment.preparedEnd || to <= end) return; // at the size limit, or a record bigger than it
+        DataFile file = segment.file();
+        try {
+            file.extend(to);
+        } catch (IOException e) {
+            return;
+        }
+        warmer.warm(file, () -> segment.size, Math.max(end, segment.preparedEnd), to);
+        segment.preparedEnd = to;
+    }
+
+    /** Cuts the zeros prepared past the segment's last record. */
+    private static void trimPrepared(Segment segment) throws IOException {
+        DataFile file = segment.file();
+        if (file != null && segment.preparedEnd > segment.size) file.truncate(segment.size);
+        segment.preparedEnd = segment.size;
     }
 
     /** The log position this write must reach before it may be acknowledged, or -1 if none. */

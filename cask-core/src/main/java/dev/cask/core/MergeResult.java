@@ -10,9 +10,10 @@ package dev.cask.core;
  * @param keysCopied live records copied
  * @param expiredDropped expired records dropped (their keys removed)
  * @param millis wall time
+ * @param switchMillis of which the switch of the keydir to the new segments, in slices that writers wait between
  */
 public record MergeResult(int inputSegments, int outputSegments, long inputBytes, long outputBytes, long keysCopied,
-        long expiredDropped, long millis) {
+        long expiredDropped, long millis, double switchMillis) {
     public long reclaimedBytes() {
         return inputBytes - outputBytes;
     }

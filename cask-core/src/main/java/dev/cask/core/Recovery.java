@@ -15,8 +15,9 @@ import java.util.Set;
  * Rebuilds the index at open, segment by segment, oldest first: from a sealed segment's hint file
  * when it is present and valid, else by scanning the data file.
  *
- * <p>In the newest (active) segment, the first record whose header, length or CRC is bad starts
- * a torn tail: the tail, and any batch whose commit record it cut off, are copied to
+ * <p>In the newest (active) segment, zeros from some offset to the end are space the writer had
+ * grown the file by and not reached: they are cut, and nothing is lost. Otherwise the first
+ * record whose header, length or CRC is bad starts a torn tail: the tail, and any batch whose commit record it cut off, are copied to
  * {@code lost+found} and truncated, and the report says how much was dropped. In a closed
  * segment a bad record is not a torn write (closed segments were forced before the next one was
  * created), so the open is refused and points to {@code cask check --repair}: skipping the
@@ -176,8 +177,14 @@ final class Recovery {
         }
         boolean clean = scan.stop() == SegmentScanner.Stop.CLEAN_END && batch == null;
         if (clean) return;
+        boolean zeros = scan.stop() == SegmentScanner.Stop.ZEROS;
+        if (zeros && batch == null && active) {
+            trimZeros(segment, file, scan.offset());
+            return;
+        }
         long cut = batch != null ? batchStart : scan.offset();
         String why = batch != null ? "a batch of " + batch.size() + " record(s) with no commit record"
+                : zeros ? "zeros where records should be"
                 : scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a record whose header or CRC is bad";
         if (!active) {
             throw new CorruptionException("segment " + segment.path + " is corrupt at offset " + cut + " (" + why
@@ -185,15 +192,30 @@ final class Recovery {
                     + " run 'cask check --repair' to cut out the bad record (a copy is kept)", segment.path, cut);
         }
         int dropped = (batch == null ? 0 : batch.size() + 1) + 1;
-        truncateTail(segment, file, cut, why, dropped);
+        truncateTail(segment, file, cut, zeros ? scan.offset() : segment.size, why, dropped); // zeros after a torn batch are not worth a copy
     }
 
-    private void truncateTail(Segment segment, DataFile file, long cut, String why, int dropped) throws IOException {
-        long bytes = segment.size - cut;
-        Path copy = TailCopies.keep(files, dir, segment.path, file, cut, segment.size);
+    /**
+     * Cuts the zeros past the active segment's last record: space the writer had grown the file by
+     * and never reached before the crash. No data is lost, so no copy is kept. Not forced: after
+     * another crash the same zeros are simply cut again.
+     */
+    private void trimZeros(Segment segment, DataFile file, long end) throws IOException {
+        long bytes = segment.size - end;
+        file.truncate(end);
+        segment.size = end;
+        segment.preparedEnd = end;
+        messages.add("cut " + bytes + " byte(s) of zeros past the last record of " + segment.path.getFileName()
+                + " (space grown ahead of the writer, never written; no data)");
+    }
+
+    private void truncateTail(Segment segment, DataFile file, long cut, long dataEnd, String why, int dropped) throws IOException {
+        long bytes = dataEnd - cut;
+        Path copy = TailCopies.keep(files, dir, segment.path, file, cut, dataEnd);
         file.truncate(cut);
         file.force(true);
         segment.size = cut;
+        segment.preparedEnd = cut;
         droppedBytes += bytes;
         droppedRecords += dropped;
         messages.add("cut a torn tail of " + bytes + " byte(s) from " + segment.path.getFileName() + " at offset " + cut

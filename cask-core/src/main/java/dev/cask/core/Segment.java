@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * read-only as a whole and the file is closed again, so ten thousand segments cost ten thousand
  * mappings, not ten thousand open files.
  *
+ * <p>The active segment's file may be longer than its records: the writer grows it ahead of
+ * itself (see {@link TailWarmer}). Its length is never the end of the data; {@link #size} is.
+ *
  * <p>The active segment is read through read-only mappings of fixed 1 MiB chunks, each mapped
  * once the file holds all of it; bytes past the last whole chunk, and records that straddle two
  * chunks, are read with a positional read. Mapped bytes are never truncated away: only the tail
@@ -40,6 +43,12 @@ final class Segment {
     volatile boolean sealed;
     /** Bytes of records that are still the newest version of a key (guarded by the write lock). */
     long liveBytes;
+    /**
+     * How long the writer has grown the active segment's file (guarded by the write lock). Past
+     * {@link #size} it holds zeros not written yet, a hole kept ahead of the writer; it is cut
+     * off before the segment is sealed or closed, and recovery cuts it after a crash.
+     */
+    long preparedEnd;
 
     private final Arena arena = Arena.ofShared();
     private volatile MemorySegment[] chunks = new MemorySegment[0];
@@ -52,6 +61,7 @@ final class Segment {
         this.files = files;
         this.file = file;
         this.size = size;
+        this.preparedEnd = size;
         this.sealed = sealed;
     }
 

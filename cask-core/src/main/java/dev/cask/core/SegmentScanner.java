@@ -6,11 +6,23 @@ import java.nio.ByteBuffer;
 
 /**
  * Reads a segment file front to back, one checked record at a time, and says why it stopped:
- * a clean end, bytes that end inside a record, or a record whose header or CRC is bad.
+ * a clean end, only zeros from there on, bytes that end inside a record, or a record whose header
+ * or CRC is bad.
  */
 public final class SegmentScanner {
     /** Why {@link #next()} returned false. */
-    public enum Stop { NONE, CLEAN_END, INCOMPLETE, INVALID }
+    public enum Stop {
+        NONE,
+        CLEAN_END,
+        /**
+         * Nothing but zeros from {@link #offset()} to the end of the file. The active segment's
+         * writer grows the file ahead of itself, so in the newest segment after a crash this is the
+         * end of the data, not damage (zeros never form a valid record: a key is at least 1 byte).
+         */
+        ZEROS,
+        INCOMPLETE,
+        INVALID
+    }
 
     private static final int INITIAL_BUFFER = 1 << 20;
 
@@ -46,13 +58,13 @@ public final class SegmentScanner {
                 return true;
             }
             if (result == RecordCodec.INVALID) {
-                stop = Stop.INVALID;
+                stop = zerosToEnd() ? Stop.ZEROS : Stop.INVALID;
                 return false;
             }
             long at = bufStart + pos;
             long wanted = limit - pos >= RecordCodec.HEADER_SIZE ? RecordCodec.claimedLength(buf, pos) : RecordCodec.HEADER_SIZE;
             if (bufStart + limit >= fileSize || at + wanted > fileSize) {
-                stop = at == fileSize ? Stop.CLEAN_END : Stop.INCOMPLETE;
+                stop = at == fileSize ? Stop.CLEAN_END : zerosToEnd() ? Stop.ZEROS : Stop.INCOMPLETE;
                 return false;
             }
             refill((int) wanted);
@@ -72,6 +84,19 @@ public final class SegmentScanner {
         pos = 0;
         ByteBuffer window = buf.duplicate().position(limit).limit(buf.capacity());
         limit += file.read(window, bufStart + limit);
+    }
+
+    /** True if every byte from the current offset to the end of the file is zero. */
+    private boolean zerosToEnd() throws IOException {
+        ByteBuffer window = ByteBuffer.allocate(INITIAL_BUFFER);
+        ByteBuffer zeros = ByteBuffer.allocate(INITIAL_BUFFER);
+        for (long at = bufStart + pos; at < fileSize; ) {
+            int n = file.read(window.clear().limit((int) Math.min(window.capacity(), fileSize - at)), at);
+            if (n <= 0) return false; // shorter than it said: not a tail to pass over silently
+            if (window.flip().mismatch(zeros.clear().limit(n)) != -1) return false;
+            at += n;
+        }
+        return true;
     }
 
     /** The file offset of the current record (or, after a stop, of where the stop happened). */

@@ -58,7 +58,7 @@ public final class Verifier {
             }
             for (int id : ids) {
                 Path path = dir.resolve(SegmentNames.dataName(id));
-                List<long[]> damaged = scan(path);
+                List<long[]> damaged = scan(path, id == ids.getLast());
                 if (repair && !damaged.isEmpty()) rewriteWithout(path, damaged);
             }
         } catch (IOException e) {
@@ -69,8 +69,11 @@ public final class Verifier {
         return new CheckReport(ids.size(), records, verified, List.copyOf(problems), List.copyOf(repairs));
     }
 
-    /** Scans one segment and returns its damaged ranges as {start, end} pairs. */
-    private List<long[]> scan(Path path) throws IOException {
+    /**
+     * Scans one segment and returns its damaged ranges as {start, end} pairs. Zeros to the end of
+     * the newest segment are not damage: its writer grows the file ahead of itself.
+     */
+    private List<long[]> scan(Path path, boolean newest) throws IOException {
         List<long[]> damaged = new ArrayList<>();
         try (DataFile file = files.open(path, OpenMode.READ)) {
             long size = file.size();
@@ -109,13 +112,15 @@ public final class Verifier {
                     start = end;
                     continue;
                 }
-                if (scan.stop() == SegmentScanner.Stop.CLEAN_END) {
-                    if (batchStart >= 0) record(path, batchStart, size, "a batch with no commit record", damaged);
+                boolean zeros = scan.stop() == SegmentScanner.Stop.ZEROS;
+                if (scan.stop() == SegmentScanner.Stop.CLEAN_END || zeros && newest) {
+                    if (batchStart >= 0) record(path, batchStart, scan.offset(), "a batch with no commit record", damaged);
                     break;
                 }
                 long bad = batchStart >= 0 ? batchStart : scan.offset();
                 long next = resync(file, size, scan.offset() + 1);
-                record(path, bad, next, scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a bad header or CRC", damaged);
+                record(path, bad, next, zeros ? "zeros where records should be (a closed segment)"
+                        : scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a bad header or CRC", damaged);
                 start = next;
             }
             bytesDone += size;

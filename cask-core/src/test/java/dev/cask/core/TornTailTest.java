@@ -20,18 +20,27 @@ class TornTailTest {
 
     private final List<long[]> recordEnds = new ArrayList<>(); // {offset after record i}
 
-    /** Writes the base data and returns the active segment's bytes; the last 3 records' ends are in recordEnds. */
+    /**
+     * Writes the base data and returns the active segment's bytes; the last records' ends are in
+     * recordEnds. Each write is made by a database of its own, so that the file's size after close
+     * is where the records end (an open database keeps the file grown ahead of its writes).
+     */
     private byte[] writeBase(Path dir) throws IOException {
         recordEnds.clear();
         try (Cask cask = Cask.open(dir)) {
             cask.put(b("stable"), b("kept"));
-            for (int i = 0; i < 3; i++) {
+        }
+        for (int i = 0; i < 3; i++) {
+            try (Cask cask = Cask.open(dir)) {
                 cask.put(b("k" + i), b("value-" + i));
-                recordEnds.add(new long[] {Files.size(TestFiles.newestSegment(dir))});
             }
-            cask.write(new WriteBatch().put(b("b1"), b("x")).put(b("b2"), b("y")));
             recordEnds.add(new long[] {Files.size(TestFiles.newestSegment(dir))});
         }
+        try (Cask cask = Cask.open(dir)) {
+            cask.write(new WriteBatch().put(b("b1"), b("x")).put(b("b2"), b("y")));
+        }
+        recordEnds.add(new long[] {Files.size(TestFiles.newestSegment(dir))});
+        assertThat(recordEnds.get(3)[0]).isEqualTo(Files.size(TestFiles.newestSegment(dir))).isLessThan(1000);
         return Files.readAllBytes(TestFiles.newestSegment(dir));
     }
 
@@ -67,11 +76,52 @@ class TornTailTest {
     }
 
     @Test
-    void zerosAppendedAreCutAndNothingIsLost() throws IOException {
+    void zerosAppendedAreCutSilentlyAsSpaceTheWriterNeverReached() throws IOException {
         Path dir = root.resolve("zeros");
-        writeBase(dir);
+        byte[] base = writeBase(dir);
         TestFiles.append(TestFiles.newestSegment(dir), new byte[4096]);
+        Path copy = Files.createDirectories(root.resolve("zeros-copy")); // check's read-back opens the database, which cuts the zeros
+        Files.copy(TestFiles.newestSegment(dir), copy.resolve(TestFiles.newestSegment(dir).getFileName()));
+        assertThat(Verifier.check(copy, CaskOptions.defaults(), false).problems()).as("zeros at the end of the newest segment are not damage").isEmpty();
+        try (Cask cask = Cask.open(dir)) {
+            assertThat(cask.recoveryReport().droppedBytes()).isZero();
+            assertThat(cask.recoveryReport().droppedRecords()).isZero();
+            assertThat(cask.recoveryReport().messages()).anyMatch(m -> m.contains("cut 4096 byte(s) of zeros past the last record"));
+            assertAllPresent(cask);
+        }
+        assertThat(Files.exists(dir.resolve(SegmentNames.LOST_AND_FOUND))).as("no copy of zeros is kept").isFalse();
+        assertThat(Files.readAllBytes(TestFiles.newestSegment(dir))).isEqualTo(base);
+    }
+
+    @Test
+    void zerosAfterATornRecordStillMakeATornTail() throws IOException {
+        Path dir = root.resolve("torn-then-zeros");
+        byte[] base = writeBase(dir);
+        byte[] tail = new byte[4096];
+        System.arraycopy(base, (int) recordEnds.get(0)[0], tail, 0, 20); // the first 20 bytes of a record: a header cut short
+        TestFiles.append(TestFiles.newestSegment(dir), tail);
         assertAllPresentAndTailCut(dir, 4096);
+        assertThat(Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList()).hasSize(1);
+    }
+
+    @Test
+    void zerosAfterAnUncommittedBatchDropTheBatchAndKeepACopyOfItAlone() throws IOException {
+        Path dir = root.resolve("batch-then-zeros");
+        writeBase(dir);
+        java.nio.ByteBuffer batch = RecordCodec.allocate(1024);
+        RecordCodec.encodeControl(batch, 1, RecordCodec.CONTROL_BATCH_BEGIN, 2);
+        RecordCodec.encodePut(batch, 1, 0, b("b1"), b("lost"));
+        byte[] open = java.util.Arrays.copyOf(batch.array(), batch.position()); // a begin and one put, no commit
+        byte[] tail = java.util.Arrays.copyOf(open, open.length + 4096);
+        TestFiles.append(TestFiles.newestSegment(dir), tail);
+        try (Cask cask = Cask.open(dir)) {
+            assertThat(cask.recoveryReport().droppedBytes()).isEqualTo(open.length);
+            assertThat(cask.recoveryReport().droppedRecords()).isEqualTo(3);
+            assertAllPresent(cask);
+        }
+        List<Path> copies = Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList();
+        assertThat(copies).hasSize(1);
+        assertThat(Files.readAllBytes(copies.get(0))).isEqualTo(open);
     }
 
     @Test
@@ -89,10 +139,15 @@ class TornTailTest {
         try (Cask cask = Cask.open(dir)) {
             assertThat(cask.recoveryReport().droppedBytes()).isEqualTo(tail);
             assertThat(cask.recoveryReport().messages()).anyMatch(m -> m.contains("torn tail of " + tail));
-            assertThat(s(cask.get(b("stable")))).isEqualTo("kept");
-            for (int i = 0; i < 3; i++) assertThat(s(cask.get(b("k" + i)))).isEqualTo("value-" + i);
-            assertThat(s(cask.get(b("b2")))).isEqualTo("y");
+            assertAllPresent(cask);
         }
         assertThat(Verifier.check(dir, CaskOptions.defaults(), false).problems()).isEmpty();
+    }
+
+    private static void assertAllPresent(Cask cask) {
+        assertThat(s(cask.get(b("stable")))).isEqualTo("kept");
+        for (int i = 0; i < 3; i++) assertThat(s(cask.get(b("k" + i)))).isEqualTo("value-" + i);
+        assertThat(s(cask.get(b("b1")))).isEqualTo("x");
+        assertThat(s(cask.get(b("b2")))).isEqualTo("y");
     }
 }

@@ -6,7 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
-/** One open file of the engine: positional writes and reads, force, truncate. */
+/** One open file of the engine: positional writes and reads, force, truncate and extend. */
 public interface DataFile extends Closeable {
 
     /** Writes all remaining bytes of {@code src} at {@code position}, or throws. */
@@ -27,6 +27,12 @@ public interface DataFile extends Closeable {
 
     /** Cuts the file to {@code size} bytes. */
     void truncate(long size) throws IOException;
+
+    /**
+     * Grows the file to {@code size} bytes without writing them: the new bytes read as zeros and
+     * take no disk blocks until written (a hole). Does nothing if the file is already that long.
+     */
+    void extend(long size) throws IOException;
 
     long size() throws IOException;
 

@@ -34,6 +34,11 @@ public class ForwardingDataFile implements DataFile {
     }
 
     @Override
+    public void extend(long size) throws IOException {
+        delegate.extend(size);
+    }
+
+    @Override
     public long size() throws IOException {
         return delegate.size();
     }

@@ -1,17 +1,16 @@
 package dev.cask.core.io;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,14 +22,15 @@ final class RealFileLayer implements FileLayer {
 
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
-        List<OpenOption> options = new ArrayList<>(List.of(StandardOpenOption.READ));
-        if (mode.writable()) {
-            options.add(StandardOpenOption.WRITE);
-            options.add(StandardOpenOption.CREATE);
-        }
-        if (mode == OpenMode.WRITE_SYNC) options.add(StandardOpenOption.SYNC);
-        if (mode == OpenMode.WRITE_DSYNC) options.add(StandardOpenOption.DSYNC);
-        return new ChannelFile(FileChannel.open(path, options.toArray(OpenOption[]::new)));
+        if (!mode.writable()) return new ChannelFile(FileChannel.open(path, StandardOpenOption.READ), null);
+        // a RandomAccessFile, for its setLength: FileChannel can cut a file but not grow it without writing
+        String access = switch (mode) {
+            case WRITE_SYNC -> "rws";
+            case WRITE_DSYNC -> "rwd";
+            default -> "rw";
+        };
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), access); // FileNotFoundException, saying why, for any failure to open
+        return new ChannelFile(file.getChannel(), file);
     }
 
     @Override
@@ -71,7 +71,8 @@ final class RealFileLayer implements FileLayer {
         Files.createDirectories(dir);
     }
 
-    private record ChannelFile(FileChannel channel) implements DataFile {
+    /** {@code growable} is the RandomAccessFile behind {@code channel} when the file was opened for writing, else null. */
+    private record ChannelFile(FileChannel channel, RandomAccessFile growable) implements DataFile {
         @Override
         public void write(ByteBuffer src, long position) throws IOException {
             long at = position;
@@ -100,6 +101,12 @@ final class RealFileLayer implements FileLayer {
         }
 
         @Override
+        public void extend(long size) throws IOException {
+            if (growable == null) throw new java.nio.channels.NonWritableChannelException();
+            if (channel.size() < size) growable.setLength(size); // ftruncate: a hole, no blocks
+        }
+
+        @Override
         public long size() throws IOException {
             return channel.size();
         }
@@ -112,7 +119,7 @@ final class RealFileLayer implements FileLayer {
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            channel.close(); // closes the RandomAccessFile too
         }
     }
 }

@@ -49,7 +49,7 @@ public final class CrashStates {
                     inodeOf[i] = next++;
                 }
                 case Op.Write w -> inodeOf[i] = names.getOrDefault(w.path(), -1);
-                case Op.Truncate t -> inodeOf[i] = names.getOrDefault(t.path(), -1);
+                case Op.Resize t -> inodeOf[i] = names.getOrDefault(t.path(), -1);
                 case Op.Force f -> inodeOf[i] = names.getOrDefault(f.path(), -1);
                 case Op.Rename r -> {
                     Integer ino = names.remove(r.from());
@@ -94,7 +94,7 @@ public final class CrashStates {
                 case Op.Write w -> {
                     if (dataKept && inodeOf[i] >= 0) data.put(inodeOf[i], write(data.getOrDefault(inodeOf[i], new byte[0]), w.position(), w.bytes()));
                 }
-                case Op.Truncate t -> {
+                case Op.Resize t -> {
                     if (dataKept && inodeOf[i] >= 0) data.put(inodeOf[i], Arrays.copyOf(data.getOrDefault(inodeOf[i], new byte[0]), (int) t.size()));
                 }
                 case Op.Rename r -> {

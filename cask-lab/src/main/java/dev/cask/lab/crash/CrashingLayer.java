@@ -42,6 +42,12 @@ final class CrashingLayer extends ForwardingFileLayer {
                 step("truncate");
                 super.truncate(size);
             }
+
+            @Override
+            public void extend(long size) throws IOException {
+                step("extend");
+                super.extend(size);
+            }
         };
     }
 

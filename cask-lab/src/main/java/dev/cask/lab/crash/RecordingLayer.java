@@ -23,7 +23,8 @@ public final class RecordingLayer extends ForwardingFileLayer {
     public sealed interface Op {
         record Create(String path) implements Op {}
         record Write(String path, long position, byte[] bytes) implements Op {}
-        record Truncate(String path, long size) implements Op {}
+        /** A truncate or an extend: the file now has {@code size} bytes, zeros past what it had. */
+        record Resize(String path, long size) implements Op {}
         record Force(String path) implements Op {}
         record Rename(String from, String to) implements Op {}
         record Link(String existing, String link) implements Op {}
@@ -76,7 +77,13 @@ public final class RecordingLayer extends ForwardingFileLayer {
             @Override
             public void truncate(long size) throws IOException {
                 super.truncate(size);
-                ops.add(new Op.Truncate(name, size));
+                ops.add(new Op.Resize(name, size));
+            }
+
+            @Override
+            public void extend(long size) throws IOException {
+                super.extend(size);
+                ops.add(new Op.Resize(name, size));
             }
         };
     }

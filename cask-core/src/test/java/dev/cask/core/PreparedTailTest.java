@@ -1,0 +1,190 @@
+package dev.cask.core;
+
+import static dev.cask.core.TestFiles.b;
+import static dev.cask.core.TestFiles.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.ForwardingDataFile;
+import dev.cask.core.io.ForwardingFileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The active segment's file is grown ahead of the writer (a hole) and read in by the warmer; the
+ * grown part never outlives the segment: it is cut at rotation and close, and after a crash
+ * recovery cuts it without calling it damage.
+ */
+class PreparedTailTest {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anOpenSegmentIsGrownAheadWithAHoleAndCutBackAtClose() throws Exception {
+        long end;
+        try (Cask cask = Cask.open(dir)) {
+            for (int i = 0; i < 100; i++) cask.put(b("key-" + i), new byte[1000]);
+            end = 0;
+            for (int i = 0; i < 100; i++) end += RecordCodec.putSize(("key-" + i).length(), 1000);
+            Path active = TestFiles.newestSegment(dir);
+            assertThat(Files.size(active)).as("grown ahead of the records").isGreaterThanOrEqualTo(end + 4 * MIB);
+            byte[] all = Files.readAllBytes(active);
+            for (long i = end; i < all.length; i++) assertThat(all[(int) i]).as("byte %d of the grown part", i).isZero();
+            assertThat(allocatedBytes(active)).as("the grown part is a hole: no disk blocks").isLessThan(end + MIB);
+        }
+        assertThat(Files.size(TestFiles.newestSegment(dir))).as("cut back to the records at close").isEqualTo(end);
+        try (Cask cask = Cask.open(dir)) {
+            assertThat(cask.recoveryReport().messages()).noneMatch(m -> m.contains("zeros"));
+            assertThat(cask.keys()).hasSize(100);
+        }
+    }
+
+    @Test
+    void sealedSegmentsEndAtTheirLastRecordAndOpenFromTheirHints() throws Exception {
+        CaskOptions options = CaskOptions.defaults().withMaxFileSize(2 * MIB);
+        try (Cask cask = Cask.open(dir, options)) {
+            for (int i = 0; i < 8000; i++) cask.put(b("key-" + i), new byte[1000]);
+            List<Path> segments = TestFiles.segments(dir);
+            assertThat(segments).hasSizeGreaterThan(3);
+            for (Path sealed : segments.subList(0, segments.size() - 1)) {
+                assertThat(Files.size(sealed)).as("%s ends within the limit", sealed).isLessThanOrEqualTo(2 * MIB);
+                try (DataFile file = FileLayer.real().open(sealed, OpenMode.READ)) {
+                    SegmentScanner scan = new SegmentScanner(file, file.size());
+                    while (scan.next()) {
+                        // every record, up to the end
+                    }
+                    assertThat(scan.stop()).as("%s ends at its last record, with no zeros after it", sealed).isEqualTo(SegmentScanner.Stop.CLEAN_END);
+                }
+            }
+        }
+        try (Cask cask = Cask.open(dir, options)) {
+            assertThat(cask.recoveryReport().hintsUsed()).isEqualTo(TestFiles.segments(dir).size() - 1);
+            assertThat(cask.recoveryReport().messages()).noneMatch(m -> m.contains("zeros"));
+            assertThat(cask.keys()).hasSize(8000);
+        }
+        assertThat(Verifier.check(dir, options, false).problems()).isEmpty();
+    }
+
+    @Test
+    void theWarmerReadsTheGrownPartWindowByWindowEachBackToFront() throws Exception {
+        List<long[]> reads = new ArrayList<>(); // {position, length}
+        FileLayer recording = new ForwardingFileLayer(FileLayer.real()) {
+            @Override
+            public DataFile open(Path path, OpenMode mode) throws IOException {
+                DataFile file = super.open(path, mode);
+                if (!mode.writable()) return file;
+                return new ForwardingDataFile(file) {
+                    @Override
+                    public int read(ByteBuffer dst, long position) throws IOException {
+                        synchronized (reads) {
+                            reads.add(new long[] {position, dst.remaining()});
+                        }
+                        return super.read(dst, position);
+                    }
+                };
+            }
+        };
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withFileLayer(recording))) {
+            cask.put(b("first"), b("v"));
+            long first = RecordCodec.putSize(5, 1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (covered(reads) < 8 * MIB - TailWarmer.STEP && System.nanoTime() < deadline) Thread.sleep(5);
+            List<long[]> seen;
+            synchronized (reads) {
+                seen = List.copyOf(reads);
+            }
+            assertThat(covered(seen)).as("bytes read in: all that was grown but the step next to the writer (at 0 or past the record)")
+                    .isBetween(8 * MIB - TailWarmer.STEP, 8 * MIB - TailWarmer.STEP + first);
+            for (long[] r : seen) {
+                assertThat(r[1]).isLessThanOrEqualTo(TailWarmer.STEP);
+                assertThat(r[0]).isGreaterThanOrEqualTo(first + TailWarmer.STEP);
+            }
+            for (int i = 1; i < seen.size(); i++) {
+                long window = seen.get(i)[0] / TailWarmer.WINDOW;
+                long previousWindow = seen.get(i - 1)[0] / TailWarmer.WINDOW;
+                if (window == previousWindow) {
+                    assertThat(seen.get(i)[0] + seen.get(i)[1]).as("read %d goes backwards inside its window", i).isEqualTo(seen.get(i - 1)[0]);
+                } else {
+                    assertThat(window).as("read %d moves to the next window", i).isGreaterThan(previousWindow);
+                }
+            }
+        }
+    }
+
+    /** Bytes covered by the reads, which never overlap. */
+    private static long covered(List<long[]> reads) {
+        synchronized (reads) {
+            return reads.stream().mapToLong(r -> r[1]).sum();
+        }
+    }
+
+    /** Child: puts key-N (a 1000-byte value) forever with sync always, printing N once put returned. */
+    public static final class Writer {
+        public static void main(String[] args) throws Exception {
+            try (Cask cask = Cask.open(Path.of(args[0]), CaskOptions.defaults().withSyncPolicy(SyncPolicy.always()))) {
+                byte[] value = new byte[1000];
+                for (int n = 0; ; n++) {
+                    java.util.Arrays.fill(value, (byte) n);
+                    cask.put(b("key-" + n), value);
+                    System.out.println(n);
+                    System.out.flush();
+                }
+            }
+        }
+    }
+
+    @Test
+    void afterSigkillTheZerosAreCutAsNoDataAndEveryAcknowledgedPutIsThere() throws Exception {
+        Process child = ChildJvm.start(Writer.class, dir.toString());
+        BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream()));
+        int acked = -1;
+        String line;
+        while (acked < 300 && (line = lines.readLine()) != null) acked = Integer.parseInt(line.trim());
+        child.toHandle().destroyForcibly(); // SIGKILL
+        child.waitFor(10, TimeUnit.SECONDS);
+        while ((line = lines.readLine()) != null) acked = Integer.parseInt(line.trim());
+        assertThat(acked).isGreaterThanOrEqualTo(300);
+
+        Path segment = TestFiles.newestSegment(dir);
+        assertThat(Files.size(segment)).as("the grown part is still on disk after the kill").isGreaterThan(4 * MIB);
+        Path copy = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-copy"));
+        Files.copy(segment, copy.resolve(segment.getFileName()));
+        assertThat(Verifier.check(copy, CaskOptions.defaults(), false).problems()).as("zeros past the newest segment's records are not damage").isEmpty();
+        try (Cask cask = Cask.open(dir)) {
+            RecoveryReport report = cask.recoveryReport();
+            assertThat(report.droppedBytes()).isZero();
+            assertThat(report.droppedRecords()).isZero();
+            assertThat(report.messages()).anyMatch(m -> m.contains("of zeros past the last record of " + segment.getFileName()));
+            for (int n = 0; n <= acked; n++) {
+                byte[] value = cask.get(b("key-" + n));
+                assertThat(value).as("acknowledged key-%d", n).hasSize(1000).containsOnly((byte) n);
+            }
+        }
+        assertThat(Files.exists(dir.resolve(SegmentNames.LOST_AND_FOUND))).isFalse();
+        try (Cask cask = Cask.open(dir)) {
+            assertThat(cask.recoveryReport().messages()).as("cut once, for good").noneMatch(m -> m.contains("zeros"));
+            assertThat(s(cask.get(b("key-0")))).isNotNull();
+        }
+    }
+
+    /** Bytes of disk the file takes, from stat(1): the real allocation, which a hole does not add to. */
+    private static long allocatedBytes(Path file) throws Exception {
+        Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).start();
+        String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+        assertThat(stat.waitFor()).isZero();
+        return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+    }
+}
