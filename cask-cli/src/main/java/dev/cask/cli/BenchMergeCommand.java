@@ -105,6 +105,10 @@ final class BenchMergeCommand implements Callable<Integer> {
             out.put("putP99UsDuringMerge", Arrays.stream(mergeP99).boxed().toList());
             out.put("putP50UsWithoutMerge", percentileMicros(quiet, 50));
             out.put("putP50UsDuringMerge", percentileMicros(during, 50));
+            out.put("putP999UsWithoutMerge", percentileMicros(quiet, 99.9));
+            out.put("putP999UsDuringMerge", percentileMicros(during, 99.9));
+            out.put("putMaxUsWithoutMerge", percentileMicros(quiet, 100));
+            out.put("putMaxUsDuringMerge", percentileMicros(during, 100));
             out.put("putP99UsWithoutMergeMedian", median(quietP99));
             out.put("putP99UsDuringMergeMedian", median(mergeP99));
             out.put("offeredPutsPerSecond", rate);
@@ -181,10 +185,10 @@ final class BenchMergeCommand implements Callable<Integer> {
         return sorted[sorted.length / 2];
     }
 
-    private static double percentileMicros(long[] nanos, int p) {
+    private static double percentileMicros(long[] nanos, double p) {
         if (nanos.length == 0) return 0;
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        return BenchSupport.round(sorted[(int) Math.min(sorted.length - 1, (long) sorted.length * p / 100)] / 1000.0, 1);
+        return BenchSupport.round(sorted[(int) Math.min(sorted.length - 1, (long) (sorted.length * p / 100))] / 1000.0, 1);
     }
 }

@@ -31,6 +31,8 @@ public final class Cask implements AutoCloseable {
     private static final int MIN_WRITE_BUFFER = 64 << 10;
     /** Up to this, a grown write buffer is kept: a stream of 1 MiB batches (a file copy through cask mount) must not reallocate it. */
     private static final int KEPT_WRITE_BUFFER = 4 << 20;
+    /** Appended bytes after which the background syncer is asked for a force, whatever the policy (see {@link BackgroundSyncer}). */
+    private static final long BACKGROUND_SYNC_BYTES = 8 << 20;
     /** How long a writer spins for the write lock before it parks (see {@link #lockForWrite}). */
     private static final long WRITE_LOCK_SPIN_NANOS = 20_000;
     /** How far past its end the active segment's file is grown and read in (see {@link TailWarmer}). */
@@ -46,7 +48,8 @@ public final class Cask implements AutoCloseable {
     private final RecoveryReport recovery;
     private final GroupCommit commits;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final IntervalSyncer intervalSyncer;
+    private final BackgroundSyncer syncer;
+    private long bytesSinceSyncRequest;
     private final OpenMode activeMode;
     private volatile Segment active;
     private volatile Throwable writeFailure;
@@ -71,8 +74,8 @@ public final class Cask implements AutoCloseable {
         this.activeMode = activeMode;
         this.active = index.newest();
         this.commits = new GroupCommit(active.endLsn());
-        this.intervalSyncer = options.syncPolicy() instanceof SyncPolicy.Interval interval
-                ? IntervalSyncer.start(interval.millis(), this::syncInBackground, dir) : null;
+        this.syncer = BackgroundSyncer.start(options.syncPolicy() instanceof SyncPolicy.Interval interval ? interval.millis() : 0,
+                this::syncInBackground, dir);
         this.background = new BackgroundWorker("cask-background " + dir.getFileName());
         this.warmer = new TailWarmer("cask-warmer " + dir.getFileName());
         background.onFailure(t -> lastBackgroundError = t.toString());
@@ -551,7 +554,7 @@ public final class Cask implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
-        if (intervalSyncer != null) intervalSyncer.stop();
+        syncer.stop();
         closing = true;
         background.stop();
         mergeLock.lock(); // a merge run by another thread finishes (or gives up) first
@@ -684,6 +687,11 @@ public final class Cask implements AutoCloseable {
                     + e.getMessage() + "; nothing was written", e);
         }
         segment.size = at + length;
+        bytesSinceSyncRequest += length;
+        if (bytesSinceSyncRequest >= BACKGROUND_SYNC_BYTES) {
+            bytesSinceSyncRequest = 0;
+            syncer.request();
+        }
         return at;
     }
 

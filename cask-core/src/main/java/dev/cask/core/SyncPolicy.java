@@ -10,7 +10,7 @@ import java.util.Locale;
  * <table>
  *   <caption>Policies</caption>
  *   <tr><th>text</th><th>put returns after</th><th>lost on power cut</th></tr>
- *   <tr><td>{@code none}</td><td>the write reached the kernel</td><td>everything since the last rotation or close</td></tr>
+ *   <tr><td>{@code none}</td><td>the write reached the kernel</td><td>the writes since the last background force: about 8 MiB at most</td></tr>
  *   <tr><td>{@code always}</td><td>a force covering it (shared by concurrent writers)</td><td>nothing acknowledged</td></tr>
  *   <tr><td>{@code every:N}</td><td>the write; every Nth write forces first</td><td>at most N-1 acknowledged writes</td></tr>
  *   <tr><td>{@code interval:MS}</td><td>the write; a background thread forces every MS</td><td>about MS milliseconds of writes</td></tr>
@@ -19,6 +19,10 @@ import java.util.Locale;
  *
  * {@code always}, {@code every:N} and {@code interval:MS} take a {@code :fdatasync} suffix to force
  * with {@code fdatasync} instead of {@code fsync}.
+ *
+ * <p>Under every policy a background thread also forces the active segment after each 8 MiB of
+ * appends, so that no more than that is ever waiting to be written back (see
+ * {@code BackgroundSyncer}); a rotation also forces the segment it closes.
  */
 public sealed interface SyncPolicy {
 

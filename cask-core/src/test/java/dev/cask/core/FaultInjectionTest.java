@@ -61,6 +61,24 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aFailedBackgroundForceStopsWritesUnderTheNonePolicyToo() throws Exception {
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withFileLayer(faults))) {
+            faults.failForce = true;
+            byte[] value = new byte[64 << 10];
+            try {
+                for (int i = 0; i < 160; i++) cask.put(b("k" + i), value); // 10 MiB: past the 8 MiB that asks for a background force
+            } catch (WritesStoppedException soon) {
+                // the background force failed while these puts went on
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!cask.writesStopped() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(cask.writesStopped()).as("the background force failed, so writing stopped").isTrue();
+            assertThatThrownBy(() -> cask.put(b("after"), b("v"))).isInstanceOf(WritesStoppedException.class)
+                    .hasMessageContaining("injected fsync failure");
+        }
+    }
+
+    @Test
     void aFullDiskFailsThePutLeavesNothingHalfVisibleAndWritesWorkOnceSpaceIsBack() throws Exception {
         CaskOptions options = CaskOptions.defaults().withFileLayer(faults);
         try (Cask cask = Cask.open(dir, options)) {

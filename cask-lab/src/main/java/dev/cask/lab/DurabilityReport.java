@@ -122,7 +122,7 @@ public final class DurabilityReport {
         out.append(line(rows, "no acknowledged write", "odsync (cheapest durable-on-ack policy here)", "odsync"));
         out.append(line(rows, "at most 9 acknowledged writes", "every:10", "every:10"));
         out.append(line(rows, "at most 99 acknowledged writes", "every:100", "every:100"));
-        out.append(line(rows, "what the kernel had not written back (seconds of writes)", "none", "none"));
+        out.append(line(rows, "the writes since the last background force (at most about 8 MiB)", "none", "none"));
         out.append("\nA killed process loses nothing under any policy: Cask hands every write to the kernel before acknowledging it.")
                 .append(" With many concurrent writers, `always` shares each fsync among them, so its rate grows with the writers (docs/BENCHMARKS.md).\n");
         return out.toString();
