@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = {"Write N keys twice (half the data dead), then merge it, measuring in the same run:",
-                "merge throughput next to the disk's sequential bandwidth, and put latency with and without a merge running."})
+                "merge throughput (that first merge, alone) next to the disk's sequential bandwidth, and put latency in",
+                "alternated windows without and with a merge running (the merges that reclaim what the windows overwrote)."})
 final class BenchMergeCommand implements Callable<Integer> {
     @Option(names = "--keys", paramLabel = "N", defaultValue = "500000", description = "Keys (default ${DEFAULT-VALUE}).")
     long keys;
@@ -59,6 +60,13 @@ final class BenchMergeCommand implements Callable<Integer> {
             }
             long inputBytes = cask.stats().liveBytes() + cask.stats().deadBytes();
             double[] disk = diskBandwidth(dir, Math.min(inputBytes, 1L << 30));
+            // throughput: the first merge (half the data dead, as built), alone
+            long start = System.nanoTime();
+            MergeResult result;
+            try (TerminalProgress progress = TerminalProgress.start("merging")) {
+                result = cask.merge(progress);
+            }
+            double mergeSeconds = BenchSupport.seconds(start);
             // alternated A B A B A B (each quiet window's puts make the dead data the next merge reclaims), medians compared:
             // on a shared 2-core machine one pair of windows says little
             double[] quietP99 = new double[rounds];
@@ -68,14 +76,13 @@ final class BenchMergeCommand implements Callable<Integer> {
             double[][] quietSched = new double[rounds][];
             double[][] mergeSched = new double[rounds][];
             double[] switchMillis = new double[rounds];
-            MergeResult result = null;
-            double mergeSeconds = 0;
+            double[] underPutsMBps = new double[rounds];
             for (int round = 0; round < rounds; round++) {
                 ThreadSched before = ThreadSched.read();
                 quiet = putLatencies(cask, () -> false, (long) (seconds * 1e9));
                 quietSched[round] = ThreadSched.read().since(before);
                 quietP99[round] = percentileMicros(quiet, 99);
-                long start = System.nanoTime();
+                long mergeStart = System.nanoTime();
                 CompletableFuture<MergeResult> merge;
                 try (TerminalProgress progress = TerminalProgress.start("merging (" + (round + 1) + "/" + rounds + ")")) {
                     Progress p = progress;
@@ -85,10 +92,7 @@ final class BenchMergeCommand implements Callable<Integer> {
                     mergeSched[round] = ThreadSched.read().since(before2);
                 }
                 MergeResult r = merge.join();
-                if (round == 0) {
-                    result = r; // the first merge: half the data dead, as built
-                    mergeSeconds = BenchSupport.seconds(start);
-                }
+                underPutsMBps[round] = BenchSupport.round(r.inputBytes() / BenchSupport.seconds(mergeStart) / 1e6, 1);
                 mergeP99[round] = percentileMicros(during, 99);
                 switchMillis[round] = BenchSupport.round(r.switchMillis(), 1);
             }
@@ -97,6 +101,7 @@ final class BenchMergeCommand implements Callable<Integer> {
             out.put("outputBytes", result.outputBytes());
             out.put("mergeSeconds", BenchSupport.round(mergeSeconds, 3));
             out.put("mergeMBps", BenchSupport.round(mergeMBps, 1));
+            out.put("mergeMBpsWithPutsRunning", Arrays.stream(underPutsMBps).boxed().toList());
             out.put("keydirSwitchMillis", Arrays.stream(switchMillis).boxed().toList());
             out.put("diskWriteMBps", BenchSupport.round(disk[0], 1));
             out.put("diskReadMBps", BenchSupport.round(disk[1], 1));
