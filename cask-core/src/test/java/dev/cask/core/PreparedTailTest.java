@@ -110,7 +110,8 @@ class PreparedTailTest {
                     .isBetween(8 * MIB - TailWarmer.STEP, 8 * MIB - TailWarmer.STEP + first);
             for (long[] r : seen) {
                 assertThat(r[1]).isLessThanOrEqualTo(TailWarmer.STEP);
-                assertThat(r[0]).isGreaterThanOrEqualTo(first + TailWarmer.STEP);
+                // the step next to the writer is skipped; the writer was at 0 or past the record when the warmer looked
+                assertThat(r[0]).isGreaterThanOrEqualTo(TailWarmer.STEP);
             }
             for (int i = 1; i < seen.size(); i++) {
                 long window = seen.get(i)[0] / TailWarmer.WINDOW;
