@@ -4,8 +4,8 @@ import dev.cask.core.io.DataFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.Condition;
-import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * Reads the not yet written space ahead of the active segment's end into the page cache, on its
@@ -22,10 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>It goes front to back in 1 MiB windows (aligned), nearest the writer first, skipping the
  * step next to the writer and whatever it has passed, and reads each window back to front in
- * 64 KiB steps. Read front to back,
- * the kernel's readahead fills the range with large folios, and then each small write walks
- * every buffer of a large folio (put p50 rose from 1.3 to 2 µs); read backwards, every read looks
- * random and gets single pages.
+ * 64 KiB steps. Read front to back, the kernel's readahead fills the range with large folios,
+ * and then each small write walks every buffer of a large folio (put p50 rose from 1.3 to 2 µs);
+ * read backwards, every read looks random and gets single pages.
  *
  * <p>Only ever a hint: a failed or skipped read changes nothing but speed. The thread is never
  * interrupted, because an interrupt during a read would close the shared {@code FileChannel}
