@@ -156,7 +156,7 @@ public final class Cask implements AutoCloseable {
     }
 
     /** The record of {@code entry}, once its CRC and header check out. */
-    private static ByteBuffer checkedRecord(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
+    static ByteBuffer checkedRecord(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
         int length = entry.recordLength(key.length);
         long position = entry.recordPosition(key.length);
         ByteBuffer buf = segment.read(position, length);

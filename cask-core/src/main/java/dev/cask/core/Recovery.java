@@ -29,6 +29,8 @@ final class Recovery {
     private final Index index;
     private final OpenMode activeMode;
     private final boolean useHints;
+    /** Inspect only (for {@code cask check}): change no file, and cut tails in memory alone. */
+    private final boolean readOnly;
     private final Index.BulkLoad bulk;
     private final List<String> messages = new ArrayList<>();
     private final List<Integer> missingHints = new ArrayList<>();
@@ -37,12 +39,13 @@ final class Recovery {
     private int droppedRecords;
     private int hintsUsed;
 
-    private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode, boolean useHints) {
+    private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode, boolean useHints, boolean readOnly) {
         this.dir = dir;
         this.files = files;
         this.index = index;
         this.activeMode = activeMode;
         this.useHints = useHints;
+        this.readOnly = readOnly;
         this.bulk = index.new BulkLoad();
     }
 
@@ -51,9 +54,18 @@ final class Recovery {
 
     /** Loads every segment of {@code dir} into {@code index}, creating the first segment of a new database. */
     static Result run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid, boolean useHints) throws IOException {
-        Recovery recovery = new Recovery(dir, files, index, activeMode, useHints);
+        Recovery recovery = new Recovery(dir, files, index, activeMode, useHints, false);
         RecoveryReport report = recovery.load(stalePid);
         return new Result(report, List.copyOf(recovery.missingHints));
+    }
+
+    /**
+     * Loads {@code dir} into {@code index} as {@link #run} would, but changes nothing on disk: no
+     * file is deleted, created, cut or copied, and every segment is opened read-only. A torn tail
+     * or zeros past the newest segment's records are left out of the index, not cut.
+     */
+    static RecoveryReport inspect(Path dir, FileLayer files, Index index, boolean useHints) throws IOException {
+        return new Recovery(dir, files, index, OpenMode.READ, useHints, true).load(-1);
     }
 
     private RecoveryReport load(long stalePid) throws IOException {
@@ -72,18 +84,18 @@ final class Recovery {
             messages.add("took over a stale lock left by pid " + stalePid + ", which no longer holds it");
         }
         if (!foreign.isEmpty()) messages.add("left alone " + foreign.size() + " file(s) Cask does not own: " + String.join(", ", foreign));
-        for (String temp : temps) {
+        for (String temp : readOnly ? List.<String>of() : temps) {
             files.delete(dir.resolve(temp));
             messages.add("deleted " + temp + ", an uncommitted file of an interrupted hint write or merge");
         }
         for (int hint : hints) {
-            if (!ids.contains(hint)) {
+            if (!ids.contains(hint) && !readOnly) {
                 files.delete(dir.resolve(SegmentNames.hintName(hint)));
                 messages.add("deleted " + SegmentNames.hintName(hint) + ", whose data segment is gone (an interrupted merge)");
             }
         }
-        if (!temps.isEmpty() || hints.stream().anyMatch(h -> !ids.contains(h))) files.syncDirectory(dir);
-        if (ids.isEmpty()) {
+        if (!readOnly && (!temps.isEmpty() || hints.stream().anyMatch(h -> !ids.contains(h)))) files.syncDirectory(dir);
+        if (ids.isEmpty() && !readOnly) {
             Path path = dir.resolve(SegmentNames.dataName(1));
             index.addSegment(Segment.active(1, path, files, files.open(path, activeMode), 0));
             files.syncDirectory(dir);
@@ -202,7 +214,7 @@ final class Recovery {
      */
     private void trimZeros(Segment segment, DataFile file, long end) throws IOException {
         long bytes = segment.size - end;
-        file.truncate(end);
+        if (!readOnly) file.truncate(end);
         segment.size = end;
         segment.preparedEnd = end;
         messages.add("cut " + bytes + " byte(s) of zeros past the last record of " + segment.path.getFileName()
@@ -211,6 +223,15 @@ final class Recovery {
 
     private void truncateTail(Segment segment, DataFile file, long cut, long dataEnd, String why, int dropped) throws IOException {
         long bytes = dataEnd - cut;
+        if (readOnly) {
+            segment.size = cut;
+            segment.preparedEnd = cut;
+            droppedBytes += bytes;
+            droppedRecords += dropped;
+            messages.add("found a torn tail of " + bytes + " byte(s) in " + segment.path.getFileName() + " at offset " + cut
+                    + " (" + why + "); the next open cuts it");
+            return;
+        }
         Path copy = TailCopies.keep(files, dir, segment.path, file, cut, dataEnd);
         file.truncate(cut);
         file.force(true);

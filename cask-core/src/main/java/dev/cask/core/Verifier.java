@@ -46,6 +46,7 @@ public final class Verifier {
 
     private CheckReport run(boolean repair) {
         List<Integer> ids = new ArrayList<>();
+        long verified = 0;
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
             for (String name : files.list(dir)) {
                 int id = SegmentNames.dataId(name);
@@ -61,11 +62,10 @@ public final class Verifier {
                 List<long[]> damaged = scan(path, id == ids.getLast());
                 if (repair && !damaged.isEmpty()) rewriteWithout(path, damaged);
             }
-        } catch (IOException e) {
+            if (problems.isEmpty() || repair) verified = verifyKeys();
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new StorageException("check of " + dir + " failed: " + e, e);
         }
-        long verified = 0;
-        if (problems.isEmpty() || repair) verified = verifyKeys();
         return new CheckReport(ids.size(), records, verified, List.copyOf(problems), List.copyOf(repairs));
     }
 
@@ -195,19 +195,36 @@ public final class Verifier {
         return done;
     }
 
-    /** Opens the database and reads back every key's newest value, which checks its CRC and key. */
-    private long verifyKeys() {
-        long count = 0;
-        try (Cask cask = Cask.open(dir, options)) {
-            for (byte[] key : cask.keys()) {
+    /**
+     * Loads the keydir as open would (from the hints where they are valid), but without changing
+     * any file, and reads back every live key's record, which checks its CRC and key.
+     */
+    private long verifyKeys() throws IOException {
+        Index index = new Index();
+        try {
+            Recovery.inspect(dir, files, index, options.useHints());
+            long now = options.clock().millis();
+            long[] count = {0};
+            index.keyDir.forEach((key, entry) -> {
+                if (entry.expiredAt(now)) return;
                 try {
-                    cask.get(key);
-                    count++;
+                    Cask.checkedRecord(index.segment(entry.segmentId()), key, entry);
+                    count[0]++;
                 } catch (CorruptionException e) {
                     problems.add(new CheckReport.Problem(e.file().getFileName().toString(), e.offset(), 0, "keydir entry: " + e.getMessage()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            return count[0];
+        } finally {
+            for (Segment s : index.segments()) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // read-only: nothing to lose
                 }
             }
         }
-        return count;
     }
 }

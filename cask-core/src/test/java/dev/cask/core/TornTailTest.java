@@ -80,9 +80,10 @@ class TornTailTest {
         Path dir = root.resolve("zeros");
         byte[] base = writeBase(dir);
         TestFiles.append(TestFiles.newestSegment(dir), new byte[4096]);
-        Path copy = Files.createDirectories(root.resolve("zeros-copy")); // check's read-back opens the database, which cuts the zeros
-        Files.copy(TestFiles.newestSegment(dir), copy.resolve(TestFiles.newestSegment(dir).getFileName()));
-        assertThat(Verifier.check(copy, CaskOptions.defaults(), false).problems()).as("zeros at the end of the newest segment are not damage").isEmpty();
+        CheckReport check = Verifier.check(dir, CaskOptions.defaults(), false);
+        assertThat(check.problems()).as("zeros at the end of the newest segment are not damage").isEmpty();
+        assertThat(check.keysVerified()).isEqualTo(6);
+        assertThat(Files.size(TestFiles.newestSegment(dir))).as("check changes nothing").isEqualTo(base.length + 4096);
         try (Cask cask = Cask.open(dir)) {
             assertThat(cask.recoveryReport().droppedBytes()).isZero();
             assertThat(cask.recoveryReport().droppedRecords()).isZero();
@@ -131,6 +132,11 @@ class TornTailTest {
         byte[] garbage = new byte[777];
         new Random(7).nextBytes(garbage);
         TestFiles.append(TestFiles.newestSegment(dir), garbage);
+        byte[] damaged = Files.readAllBytes(TestFiles.newestSegment(dir));
+        CheckReport check = Verifier.check(dir, CaskOptions.defaults(), false);
+        assertThat(check.problems()).hasSize(1);
+        assertThat(Files.readAllBytes(TestFiles.newestSegment(dir))).as("check without --repair changes nothing").isEqualTo(damaged);
+        assertThat(Files.exists(dir.resolve(SegmentNames.LOST_AND_FOUND))).isFalse();
         assertAllPresentAndTailCut(dir, 777);
         assertThat(Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList()).hasSize(1);
     }
