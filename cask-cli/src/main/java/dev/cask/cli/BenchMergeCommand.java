@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -69,57 +71,53 @@ final class BenchMergeCommand implements Callable<Integer> {
             double mergeSeconds = BenchSupport.seconds(start);
             // alternated A B A B A B (each quiet window's puts make the dead data the next merge reclaims), medians compared:
             // on a shared 2-core machine one pair of windows says little
-            double[] quietP99 = new double[rounds];
-            double[] mergeP99 = new double[rounds];
-            long[] quiet = new long[0];
-            long[] during = new long[0];
-            double[][] quietSched = new double[rounds][];
-            double[][] mergeSched = new double[rounds][];
-            double[] switchMillis = new double[rounds];
-            double[] underPutsMBps = new double[rounds];
+            List<Window> quiet = new ArrayList<>();
+            List<Window> during = new ArrayList<>();
+            List<Double> switchMillis = new ArrayList<>();
+            List<Double> underPutsMBps = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                ThreadSched before = ThreadSched.read();
-                quiet = putLatencies(cask, () -> false, (long) (seconds * 1e9));
-                quietSched[round] = ThreadSched.read().since(before);
-                quietP99[round] = percentileMicros(quiet, 99);
+                ThreadSched beforeQuiet = ThreadSched.read();
+                long[] quietNanos = putLatencies(cask, () -> false, (long) (seconds * 1e9));
+                quiet.add(Window.of(quietNanos, ThreadSched.read().describeSince(beforeQuiet)));
                 long mergeStart = System.nanoTime();
                 CompletableFuture<MergeResult> merge;
                 try (TerminalProgress progress = TerminalProgress.start("merging (" + (round + 1) + "/" + rounds + ")")) {
                     Progress p = progress;
                     merge = CompletableFuture.supplyAsync(() -> cask.merge(p));
-                    ThreadSched before2 = ThreadSched.read();
-                    during = putLatencies(cask, merge::isDone, Long.MAX_VALUE);
-                    mergeSched[round] = ThreadSched.read().since(before2);
+                    ThreadSched beforeMerge = ThreadSched.read();
+                    long[] duringNanos = putLatencies(cask, merge::isDone, Long.MAX_VALUE);
+                    during.add(Window.of(duringNanos, ThreadSched.read().describeSince(beforeMerge)));
                 }
                 MergeResult r = merge.join();
-                underPutsMBps[round] = BenchSupport.round(r.inputBytes() / BenchSupport.seconds(mergeStart) / 1e6, 1);
-                mergeP99[round] = percentileMicros(during, 99);
-                switchMillis[round] = BenchSupport.round(r.switchMillis(), 1);
+                underPutsMBps.add(BenchSupport.round(r.inputBytes() / BenchSupport.seconds(mergeStart) / 1e6, 1));
+                switchMillis.add(BenchSupport.round(r.switchMillis(), 1));
             }
             double mergeMBps = result.inputBytes() / mergeSeconds / 1e6;
             out.put("inputBytes", result.inputBytes());
             out.put("outputBytes", result.outputBytes());
             out.put("mergeSeconds", BenchSupport.round(mergeSeconds, 3));
             out.put("mergeMBps", BenchSupport.round(mergeMBps, 1));
-            out.put("mergeMBpsWithPutsRunning", Arrays.stream(underPutsMBps).boxed().toList());
-            out.put("keydirSwitchMillis", Arrays.stream(switchMillis).boxed().toList());
+            out.put("mergeMBpsWithPutsRunning", underPutsMBps);
+            out.put("keydirSwitchMillis", switchMillis);
             out.put("diskWriteMBps", BenchSupport.round(disk[0], 1));
             out.put("diskReadMBps", BenchSupport.round(disk[1], 1));
             out.put("mergeToDiskWriteRatio", BenchSupport.round(mergeMBps / disk[0], 3));
-            out.put("putP99UsWithoutMerge", Arrays.stream(quietP99).boxed().toList());
-            out.put("putP99UsDuringMerge", Arrays.stream(mergeP99).boxed().toList());
-            out.put("putP50UsWithoutMerge", percentileMicros(quiet, 50));
-            out.put("putP50UsDuringMerge", percentileMicros(during, 50));
-            out.put("putP999UsWithoutMerge", percentileMicros(quiet, 99.9));
-            out.put("putP999UsDuringMerge", percentileMicros(during, 99.9));
-            out.put("putMaxUsWithoutMerge", percentileMicros(quiet, 100));
-            out.put("putMaxUsDuringMerge", percentileMicros(during, 100));
-            out.put("putP99UsWithoutMergeMedian", median(quietP99));
-            out.put("putP99UsDuringMergeMedian", median(mergeP99));
+            out.put("putP99UsWithoutMerge", quiet.stream().map(Window::p99).toList());
+            out.put("putP99UsDuringMerge", during.stream().map(Window::p99).toList());
+            out.put("putP50UsWithoutMerge", quiet.stream().map(Window::p50).toList());
+            out.put("putP50UsDuringMerge", during.stream().map(Window::p50).toList());
+            out.put("putP999UsWithoutMerge", quiet.stream().map(Window::p999).toList());
+            out.put("putP999UsDuringMerge", during.stream().map(Window::p999).toList());
+            out.put("putMaxUsWithoutMerge", quiet.stream().map(Window::max).toList());
+            out.put("putMaxUsDuringMerge", during.stream().map(Window::max).toList());
+            double quietMedian = median(quiet.stream().map(Window::p99).toList());
+            double duringMedian = median(during.stream().map(Window::p99).toList());
+            out.put("putP99UsWithoutMergeMedian", quietMedian);
+            out.put("putP99UsDuringMergeMedian", duringMedian);
             out.put("offeredPutsPerSecond", rate);
-            out.put("putThreadWithoutMerge", Arrays.stream(quietSched).map(ThreadSched::describe).toList());
-            out.put("putThreadDuringMerge", Arrays.stream(mergeSched).map(ThreadSched::describe).toList());
-            out.put("p99Ratio", BenchSupport.round(median(mergeP99) / Math.max(0.001, median(quietP99)), 3));
+            out.put("putThreadWithoutMerge", quiet.stream().map(Window::putThread).toList());
+            out.put("putThreadDuringMerge", during.stream().map(Window::putThread).toList());
+            out.put("p99Ratio", BenchSupport.round(duringMedian / Math.max(0.001, quietMedian), 3));
         } finally {
             BenchSupport.delete(dir);
         }
@@ -184,10 +182,17 @@ final class BenchMergeCommand implements Callable<Integer> {
         return Arrays.copyOf(lat, n);
     }
 
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+    /** One latency window: percentiles of its puts (µs) and what the scheduler did to the put thread. */
+    private record Window(double p50, double p99, double p999, double max, String putThread) {
+        static Window of(long[] nanos, String putThread) {
+            return new Window(percentileMicros(nanos, 50), percentileMicros(nanos, 99), percentileMicros(nanos, 99.9),
+                    percentileMicros(nanos, 100), putThread);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static double percentileMicros(long[] nanos, double p) {

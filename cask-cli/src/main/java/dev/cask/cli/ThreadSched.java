@@ -26,17 +26,11 @@ record ThreadSched(long nanos, long cpuNanos, long runQueueWaitNanos, long invol
         }
     }
 
-    /** {wall seconds, CPU share, run-queue wait share, involuntary switches per second, voluntary per second} since {@code before}. */
-    double[] since(ThreadSched before) {
+    /** What happened since {@code before}: wall time, CPU share, run-queue wait share, switches per second. */
+    String describeSince(ThreadSched before) {
         double wall = (nanos - before.nanos) / 1e9;
-        return new double[] {BenchSupport.round(wall, 3),
-                BenchSupport.round((cpuNanos - before.cpuNanos) / 1e9 / wall, 3),
-                BenchSupport.round((runQueueWaitNanos - before.runQueueWaitNanos) / 1e9 / wall, 4),
-                BenchSupport.round((involuntarySwitches - before.involuntarySwitches) / wall, 1),
-                BenchSupport.round((voluntarySwitches - before.voluntarySwitches) / wall, 1)};
-    }
-
-    static String describe(double[] s) {
-        return String.format("%.1fs cpu %.0f%% runqueue %.2f%% involuntary %.0f/s voluntary %.0f/s", s[0], s[1] * 100, s[2] * 100, s[3], s[4]);
+        return String.format("%.1fs cpu %.0f%% runqueue %.2f%% involuntary %.0f/s voluntary %.0f/s", wall,
+                (cpuNanos - before.cpuNanos) / 1e7 / wall, (runQueueWaitNanos - before.runQueueWaitNanos) / 1e7 / wall,
+                (involuntarySwitches - before.involuntarySwitches) / wall, (voluntarySwitches - before.voluntarySwitches) / wall);
     }
 }

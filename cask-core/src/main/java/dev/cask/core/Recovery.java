@@ -17,11 +17,12 @@ import java.util.Set;
  *
  * <p>In the newest (active) segment, zeros from some offset to the end are space the writer had
  * grown the file by and not reached: they are cut, and nothing is lost. Otherwise the first
- * record whose header, length or CRC is bad starts a torn tail: the tail, and any batch whose commit record it cut off, are copied to
- * {@code lost+found} and truncated, and the report says how much was dropped. In a closed
- * segment a bad record is not a torn write (closed segments were forced before the next one was
- * created), so the open is refused and points to {@code cask check --repair}: skipping the
- * record could silently serve an older value of its key.
+ * record whose header, length or CRC is bad starts a torn tail: the tail, and any batch whose
+ * commit record it cut off, are copied to {@code lost+found} and truncated, and the report says
+ * how much was dropped. In a closed segment a bad record is not a torn write (closed segments
+ * were forced before the next one was created), so the open is refused and points to
+ * {@code cask check --repair}: skipping the record could silently serve an older value of its
+ * key.
  */
 final class Recovery {
     private final Path dir;
@@ -84,17 +85,7 @@ final class Recovery {
             messages.add("took over a stale lock left by pid " + stalePid + ", which no longer holds it");
         }
         if (!foreign.isEmpty()) messages.add("left alone " + foreign.size() + " file(s) Cask does not own: " + String.join(", ", foreign));
-        for (String temp : readOnly ? List.<String>of() : temps) {
-            files.delete(dir.resolve(temp));
-            messages.add("deleted " + temp + ", an uncommitted file of an interrupted hint write or merge");
-        }
-        for (int hint : hints) {
-            if (!ids.contains(hint) && !readOnly) {
-                files.delete(dir.resolve(SegmentNames.hintName(hint)));
-                messages.add("deleted " + SegmentNames.hintName(hint) + ", whose data segment is gone (an interrupted merge)");
-            }
-        }
-        if (!readOnly && (!temps.isEmpty() || hints.stream().anyMatch(h -> !ids.contains(h)))) files.syncDirectory(dir);
+        if (!readOnly) deleteLeftovers(temps, hints, ids);
         if (ids.isEmpty() && !readOnly) {
             Path path = dir.resolve(SegmentNames.dataName(1));
             index.addSegment(Segment.active(1, path, files, files.open(path, activeMode), 0));
@@ -110,6 +101,21 @@ final class Recovery {
         bulk.flush();
         index.keyDir.trim();
         return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages), hintsUsed);
+    }
+
+    /** Deletes what an interrupted hint write or merge left: temp files, and hints whose data segment is gone. */
+    private void deleteLeftovers(List<String> temps, Set<Integer> hints, List<Integer> ids) throws IOException {
+        for (String temp : temps) {
+            files.delete(dir.resolve(temp));
+            messages.add("deleted " + temp + ", an uncommitted file of an interrupted hint write or merge");
+        }
+        for (int hint : hints) {
+            if (!ids.contains(hint)) {
+                files.delete(dir.resolve(SegmentNames.hintName(hint)));
+                messages.add("deleted " + SegmentNames.hintName(hint) + ", whose data segment is gone (an interrupted merge)");
+            }
+        }
+        if (!temps.isEmpty() || hints.stream().anyMatch(h -> !ids.contains(h))) files.syncDirectory(dir);
     }
 
     /**

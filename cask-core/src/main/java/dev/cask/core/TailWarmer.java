@@ -37,11 +37,11 @@ final class TailWarmer {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Thread thread;
-    private DataFile file;
-    private LongSupplier writerAt;
-    private long from;
-    private long to;
+    /** The range to read next; null when there is none. */
+    private Request pending;
     private volatile boolean stopped;
+
+    private record Request(DataFile file, LongSupplier writerAt, long from, long to) {}
 
     TailWarmer(String name) {
         thread = Thread.ofPlatform().daemon().name(name).start(this::run);
@@ -54,10 +54,7 @@ final class TailWarmer {
     void warm(DataFile file, LongSupplier writerAt, long from, long to) {
         lock.lock();
         try {
-            this.file = file;
-            this.writerAt = writerAt;
-            this.from = from;
-            this.to = to;
+            pending = new Request(file, writerAt, from, to);
             work.signal();
         } finally {
             lock.unlock();
@@ -69,7 +66,7 @@ final class TailWarmer {
         lock.lock();
         try {
             stopped = true;
-            file = null;
+            pending = null;
             work.signal();
         } finally {
             lock.unlock();
@@ -89,28 +86,22 @@ final class TailWarmer {
     private void run() {
         ByteBuffer buf = ByteBuffer.allocateDirect(STEP);
         while (true) {
-            DataFile target;
-            LongSupplier writer;
-            long start;
-            long end;
+            Request r;
             lock.lock();
             try {
-                while (file == null && !stopped) work.awaitUninterruptibly();
+                while (pending == null && !stopped) work.awaitUninterruptibly();
                 if (stopped) return;
-                target = file;
-                writer = writerAt;
-                start = from;
-                end = to;
-                file = null;
+                r = pending;
+                pending = null;
             } finally {
                 lock.unlock();
             }
             try {
-                for (long window = start - start % WINDOW; window < end && !stopped; window += WINDOW) {
-                    long low = Math.max(Math.max(window, start), writer.getAsLong() + STEP);
-                    for (long at = Math.min(end, window + WINDOW); at > low && !stopped; ) {
+                for (long window = r.from - r.from % WINDOW; window < r.to && !stopped; window += WINDOW) {
+                    long low = Math.max(Math.max(window, r.from), r.writerAt.getAsLong() + STEP);
+                    for (long at = Math.min(r.to, window + WINDOW); at > low && !stopped; ) {
                         long stepStart = Math.max(low, at - STEP);
-                        target.read(buf.clear().limit((int) (at - stepStart)), stepStart);
+                        r.file.read(buf.clear().limit((int) (at - stepStart)), stepStart);
                         at = stepStart;
                     }
                 }
