@@ -49,9 +49,16 @@ final class DumpCommand implements Callable<Integer> {
                     break;
                 }
                 if (length < 0 || at + length > size) {
-                    out.printf("offset=%d TORN: impossible or cut-off header (claims %d bytes, %d left)%n", at, length, size - at);
                     status = 1;
-                    break;
+                    long next = SegmentScanner.resync(data, size, at + 1, -1);
+                    if (next < 0) {
+                        out.printf("offset=%d TORN: impossible or cut-off header (claims %d bytes, %d left), and no valid record after it%n",
+                                at, length, size - at);
+                        break;
+                    }
+                    out.printf("offset=%d DAMAGED: %d byte(s) with an impossible header; valid records resume at offset %d%n", at, next - at, next);
+                    at = next;
+                    continue;
                 }
                 ByteBuffer record = RecordCodec.allocate((int) length);
                 data.read(record, at);

@@ -38,6 +38,11 @@ public final class Main implements Runnable {
                     + "take :fdatasync to use fdatasync (default none).")
     SyncPolicy sync;
 
+    @Option(names = "--recovery-mode", paramLabel = "MODE", converter = RecoveryModeConverter.class,
+            description = "What open does with damage followed by valid records: tolerate-torn-tail (refuse to open; the default),"
+                    + " point-in-time (drop everything from the damage on) or skip-damaged (skip the damaged bytes).")
+    dev.cask.core.RecoveryMode recoveryMode;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -69,6 +74,7 @@ public final class Main implements Runnable {
         CaskOptions options = CaskOptions.defaults();
         if (maxFileSize != null) options = options.withMaxFileSize(maxFileSize);
         if (sync != null) options = options.withSyncPolicy(sync);
+        if (recoveryMode != null) options = options.withRecoveryMode(recoveryMode);
         return options;
     }
 
@@ -95,6 +101,17 @@ public final class Main implements Runnable {
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"cask " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+
+    static final class RecoveryModeConverter implements CommandLine.ITypeConverter<dev.cask.core.RecoveryMode> {
+        @Override
+        public dev.cask.core.RecoveryMode convert(String value) {
+            try {
+                return dev.cask.core.RecoveryMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 }

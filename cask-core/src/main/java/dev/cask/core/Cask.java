@@ -99,7 +99,7 @@ public final class Cask implements AutoCloseable {
             Index index = new Index();
             Recovery.Result result;
             try {
-                result = Recovery.run(dir, files, index, mode, lock.stalePid(), options.useHints());
+                result = Recovery.run(dir, files, index, mode, lock.stalePid(), options.useHints(), options.recoveryMode());
             } catch (IOException | RuntimeException e) {
                 for (Segment s : index.segments()) closeQuietly(s::close);
                 throw e;

@@ -4,23 +4,35 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * One writer per directory: an OS lock on {@code cask.lock}, which also holds the holder's pid
  * for the error message. The OS drops the lock when its process dies, so a pid left in the file
  * with no lock held means the previous holder died without closing: that lock is stale and is
  * taken over. A clean close empties the file.
+ *
+ * <p>Within one JVM the lock is kept in a registry of held lock files, checked <em>before</em>
+ * any channel to the file is opened. The OS lock is a POSIX record lock, owned by the process:
+ * closing <em>any</em> descriptor of the file releases it, so a second open in the same process
+ * that merely opened and closed the file would hand the database to another process.
  */
 final class DirectoryLock implements AutoCloseable {
+    /** The lock files this JVM holds, by real path; guarded by itself. */
+    private static final Set<Path> HELD = new HashSet<>();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
     private final long stalePid;
 
-    private DirectoryLock(FileChannel channel, FileLock lock, long stalePid) {
+    private DirectoryLock(Path key, FileChannel channel, FileLock lock, long stalePid) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
         this.stalePid = stalePid;
@@ -28,15 +40,18 @@ final class DirectoryLock implements AutoCloseable {
 
     static DirectoryLock acquire(Path dir) throws IOException {
         Path path = dir.resolve(SegmentNames.LOCK_FILE);
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
+        if (!Files.exists(path)) Files.newByteChannel(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+        Path key = path.toRealPath();
+        synchronized (HELD) {
+            if (!HELD.add(key)) {
                 throw new DatabaseLockedException("database " + dir + " is already open in this process (pid "
                         + ProcessHandle.current().pid() + ")", ProcessHandle.current().pid());
             }
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
             long recorded = readPid(channel);
             if (lock == null) {
                 throw new DatabaseLockedException("database " + dir + " is locked by another process"
@@ -46,9 +61,13 @@ final class DirectoryLock implements AutoCloseable {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(mine), 0);
             channel.force(true);
-            return new DirectoryLock(channel, lock, recorded);
+            return new DirectoryLock(key, channel, lock, recorded);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            // this process did not hold the lock before (the registry says so): closing loses nothing
+            if (channel != null) channel.close();
+            synchronized (HELD) {
+                HELD.remove(key);
+            }
             throw e;
         }
     }
@@ -75,7 +94,13 @@ final class DirectoryLock implements AutoCloseable {
             channel.truncate(0);
             lock.release();
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                synchronized (HELD) {
+                    HELD.remove(key);
+                }
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ final class Recovery {
     private final Index index;
     private final OpenMode activeMode;
     private final boolean useHints;
+    private final RecoveryMode recoveryMode;
     /** Inspect only (for {@code cask check}): change no file, and cut tails in memory alone. */
     private final boolean readOnly;
     private final Index.BulkLoad bulk;
@@ -40,8 +41,9 @@ final class Recovery {
     private int droppedRecords;
     private int hintsUsed;
 
-    private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode, boolean useHints, boolean readOnly) {
+    private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode, boolean useHints, RecoveryMode recoveryMode, boolean readOnly) {
         this.dir = dir;
+        this.recoveryMode = recoveryMode;
         this.files = files;
         this.index = index;
         this.activeMode = activeMode;
@@ -54,8 +56,9 @@ final class Recovery {
     record Result(RecoveryReport report, List<Integer> segmentsWithoutHint) {}
 
     /** Loads every segment of {@code dir} into {@code index}, creating the first segment of a new database. */
-    static Result run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid, boolean useHints) throws IOException {
-        Recovery recovery = new Recovery(dir, files, index, activeMode, useHints, false);
+    static Result run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid, boolean useHints, RecoveryMode recoveryMode)
+            throws IOException {
+        Recovery recovery = new Recovery(dir, files, index, activeMode, useHints, recoveryMode, false);
         RecoveryReport report = recovery.load(stalePid);
         return new Result(report, List.copyOf(recovery.missingHints));
     }
@@ -65,8 +68,8 @@ final class Recovery {
      * file is deleted, created, cut or copied, and every segment is opened read-only. A torn tail
      * or zeros past the newest segment's records are left out of the index, not cut.
      */
-    static RecoveryReport inspect(Path dir, FileLayer files, Index index, boolean useHints) throws IOException {
-        return new Recovery(dir, files, index, OpenMode.READ, useHints, true).load(-1);
+    static RecoveryReport inspect(Path dir, FileLayer files, Index index, boolean useHints, RecoveryMode recoveryMode) throws IOException {
+        return new Recovery(dir, files, index, OpenMode.READ, useHints, recoveryMode, true).load(-1);
     }
 
     private RecoveryReport load(long stalePid) throws IOException {
@@ -172,45 +175,91 @@ final class Recovery {
     }
 
     private void scan(Segment segment, DataFile file, boolean active) throws IOException {
-        SegmentScanner scan = new SegmentScanner(file, segment.size);
-        List<Pending> batch = null;
-        long batchStart = -1;
-        while (scan.next()) {
-            ByteBuffer buf = scan.buffer();
-            int at = scan.at();
-            records++;
-            if (RecordCodec.isBatchBegin(buf, at)) {
-                if (batch != null) break; // a begin inside a batch: the batch never committed
-                batch = new ArrayList<>();
-                batchStart = scan.offset();
-            } else if (RecordCodec.isBatchCommit(buf, at)) {
-                if (batch == null || RecordCodec.batchCount(buf, at) != batch.size()) break;
-                for (Pending p : batch) apply(p, segment);
-                batch = null;
+        long start = 0;
+        while (true) {
+            SegmentScanner scan = new SegmentScanner(file, segment.size, start);
+            List<Pending> batch = null;
+            long batchStart = -1;
+            while (scan.next()) {
+                ByteBuffer buf = scan.buffer();
+                int at = scan.at();
+                records++;
+                if (RecordCodec.isBatchBegin(buf, at)) {
+                    if (batch != null) break; // a begin inside a batch: the batch never committed
+                    batch = new ArrayList<>();
+                    batchStart = scan.offset();
+                } else if (RecordCodec.isBatchCommit(buf, at)) {
+                    if (batch == null || RecordCodec.batchCount(buf, at) != batch.size()) break;
+                    for (Pending p : batch) apply(p, segment);
+                    batch = null;
+                } else {
+                    Pending p = Pending.of(buf, at, scan.offset(), scan.length());
+                    if (batch != null) batch.add(p);
+                    else apply(p, segment);
+                }
+            }
+            SegmentScanner.Stop stop = scan.stop();
+            if (stop == SegmentScanner.Stop.CLEAN_END && batch == null) return;
+            boolean zeros = stop == SegmentScanner.Stop.ZEROS;
+            if (zeros && batch == null && active) {
+                trimZeros(segment, file, scan.offset());
+                return;
+            }
+            long cut = batch != null ? batchStart : scan.offset();
+            String why = batch != null ? "a batch of " + batch.size() + " record(s) with no commit record"
+                    : zeros ? "zeros where records should be"
+                    : stop == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a record whose header or CRC is bad";
+            // A torn write can only be the end of the log: look for valid records after the bad bytes.
+            long next;
+            if (stop == SegmentScanner.Stop.NONE) { // stopped at a valid record that breaks a batch: a begin starts anew, a stray commit is skipped
+                next = RecordCodec.isBatchBegin(scan.buffer(), scan.at()) ? scan.offset() : scan.offset() + scan.length();
+                if (next >= segment.size) next = -1;
+            } else if (zeros || stop == SegmentScanner.Stop.CLEAN_END) {
+                next = -1;
             } else {
-                Pending p = Pending.of(buf, at, scan.offset(), scan.length());
-                if (batch != null) batch.add(p);
-                else apply(p, segment);
+                next = SegmentScanner.resync(file, segment.size, scan.offset() + 1, scan.claimedNext());
+            }
+            boolean unwrittenGap = next >= 0 && active && stop != SegmentScanner.Stop.NONE && SegmentScanner.allZeros(file, scan.offset(), next);
+            int dropped = (batch == null ? 0 : batch.size() + 1) + 1;
+            if (next < 0 || unwrittenGap) {
+                if (!active) throw closedDamage(segment, cut, why, 0);
+                if (unwrittenGap) why = "zeros where records should be, then records: writes the kernel never wrote back before a power cut";
+                truncateTail(segment, file, cut, zeros ? scan.offset() : segment.size, why, dropped); // zeros after a torn batch are not worth a copy
+                return;
+            }
+            long following = SegmentScanner.countValid(file, segment.size, next);
+            switch (recoveryMode) {
+                case TOLERATE_TORN_TAIL -> {
+                    if (!active) throw closedDamage(segment, cut, why, following);
+                    throw new CorruptionException("segment " + segment.path + " is damaged at offset " + cut + " (" + why + "), and "
+                            + following + " valid record(s) follow from offset " + next + ", so this is damage, not a torn write;"
+                            + " refusing to open rather than drop them. Run 'cask check --repair' to cut out only the damaged bytes"
+                            + " (a copy is kept), or open with recovery mode point-in-time (drop everything from the damage on)"
+                            + " or skip-damaged (skip the damaged bytes and keep what follows)", segment.path, cut);
+                }
+                case POINT_IN_TIME -> {
+                    if (!active) throw closedDamage(segment, cut, why, following);
+                    truncateTail(segment, file, cut, segment.size, why + "; " + following + " valid record(s) after it were dropped too"
+                            + " (recovery mode point-in-time)", dropped + (int) Math.min(Integer.MAX_VALUE, following));
+                    return;
+                }
+                case SKIP_DAMAGED -> {
+                    droppedBytes += next - cut;
+                    droppedRecords += dropped;
+                    messages.add("skipped " + (next - cut) + " damaged byte(s) of " + segment.path.getFileName() + " at offset " + cut
+                            + " (" + why + "), kept the " + following + " valid record(s) after them (recovery mode skip-damaged);"
+                            + " 'cask check --repair' cuts them out for good");
+                    start = next;
+                }
             }
         }
-        boolean clean = scan.stop() == SegmentScanner.Stop.CLEAN_END && batch == null;
-        if (clean) return;
-        boolean zeros = scan.stop() == SegmentScanner.Stop.ZEROS;
-        if (zeros && batch == null && active) {
-            trimZeros(segment, file, scan.offset());
-            return;
-        }
-        long cut = batch != null ? batchStart : scan.offset();
-        String why = batch != null ? "a batch of " + batch.size() + " record(s) with no commit record"
-                : zeros ? "zeros where records should be"
-                : scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a record whose header or CRC is bad";
-        if (!active) {
-            throw new CorruptionException("segment " + segment.path + " is corrupt at offset " + cut + " (" + why
-                    + "), and it is a closed segment, so this is damage, not a torn write;"
-                    + " run 'cask check --repair' to cut out the bad record (a copy is kept)", segment.path, cut);
-        }
-        int dropped = (batch == null ? 0 : batch.size() + 1) + 1;
-        truncateTail(segment, file, cut, zeros ? scan.offset() : segment.size, why, dropped); // zeros after a torn batch are not worth a copy
+    }
+
+    private static CorruptionException closedDamage(Segment segment, long cut, String why, long following) {
+        return new CorruptionException("segment " + segment.path + " is corrupt at offset " + cut + " (" + why
+                + "), and it is a closed segment, so this is damage, not a torn write"
+                + (following > 0 ? " (" + following + " valid record(s) follow it)" : "")
+                + "; run 'cask check --repair' to cut out the bad record (a copy is kept)", segment.path, cut);
     }
 
     /**

@@ -104,6 +104,17 @@ public final class SegmentScanner {
         return bufStart + pos;
     }
 
+    /**
+     * Where the next record would start if the record at {@link #offset()} is as long as its header
+     * claims, or -1 if its header is not whole or impossible: after a stop, the first place to look
+     * for the records that follow damage.
+     */
+    public long claimedNext() {
+        if (limit - pos < RecordCodec.HEADER_SIZE) return -1;
+        long claimed = RecordCodec.claimedLength(buf, pos);
+        return claimed < 0 ? -1 : bufStart + pos + claimed;
+    }
+
     public int length() {
         return length;
     }
@@ -123,5 +134,82 @@ public final class SegmentScanner {
 
     public long fileSize() {
         return fileSize;
+    }
+
+    private static final int RESYNC_WINDOW = 1 << 20;
+
+    /**
+     * The first offset at or after {@code from} where a whole, valid record starts, or -1 if none
+     * does before {@code size}. {@code likely} (or -1) is tried first: where the bad record's own
+     * length field says the next record starts, which finds it at once when the damage left the
+     * length intact. Memory stays bounded whatever the record sizes a damaged header claims: a
+     * candidate longer than the window is CRC-checked in chunks, never read whole.
+     */
+    public static long resync(DataFile file, long size, long from, long likely) throws IOException {
+        ByteBuffer chunk = RecordCodec.allocate(RESYNC_WINDOW);
+        if (likely >= from && likely < size && validAt(file, size, likely, chunk)) return likely;
+        ByteBuffer buf = RecordCodec.allocate(RESYNC_WINDOW + RecordCodec.HEADER_SIZE);
+        for (long base = from; base < size; base += RESYNC_WINDOW) {
+            buf.clear();
+            int n = 0;
+            while (n < buf.capacity() && base + n < size) {
+                int r = file.read(buf.limit((int) Math.min(buf.capacity(), size - base)).position(n), base + n);
+                if (r <= 0) break;
+                n += r;
+            }
+            buf.clear();
+            for (int i = 0; i < Math.min(n, RESYNC_WINDOW); i++) {
+                if (n - i < RecordCodec.HEADER_SIZE) break;
+                long length = RecordCodec.claimedLength(buf, i);
+                if (length < 0 || base + i + length > size) continue;
+                int inWindow = RecordCodec.check(buf, i, n);
+                if (inWindow > 0) return base + i;
+                if (inWindow == RecordCodec.INCOMPLETE && validAt(file, size, base + i, chunk)) return base + i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether a whole valid record starts at {@code at}, checked in chunks of {@code chunk}'s size. */
+    static boolean validAt(DataFile file, long size, long at, ByteBuffer chunk) throws IOException {
+        chunk.clear().limit((int) Math.min(chunk.capacity(), size - at));
+        int n = file.read(chunk, at);
+        if (n < RecordCodec.HEADER_SIZE) return false;
+        long length = RecordCodec.claimedLength(chunk, 0);
+        if (length < 0 || at + length > size) return false;
+        if (length <= n) return RecordCodec.check(chunk, 0, (int) length) > 0;
+        if (RecordCodec.isControl(chunk, 0)) return false; // control records are short: a long one is impossible
+        int stored = RecordCodec.storedCrc(chunk, 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(chunk.slice(4, n - 4));
+        long done = n;
+        while (done < length) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), length - done));
+            int r = file.read(chunk, at + done);
+            if (r <= 0) return false;
+            crc.update(chunk.flip());
+            done += r;
+        }
+        return (int) crc.getValue() == stored;
+    }
+
+    /** How many valid records follow, one after the other, from {@code at} (for messages). */
+    public static long countValid(DataFile file, long size, long at) throws IOException {
+        SegmentScanner scan = new SegmentScanner(file, size, at);
+        long n = 0;
+        while (scan.next()) n++;
+        return n;
+    }
+
+    /** Whether every byte of [from, to) is zero. */
+    public static boolean allZeros(DataFile file, long from, long to) throws IOException {
+        ByteBuffer window = ByteBuffer.allocate((int) Math.min(RESYNC_WINDOW, Math.max(1, to - from)));
+        for (long at = from; at < to; ) {
+            int n = file.read(window.clear().limit((int) Math.min(window.capacity(), to - at)), at);
+            if (n <= 0) return false;
+            for (int i = 0; i < n; i++) if (window.get(i) != 0) return false;
+            at += n;
+        }
+        return true;
     }
 }

@@ -15,8 +15,6 @@ import java.util.List;
  * {@code lost+found}) by rewriting the segment and renaming it into place.
  */
 public final class Verifier {
-    private static final int RESYNC_WINDOW = 1 << 20;
-
     private final Path dir;
     private final CaskOptions options;
     private final FileLayer files;
@@ -118,7 +116,14 @@ public final class Verifier {
                     break;
                 }
                 long bad = batchStart >= 0 ? batchStart : scan.offset();
-                long next = resync(file, size, scan.offset() + 1);
+                long next = zeros ? -1 : SegmentScanner.resync(file, size, scan.offset() + 1, scan.claimedNext());
+                if (next < 0) {
+                    next = size;
+                } else if (newest && SegmentScanner.allZeros(file, scan.offset(), next)) {
+                    // writes never written back before a power cut: open cuts the log here, and so does repair
+                    record(path, bad, size, "zeros where records should be, then records: a torn tail of unforced writes", damaged);
+                    break;
+                }
                 record(path, bad, next, zeros ? "zeros where records should be (a closed segment)"
                         : scan.stop() == SegmentScanner.Stop.INCOMPLETE ? "an incomplete record" : "a bad header or CRC", damaged);
                 start = next;
@@ -132,32 +137,6 @@ public final class Verifier {
     private void record(Path path, long from, long to, String reason, List<long[]> damaged) {
         problems.add(new CheckReport.Problem(path.getFileName().toString(), from, to - from, reason));
         damaged.add(new long[] {from, to});
-    }
-
-    /** The first offset at or after {@code from} where a valid record starts, or the file's size. */
-    private static long resync(DataFile file, long size, long from) throws IOException {
-        ByteBuffer buf = RecordCodec.allocate(RESYNC_WINDOW + RecordCodec.HEADER_SIZE);
-        for (long base = from; base < size; base += RESYNC_WINDOW) {
-            buf.clear();
-            int n = file.read(buf, base);
-            for (int i = 0; i < Math.min(n, RESYNC_WINDOW); i++) {
-                if (RecordCodec.check(buf, i, n) > 0) return base + i;
-                if (RecordCodec.check(buf, i, n) == RecordCodec.INCOMPLETE && n - i >= RecordCodec.HEADER_SIZE
-                        && fullRecordValid(file, size, base + i)) {
-                    return base + i;
-                }
-            }
-        }
-        return size;
-    }
-
-    private static boolean fullRecordValid(DataFile file, long size, long at) throws IOException {
-        ByteBuffer header = RecordCodec.allocate(RecordCodec.HEADER_SIZE);
-        file.read(header, at);
-        long length = RecordCodec.claimedLength(header, 0);
-        if (length < 0 || at + length > size) return false;
-        ByteBuffer whole = RecordCodec.allocate((int) length);
-        return RecordCodec.check(whole, 0, file.read(whole, at)) > 0;
     }
 
     private void rewriteWithout(Path path, List<long[]> damaged) throws IOException {
@@ -202,7 +181,7 @@ public final class Verifier {
     private long verifyKeys() throws IOException {
         Index index = new Index();
         try {
-            Recovery.inspect(dir, files, index, options.useHints());
+            Recovery.inspect(dir, files, index, options.useHints(), options.recoveryMode());
             long now = options.clock().millis();
             long[] count = {0};
             index.keyDir.forEach((key, entry) -> {

@@ -70,4 +70,39 @@ class LockTest {
                     .hasMessageContaining("already open in this process");
         }
     }
+
+    /** Child: tries to open the database and says whether it could. */
+    public static final class Prober {
+        public static void main(String[] args) {
+            try (Cask cask = Cask.open(Path.of(args[0]))) {
+                cask.put(b("intruder"), b("yes"));
+                System.out.println("OPENED");
+            } catch (DatabaseLockedException e) {
+                System.out.println("LOCKED");
+            }
+        }
+    }
+
+    /**
+     * Failed on the code before the hardening issue: the refused second open closed its own channel to
+     * cask.lock, and closing any descriptor of a file drops the process's POSIX lock, so another process
+     * could open the database as a second writer.
+     */
+    @Test
+    void aRefusedSecondOpenInTheSameProcessKeepsTheLockAgainstOtherProcesses() throws Exception {
+        try (Cask cask = Cask.open(dir)) {
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> Cask.open(dir)).isInstanceOf(DatabaseLockedException.class);
+                assertThatThrownBy(() -> Cask.open(dir.resolve(".").resolve("."))).isInstanceOf(DatabaseLockedException.class);
+            }
+            Process child = ChildJvm.start(Prober.class, dir.toString());
+            String line = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
+            child.waitFor(30, TimeUnit.SECONDS);
+            assertThat(line).isEqualTo("LOCKED");
+            assertThat(cask.get(b("intruder"))).isNull();
+        }
+        try (Cask again = Cask.open(dir)) { // closed cleanly: the registry let go too
+            assertThat(again.get(b("intruder"))).isNull();
+        }
+    }
 }
