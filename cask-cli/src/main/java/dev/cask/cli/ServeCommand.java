@@ -56,6 +56,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "The sync policy, as the global --sync (which it overrides): with always, a write's reply waits for its force.")
     dev.cask.core.SyncPolicy sync;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Close a client idle this long, as Redis's timeout (default ${DEFAULT-VALUE}: never). With --requirepass, a client"
+                    + " that has not authenticated 10 s after connecting is closed whatever this says.")
+    int timeout;
+
+    @Option(names = "--maxmemory-clients", paramLabel = "BYTES",
+            description = "Bytes all clients' unfinished requests may hold together; a client whose request passes it is closed"
+                    + " (default: a quarter of the heap).")
+    Long queryBudget;
+
     @Option(names = "--transport", paramLabel = "T", defaultValue = "nio",
             description = "Event loop: nio (default), epoll (edge-triggered), epoll-lt (level-triggered), io_uring.")
     String transport;
@@ -65,6 +75,7 @@ final class ServeCommand implements Callable<Integer> {
         dev.cask.net.Transports.check(transport);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0 .. 65535, got " + port);
         if (maxClients < 1) throw new IllegalArgumentException("--maxclients must be >= 1, got " + maxClients);
+        if (timeout < 0) throw new IllegalArgumentException("--timeout must be >= 0 seconds, got " + timeout);
         if (sync != null) main.sync = sync;
         Cask cask = main.open();
         RespServer server;
@@ -72,7 +83,10 @@ final class ServeCommand implements Callable<Integer> {
             RespLimits defaults = RespLimits.forValues(cask.options().maxValueSize());
             RespLimits protocol = new RespLimits(maxBulk == null ? defaults.maxBulkLength() : maxBulk, maxArray, maxQueryBuffer);
             ServerLimits connections = new ServerLimits(maxClients, 64 << 10, maxOutput);
-            server = RespServer.start(cask, new RespConfig(bind, port, requirePass, protocol, connections, transport), allowUnprotected);
+            RespConfig config = new RespConfig(bind, port, requirePass, protocol, connections, transport)
+                    .withTimeouts(timeout, RespConfig.DEFAULT_AUTH_TIMEOUT_MILLIS);
+            if (queryBudget != null) config = config.withQueryBudget(queryBudget);
+            server = RespServer.start(cask, config, allowUnprotected);
         } catch (Exception e) {
             cask.close();
             throw e;
@@ -91,15 +105,22 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("cask serve database " + cask.directory().toAbsolutePath() + ", sync " + cask.options().syncPolicy()
                 + ", " + cask.size() + " keys" + (requirePass != null ? ", password required" : ""));
         System.out.flush();
+        Throwable failure;
         try {
             server.awaitShutdownRequest();
-            System.err.println("cask serve: shutting down: finishing replies, syncing and closing the database");
+            failure = server.loopFailure();
+            if (failure != null) {
+                System.err.println("cask serve: the event loop failed (" + failure + "); syncing, closing the database and exiting"
+                        + " with status " + Main.FAILURE + " so that a supervisor restarts the server");
+            } else {
+                System.err.println("cask serve: shutting down: finishing replies, syncing and closing the database");
+            }
             server.close();
             cask.close();
             System.err.println("cask serve: stopped");
         } finally {
             closed.countDown();
         }
-        return 0;
+        return failure == null ? 0 : Main.FAILURE;
     }
 }

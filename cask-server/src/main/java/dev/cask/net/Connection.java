@@ -10,6 +10,9 @@ public interface Connection {
     /** Closes after what is queued has been written; nothing more is read from it. */
     void closeAfterWrite();
 
+    /** Closes at once with a reset, dropping what is queued (a client past its limits). */
+    void abort();
+
     /** A number unique for this server's life. */
     long id();
 

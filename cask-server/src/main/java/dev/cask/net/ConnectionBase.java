@@ -33,7 +33,15 @@ public abstract class ConnectionBase implements Connection {
             joined.put(leftover).put(data).flip();
             input = joined;
         }
-        handler.onData(this, input);
+        try {
+            handler.onData(this, input);
+        } catch (RuntimeException | Error e) { // one connection's failure closes that connection only, never the loop
+            System.err.println("cask: closed connection " + id + " after an error in its handler: " + e);
+            e.printStackTrace(System.err);
+            leftover = null;
+            if (!closed) abort();
+            return;
+        }
         if (closed) return;
         if (input.hasRemaining()) {
             leftover = ByteBuffer.allocate(input.remaining());

@@ -36,4 +36,14 @@ public interface Handler {
      * be queued now; what is queued is then written (bounded in time) before connections close.
      */
     default void onStop() {}
+
+    /**
+     * The loop itself cannot go on (not one connection's failure: those close that connection
+     * only). Called on the loop thread as it stops; the owner must then stop the process rather than
+     * keep a server that serves nothing. The default prints the reason.
+     */
+    default void onLoopFailure(Throwable failure) {
+        System.err.println("cask: the event loop stopped: " + failure);
+        failure.printStackTrace(System.err);
+    }
 }

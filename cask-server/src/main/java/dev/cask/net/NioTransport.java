@@ -35,6 +35,10 @@ public final class NioTransport implements Transport {
     private volatile boolean running = true;
     private long nextId = 1;
     private int clients;
+    private SelectionKey acceptKey;
+    /** While accept() fails for lack of descriptors, accepting pauses until then (System.nanoTime); 0 = accepting. */
+    private long acceptPausedUntil;
+    static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
 
     private NioTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
         this.handler = handler;
@@ -45,7 +49,7 @@ public final class NioTransport implements Transport {
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         server.bind(bind, 8192);
         server.configureBlocking(false);
-        server.register(selector, SelectionKey.OP_ACCEPT);
+        this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
         this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
     }
 
@@ -79,8 +83,9 @@ public final class NioTransport implements Transport {
     private void loop() {
         try {
             while (running) {
-                selector.select(200);
+                selector.select(acceptPausedUntil != 0 ? 50 : 200);
                 if (!running) break;
+                resumeAccepting();
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
@@ -89,19 +94,25 @@ public final class NioTransport implements Transport {
                     if (key.isAcceptable()) accept();
                     else {
                         Conn conn = (Conn) key.attachment();
-                        if (key.isReadable()) conn.read();
-                        if (key.isValid() && key.isWritable()) conn.flush();
+                        try {
+                            if (key.isReadable()) conn.read();
+                            if (key.isValid() && key.isWritable()) conn.flush();
+                        } catch (RuntimeException e) { // one connection's failure closes it alone
+                            System.err.println("cask: closed connection " + conn.id() + " after an error: " + e);
+                            conn.close();
+                        }
                     }
                 }
                 handler.onTurnEnd();
-                for (Conn conn : dirty) conn.flush();
+                for (Conn conn : dirty) conn.flushQuietly();
                 dirty.clear();
             }
             drain();
         } catch (ClosedSelectorException stopped) {
             // closed from close()
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cask: event loop failed: " + e);
+        } catch (IOException | RuntimeException | Error e) {
+            if (running) handler.onLoopFailure(e);
+            else System.err.println("cask: event loop failed while stopping: " + e);
         } finally {
             for (SelectionKey key : selector.keys()) if (key.attachment() instanceof Conn c) c.close();
             try {
@@ -140,18 +151,52 @@ public final class NioTransport implements Transport {
 
     private void accept() throws IOException {
         SocketChannel channel;
-        while ((channel = server.accept()) != null) {
+        while (true) {
+            try {
+                channel = server.accept();
+            } catch (IOException e) { // EMFILE/ENFILE and the like: keep serving who is connected, try again shortly
+                pauseAccepting(e);
+                return;
+            }
+            if (channel == null) return;
             if (clients >= limits.maxClients()) {
                 refuse(channel);
                 continue;
             }
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            Conn conn = new Conn(channel, nextId++);
-            conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
+            Conn conn;
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                conn = new Conn(channel, nextId++);
+                conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
+            } catch (IOException e) {
+                channel.close();
+                continue;
+            }
             clients++;
-            handler.onOpen(conn);
+            try {
+                handler.onOpen(conn);
+            } catch (RuntimeException e) {
+                System.err.println("cask: closed connection " + conn.id() + " after an error as it opened: " + e);
+                conn.close();
+            }
         }
+    }
+
+    /** Stops accepting for a moment, as Redis and Netty do when the process is out of descriptors. */
+    private void pauseAccepting(IOException why) {
+        if (acceptPausedUntil == 0) {
+            System.err.println("cask: accept failed (" + why.getMessage() + "); serving the " + clients
+                    + " connected clients and trying again in " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
+        }
+        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
+        if (acceptKey.isValid()) acceptKey.interestOps(0);
+    }
+
+    private void resumeAccepting() {
+        if (acceptPausedUntil == 0 || System.nanoTime() - acceptPausedUntil < 0) return;
+        acceptPausedUntil = 0;
+        if (acceptKey.isValid()) acceptKey.interestOps(SelectionKey.OP_ACCEPT);
     }
 
     /** Over the client limit: tells the peer why if the socket takes it at once, then closes. */
@@ -273,8 +318,18 @@ public final class NioTransport implements Transport {
             }
         }
 
+        void flushQuietly() {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                System.err.println("cask: closed connection " + id() + " after an error: " + e);
+                close();
+            }
+        }
+
         /** Closes with a reset (SO_LINGER 0): what the kernel still holds for this peer is dropped, not trickled out. */
-        void abort() {
+        @Override
+        public void abort() {
             try {
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
             } catch (IOException ignored) {

@@ -48,10 +48,18 @@ public final class RespHandler implements Handler {
     private Session current;
     /** Flush the pending batch before it grows past this (one append of at most this much). */
     private static final long MAX_PENDING_BYTES = 4 << 20;
+    /** Replies of one read are handed to the connection once they pass this, so a long pipeline is not built whole first. */
+    private static final int SEND_EARLY_BYTES = 1 << 20;
+    private final QueryBudget queryBudget;
+    /** Every open session, for the idle and unauthenticated timeouts. */
+    private final java.util.Set<Session> sessions = new java.util.HashSet<>();
+    private long nextTimeoutCheck;
+    private long lastCrossProtocolLog = Long.MIN_VALUE;
 
     RespHandler(ServerState state) {
         this.state = state;
         this.commands = new Commands(state, this);
+        this.queryBudget = new QueryBudget(state.config.queryBudget());
         var policy = state.cask.options().syncPolicy();
         this.combineWrites = policy instanceof dev.cask.core.SyncPolicy.None || policy instanceof dev.cask.core.SyncPolicy.Always;
     }
@@ -65,7 +73,9 @@ public final class RespHandler implements Handler {
     public void onOpen(Connection connection) {
         state.connectionsReceived++;
         state.connectedClients++;
-        connection.attach(new Session(connection, new RespParser(state.config.protocol()), state.config.requirePass() == null));
+        Session session = new Session(connection, new RespParser(state.config.protocol(), queryBudget), state.config.requirePass() == null);
+        connection.attach(session);
+        sessions.add(session);
     }
 
     @Override
@@ -82,27 +92,74 @@ public final class RespHandler implements Handler {
             return;
         }
         state.commandThreads.add(Thread.currentThread().getName()); // once per read, not per command: INFO's proof of one thread
+        session.lastReadNanos = System.nanoTime();
         reply.clear();
         reply.resp3 = session.resp3;
         firstWriteReply = -1;
         current = session;
+        long outputLimit = state.config.connections().maxPendingOutput();
         try {
             session.parser.parse(input, args -> {
                 requestStart = reply.length();
+                reply.limit(outputLimit - connection.pendingOutput() - session.heldBytes);
                 run(session, args);
+                if (firstWriteReply < 0 && session.heldUntil == 0 && reply.length() > SEND_EARLY_BYTES && !session.closing) {
+                    connection.send(reply.slice(0));
+                    reply.clear();
+                    reply.resp3 = session.resp3;
+                }
                 return !session.closing;
             });
         } catch (ProtocolException e) {
             state.protocolErrors++;
+            reply.limit(Long.MAX_VALUE);
             reply.error("ERR Protocol error: " + e.getMessage());
+            session.closing = true;
+        } catch (Reply.LimitExceeded e) {
+            state.outputLimitDisconnections++;
+            System.err.println("cask: closed client id=" + connection.id() + " addr=" + connection.peer() + ": " + e.getMessage()
+                    + " (" + outputLimit + " bytes, --client-output-buffer-limit)");
+            session.aborted = true;
+        } catch (RuntimeException | Error e) { // one request's failure must not stop the loop that serves the others
+            state.internalErrors++;
+            System.err.println("cask: closed client id=" + connection.id() + " addr=" + connection.peer() + " after an internal error: " + e);
+            e.printStackTrace(System.err);
+            reply.truncate(requestStart);
+            reply.limit(Long.MAX_VALUE);
+            reply.error("ERR internal error (" + e.getClass().getSimpleName() + "); this connection is closed, the server goes on");
             session.closing = true;
         }
         input.position(input.limit());
         current = null;
+        if (session.aborted) {
+            reply.clear();
+            connection.abort();
+            return;
+        }
         deliver(session);
     }
 
+    /**
+     * Cross-protocol scripting: a browser tricked into posting to this port sends an HTTP request
+     * whose body would otherwise run as commands. As Redis does, a request named {@code POST} or
+     * {@code Host:} closes the connection at once (logged at most once a minute).
+     */
+    private boolean crossProtocol(Session session, byte[] name) {
+        String text = new String(name, 0, Math.min(name.length, 8), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!(name.length == 4 && text.equalsIgnoreCase("POST")) && !(name.length == 5 && text.equalsIgnoreCase("Host:"))) return false;
+        state.crossProtocolAttempts++;
+        long now = System.nanoTime();
+        if (lastCrossProtocolLog == Long.MIN_VALUE || now - lastCrossProtocolLog > 60_000_000_000L) {
+            lastCrossProtocolLog = now;
+            System.err.println("cask: possible SECURITY ATTACK detected: client addr=" + session.connection.peer() + " sent '" + text
+                    + "', as a web page posting to this port would (cross-protocol scripting); connection closed");
+        }
+        session.closing = true;
+        return true;
+    }
+
     private void run(Session session, List<byte[]> args) {
+        if (crossProtocol(session, args.get(0))) return;
         state.commandsProcessed++;
         session.commands++;
         CommandSpec spec = CommandSpec.find(args.get(0));
@@ -221,6 +278,7 @@ public final class RespHandler implements Handler {
     @Override
     public void onTurnEnd() {
         flushPending();
+        closeTimedOut();
         long releasable = turnSync.completed();
         if (turnWrote && state.holdWritesForForce) {
             turnSync.request(turn);
@@ -256,11 +314,46 @@ public final class RespHandler implements Handler {
         }
     }
 
+    /** Closes clients idle past {@code timeout} and clients that never authenticated; checked at most a few times a second. */
+    private void closeTimedOut() {
+        long now = System.nanoTime();
+        if (now - nextTimeoutCheck < 0) return;
+        nextTimeoutCheck = now + 100_000_000L;
+        long idleNanos = state.config.timeoutSeconds() * 1_000_000_000L;
+        long authNanos = state.config.authTimeoutMillis() * 1_000_000L;
+        List<Session> expired = null;
+        for (Session s : sessions) {
+            if (s.closing || s.heldUntil != 0) continue;
+            boolean idle = idleNanos > 0 && now - s.lastReadNanos > idleNanos;
+            boolean neverAuthenticated = !s.authenticated && now - s.connectedNanos > authNanos;
+            if (idle || neverAuthenticated) {
+                if (expired == null) expired = new ArrayList<>();
+                expired.add(s);
+            }
+        }
+        if (expired == null) return;
+        for (Session s : expired) {
+            state.timedOutClients++;
+            s.closing = true;
+            s.connection.closeAfterWrite();
+        }
+    }
+
     @Override
     public void onClose(Connection connection) {
         state.connectedClients--;
         Session session = (Session) connection.attachment();
-        if (session != null && session.heldUntil != 0) holding.remove(session);
+        if (session == null) return;
+        sessions.remove(session);
+        session.parser.release();
+        if (session.heldUntil != 0) holding.remove(session);
+    }
+
+    /** The loop cannot go on: the server asks to stop, and its owner exits non-zero with the reason. */
+    @Override
+    public void onLoopFailure(Throwable failure) {
+        state.loopFailure = failure;
+        state.shutdownRequest.run();
     }
 
     /** Shutdown: one last force on the loop thread, then every held reply goes (or fails). */

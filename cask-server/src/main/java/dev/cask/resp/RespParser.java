@@ -24,7 +24,16 @@ public final class RespParser {
 
     private enum State { START, ARRAY_HEADER, BULK_HEADER, BULK_BODY, BULK_END, INLINE }
 
+    /** Redis's limits for a client that has not authenticated (CVE-2021-32675): at most this many arguments ... */
+    static final int UNAUTHENTICATED_MAX_ARGS = 10;
+    /** ... and at most this many bytes per argument. */
+    static final int UNAUTHENTICATED_MAX_BULK = 16 * 1024;
+    /** What one argument costs beyond its bytes (the array header and the list slot): so empty bulks count too. */
+    static final int ARGUMENT_OVERHEAD = 32;
+
     private final RespLimits limits;
+    private final QueryBudget budget;
+    private boolean authenticated = true;
     private State state = State.START;
     private final LineBuffer line = new LineBuffer();
     private List<byte[]> args;
@@ -36,12 +45,31 @@ public final class RespParser {
     private long buffered;
 
     public RespParser(RespLimits limits) {
+        this(limits, QueryBudget.unbounded());
+    }
+
+    /** A parser whose unfinished requests also count against {@code budget}, shared by every client of a server. */
+    public RespParser(RespLimits limits, QueryBudget budget) {
         this.limits = limits;
+        this.budget = budget;
+    }
+
+    /** Until this is set, requests are held to Redis's limits for unauthenticated clients. */
+    void authenticated(boolean yes) {
+        this.authenticated = yes;
     }
 
     /** Bytes held for the request not yet complete (the query buffer). */
     public long buffered() {
         return buffered + line.length;
+    }
+
+    /** Gives back what this parser holds against the shared budget (the connection is gone). */
+    void release() {
+        budget.release(buffered);
+        buffered = 0;
+        args = null;
+        bulk = null;
     }
 
     /** Parses all of {@code in}, calling {@code sink} for each complete request. */
@@ -62,13 +90,13 @@ public final class RespParser {
                     long n = line.parseLong();
                     line.reset();
                     if (n == Long.MIN_VALUE || n > limits.maxArrayLength()) throw new ProtocolException("invalid multibulk length");
+                    if (!authenticated && n > UNAUTHENTICATED_MAX_ARGS) throw new ProtocolException("unauthenticated multibulk length");
                     if (n <= 0) { // an empty or null array is no request: Redis ignores it
                         state = State.START;
                         continue;
                     }
                     argsExpected = (int) n;
                     args = new ArrayList<>(Math.min(argsExpected, 1024));
-                    buffered = 0;
                     state = State.BULK_HEADER;
                 }
                 case BULK_HEADER -> {
@@ -80,9 +108,12 @@ public final class RespParser {
                     long n = line.parseLong(1);
                     line.reset();
                     if (n < 0 || n > limits.maxBulkLength()) throw new ProtocolException("invalid bulk length");
+                    if (!authenticated && n > UNAUTHENTICATED_MAX_BULK) throw new ProtocolException("unauthenticated bulk length");
                     bulkLength = (int) n;
                     bulkFilled = 0;
-                    bulk = new byte[Math.min(bulkLength, 16 * 1024)]; // grown as bytes arrive: a declared length costs nothing
+                    int first = Math.min(bulkLength, 16 * 1024); // grown as bytes arrive: a declared length costs nothing
+                    checkQueryBuffer(first + ARGUMENT_OVERHEAD); // counted once, as allocated: every element, empty ones too
+                    bulk = new byte[first];
                     state = State.BULK_BODY;
                 }
                 case BULK_BODY -> {
@@ -102,7 +133,6 @@ public final class RespParser {
                 case BULK_END -> {
                     in.get(); // Redis skips the CRLF after a bulk without looking at it
                     if (++bulkEndSkipped < 2) continue;
-                    checkQueryBuffer(bulk.length);
                     args.add(bulk);
                     bulk = null;
                     if (args.size() < argsExpected) {
@@ -117,6 +147,8 @@ public final class RespParser {
                     line.reset();
                     if (inline.isEmpty()) {
                         state = State.START;
+                        budget.release(buffered);
+                        buffered = 0;
                         continue;
                     }
                     if (!complete(inline, sink)) return;
@@ -128,14 +160,20 @@ public final class RespParser {
     private boolean complete(List<byte[]> request, RespParser.Sink sink) {
         state = State.START;
         args = null;
+        budget.release(buffered);
         buffered = 0;
         return sink.onRequest(request);
     }
 
     private void checkQueryBuffer(long more) throws ProtocolException {
         buffered += more;
+        budget.take(more);
         if (buffered > limits.maxQueryBuffer()) {
             throw new ProtocolException("query buffer of the unfinished request passed the limit of " + limits.maxQueryBuffer() + " bytes");
+        }
+        if (budget.exceeded()) {
+            throw new ProtocolException("the server's query buffers, all clients together, passed their limit of " + budget.limit()
+                    + " bytes; this client's unfinished request is dropped");
         }
     }
 
@@ -143,8 +181,8 @@ public final class RespParser {
         return b >= 32 && b < 127 ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff);
     }
 
-    /** One protocol line, gathered across reads up to its {@code \n}. */
-    private static final class LineBuffer {
+    /** One protocol line, gathered across reads up to its {@code \n}; its growth counts as query buffer. */
+    private final class LineBuffer {
         byte[] bytes = new byte[64];
         int length;
 
@@ -154,7 +192,9 @@ public final class RespParser {
                 byte b = in.get();
                 if (length == bytes.length) {
                     if (length >= RespLimits.MAX_LINE) throw new ProtocolException(tooLong);
-                    bytes = Arrays.copyOf(bytes, Math.min(length * 2, RespLimits.MAX_LINE + 1));
+                    int grown = Math.min(length * 2, RespLimits.MAX_LINE + 1);
+                    checkQueryBuffer(grown - bytes.length);
+                    bytes = Arrays.copyOf(bytes, grown);
                 }
                 bytes[length++] = b;
                 if (b == '\n') return true;

@@ -20,6 +20,7 @@ public final class RespServer implements AutoCloseable {
     private final TurnSync turnSync;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean closed;
+    private Thread timer;
 
     private RespServer(ServerState state, Transport transport, TurnSync turnSync) {
         this.state = state;
@@ -34,6 +35,7 @@ public final class RespServer implements AutoCloseable {
             throw new IllegalArgumentException("refusing to listen on " + config.bind() + " without --requirepass: anyone who can reach it"
                     + " could read and change the database; give --requirepass, or --allow-unprotected if the network is trusted");
         }
+        config = fitMaxClientsToDescriptors(config, notice -> System.err.println("cask: " + notice));
         ServerState state = new ServerState(cask, config);
         RespHandler handler = new RespHandler(state);
         java.util.concurrent.atomic.AtomicReference<Transport> started = new java.util.concurrent.atomic.AtomicReference<>();
@@ -56,7 +58,42 @@ public final class RespServer implements AutoCloseable {
         state.port = transport.port();
         RespServer server = new RespServer(state, transport, sync);
         state.shutdownRequest = server.stopRequested::countDown;
+        if (config.timeoutSeconds() > 0 || config.requirePass() != null) server.startTimer();
         return server;
+    }
+
+    /** Descriptors kept for the database (active segment, hints, merge outputs), the JVM and the listening socket, as Redis keeps 32. */
+    static final int RESERVED_DESCRIPTORS = 96;
+
+    /**
+     * As Redis does at start: if the process may not open enough descriptors for {@code maxclients}
+     * clients, lower it to what the limit allows and say so. Clients past it are then refused with
+     * "max number of clients reached" instead of failing accept() for everyone.
+     */
+    static RespConfig fitMaxClientsToDescriptors(RespConfig config, java.util.function.Consumer<String> notices) {
+        long limit = -1;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            limit = unix.getMaxFileDescriptorCount();
+        }
+        int wanted = config.connections().maxClients();
+        if (limit <= 0 || wanted + RESERVED_DESCRIPTORS <= limit) return config;
+        int fitted = (int) Math.max(1, limit - RESERVED_DESCRIPTORS);
+        notices.accept("maxclients lowered from " + wanted + " to " + fitted + ": the descriptor limit (ulimit -n) is " + limit
+                + " and " + RESERVED_DESCRIPTORS + " are kept for the database and the process; raise the limit to serve more clients");
+        var c = config.connections();
+        return new RespConfig(config.bind(), config.port(), config.requirePass(), config.protocol(),
+                new dev.cask.net.ServerLimits(fitted, c.readBufferBytes(), c.maxPendingOutput()), config.transport(),
+                config.timeoutSeconds(), config.authTimeoutMillis(), config.queryBudget());
+    }
+
+    /** Why the event loop stopped, if it failed (then the owner should exit non-zero); null while it runs or after a clean stop. */
+    public Throwable loopFailure() {
+        return state.loopFailure;
+    }
+
+    /** The client limit in force (lowered at start if the descriptor limit is smaller). */
+    public int maxClients() {
+        return state.config.connections().maxClients();
     }
 
     public int port() {
@@ -81,6 +118,26 @@ public final class RespServer implements AutoCloseable {
         stopRequested.countDown();
     }
 
+    /**
+     * Wakes the loop a few times a second so it checks the idle and unauthenticated timeouts even
+     * when no socket is ready (an io_uring loop otherwise sleeps until a completion).
+     */
+    private void startTimer() {
+        timer = Thread.ofPlatform().name("cask-timer").daemon().start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) { // close() takes the same lock: no wakeup reaches a closed transport
+                    if (closed) return;
+                    transport.wakeup();
+                }
+            }
+        });
+    }
+
     /** Stops accepting, sends what is owed (held replies after their force), closes the connections. Idempotent. */
     @Override
     public void close() {
@@ -90,6 +147,7 @@ public final class RespServer implements AutoCloseable {
             }
             closed = true;
         }
+        if (timer != null) timer.interrupt();
         transport.close();
         turnSync.close();
         stopRequested.countDown();

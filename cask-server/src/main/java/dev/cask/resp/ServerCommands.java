@@ -107,7 +107,7 @@ final class ServerCommands {
     private boolean checkPassword(Session session, byte[] user, byte[] password) {
         boolean userOk = user == null || new String(user, StandardCharsets.UTF_8).equals("default");
         boolean ok = MessageDigest.isEqual(password, state.config.requirePass().getBytes(StandardCharsets.UTF_8)) && userOk;
-        if (ok) session.authenticated = true;
+        if (ok) session.authenticate();
         return ok;
     }
 

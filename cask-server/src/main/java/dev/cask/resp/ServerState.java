@@ -27,6 +27,12 @@ final class ServerState {
     /** Appends of gathered SET/MSET batches (each one write for many requests). */
     long combinedAppends;
     int connectedClients;
+    long outputLimitDisconnections;
+    long internalErrors;
+    long crossProtocolAttempts;
+    long timedOutClients;
+    /** Why the event loop stopped, if it failed; the server then asks to shut down. */
+    volatile Throwable loopFailure;
     volatile Runnable shutdownRequest = () -> {};
 
     ServerState(Cask cask, RespConfig config) {

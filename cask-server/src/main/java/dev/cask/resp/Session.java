@@ -9,12 +9,17 @@ final class Session {
     final Connection connection;
     final RespParser parser;
     final long createdMillis = System.currentTimeMillis();
+    /** Monotonic time of the connect and of the last bytes read, for the idle and unauthenticated timeouts. */
+    final long connectedNanos = System.nanoTime();
+    long lastReadNanos = connectedNanos;
     String name;
     boolean authenticated;
     /** RESP3 after HELLO 3. */
     boolean resp3;
     /** Set once the session must stop: a protocol error, QUIT, a refused write, shutdown. */
     boolean closing;
+    /** Cut off at once, owed replies dropped: its replies passed its output limit. */
+    boolean aborted;
     /** Replies that wait for the force covering this session's writes, in order. */
     final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
     long heldBytes;
@@ -28,6 +33,13 @@ final class Session {
         this.connection = connection;
         this.parser = parser;
         this.authenticated = authenticated;
+        parser.authenticated(authenticated);
+    }
+
+    /** AUTH or HELLO AUTH gave the right password: Redis's limits for unauthenticated clients no longer apply. */
+    void authenticate() {
+        authenticated = true;
+        parser.authenticated(true);
     }
 
     void hold(ByteBuffer reply, long turn) {

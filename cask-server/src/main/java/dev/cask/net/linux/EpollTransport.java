@@ -60,6 +60,9 @@ public final class EpollTransport implements Transport {
     private boolean listening = true;
     private long nextId = 1;
     private int clients;
+    /** While accept() fails for lack of descriptors, the listening socket is out of epoll until then (System.nanoTime); 0 = accepting. */
+    private long acceptPausedUntil;
+    private static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
 
     private EpollTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, boolean edgeTriggered, String threadName)
             throws IOException {
@@ -126,13 +129,15 @@ public final class EpollTransport implements Transport {
     private void loop() {
         try {
             while (running) {
-                int n = libc.epollWait(epfd, events, MAX_EVENTS, backlog.isEmpty() ? 200 : 0);
+                int n = libc.epollWait(epfd, events, MAX_EVENTS, !backlog.isEmpty() ? 0 : acceptPausedUntil != 0 ? 50 : 200);
                 if (!running) break;
+                resumeAccepting();
                 turn(n);
             }
             drain();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cask: epoll event loop failed: " + e);
+        } catch (IOException | RuntimeException | Error e) {
+            if (running) handler.onLoopFailure(e);
+            else System.err.println("cask: epoll event loop failed while stopping: " + e);
         } finally {
             for (Conn c : byFd) if (c != null) c.close();
             libc.close(listenFd);
@@ -165,7 +170,7 @@ public final class EpollTransport implements Transport {
                     c.inBacklog = true;
                     readable.add(c);
                 }
-                if ((ev & Libc.EPOLLOUT) != 0) c.flush();
+                if ((ev & Libc.EPOLLOUT) != 0) c.flushQuietly();
             }
         }
         List<Conn> swap = backlog;
@@ -174,7 +179,15 @@ public final class EpollTransport implements Transport {
         nextBacklog.clear();
         for (Conn c : backlog) {
             c.inBacklog = false;
-            if (!c.isClosed() && c.readOnce()) { // more may be waiting: read again next turn, edge or not
+            boolean more;
+            try {
+                more = !c.isClosed() && c.readOnce();
+            } catch (RuntimeException e) { // one connection's failure closes it alone
+                System.err.println("cask: closed connection " + c.id() + " after an error: " + e);
+                c.close();
+                more = false;
+            }
+            if (more) { // more may be waiting: read again next turn, edge or not
                 c.inBacklog = true;
                 nextBacklog.add(c);
             }
@@ -183,13 +196,19 @@ public final class EpollTransport implements Transport {
         backlog = nextBacklog;
         nextBacklog = t;
         handler.onTurnEnd();
-        for (int i = 0; i < dirty.size(); i++) dirty.get(i).flush();
+        for (int i = 0; i < dirty.size(); i++) dirty.get(i).flushQuietly();
         dirty.clear();
     }
 
     private void accept() throws NativeException {
-        while (listening) {
-            int fd = libc.accept(listenFd);
+        while (listening && acceptPausedUntil == 0) {
+            int fd;
+            try {
+                fd = libc.accept(listenFd);
+            } catch (NativeException e) { // EMFILE, ENFILE, ENOBUFS...: keep serving who is connected, try again shortly
+                pauseAccepting(e);
+                return;
+            }
             if (fd < 0) return;
             if (clients >= limits.maxClients()) {
                 refuse(fd);
@@ -209,9 +228,29 @@ public final class EpollTransport implements Transport {
             Conn conn = new Conn(fd, nextId++);
             byFd[fd] = conn;
             clients++;
-            handler.onOpen(conn);
+            try {
+                handler.onOpen(conn);
+            } catch (RuntimeException e) {
+                System.err.println("cask: closed connection " + conn.id() + " after an error as it opened: " + e);
+                conn.close();
+            }
             if (!edgeTriggered) return; // one accept per event keeps the turn short; the rest are reported again
         }
+    }
+
+    /** Takes the listening socket out of epoll for a moment (level-triggered, it would report the same failure every turn). */
+    private void pauseAccepting(NativeException why) throws NativeException {
+        System.err.println("cask: accept failed (" + why.getMessage() + "); serving the " + clients
+                + " connected clients and trying again in " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
+        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
+        libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, listenFd, 0);
+    }
+
+    private void resumeAccepting() throws NativeException {
+        if (acceptPausedUntil == 0 || System.nanoTime() - acceptPausedUntil < 0) return;
+        acceptPausedUntil = 0;
+        libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, listenFd, Libc.EPOLLIN | (edgeTriggered ? Libc.EPOLLET : 0));
+        accept(); // edge-triggered: connections that queued while paused raise no new edge
     }
 
     private void refuse(int fd) {
@@ -227,7 +266,7 @@ public final class EpollTransport implements Transport {
     /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
     private void drain() throws NativeException {
         listening = false;
-        libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, listenFd, 0);
+        if (acceptPausedUntil == 0) libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, listenFd, 0);
         List<Conn> open = new ArrayList<>();
         for (Conn c : byFd) if (c != null) open.add(c);
         handler.onStop();
@@ -325,6 +364,22 @@ public final class EpollTransport implements Transport {
                 queued = true;
                 dirty.add(this);
             }
+        }
+
+        void flushQuietly() {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                System.err.println("cask: closed connection " + id() + " after an error: " + e);
+                close();
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (closed) return;
+            libc.lingerZero(fd);
+            close();
         }
 
         void flush() {

@@ -14,6 +14,7 @@ final class ErrnoNames {
             case 13 -> "EACCES";
             case 14 -> "EFAULT";
             case 22 -> "EINVAL";
+            case 23 -> "ENFILE";
             case 24 -> "EMFILE";
             case 32 -> "EPIPE";
             case 38 -> "ENOSYS";

@@ -77,6 +77,10 @@ public final class IoUringTransport implements Transport {
     private boolean accepting = true;
     private long nextId = 1;
     private int clients;
+    /** While accept fails for lack of descriptors, it is not re-armed until then (System.nanoTime); 0 = accepting. */
+    private long acceptPausedUntil;
+    private long lastAcceptFailureLog;
+    private static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
 
     private IoUringTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
         this.handler = handler;
@@ -186,8 +190,9 @@ public final class IoUringTransport implements Transport {
                 endTurn();
             }
             drain();
-        } catch (IOException | RuntimeException e) {
-            System.err.println("cask: io_uring event loop failed: " + e);
+        } catch (IOException | RuntimeException | Error e) {
+            if (running) handler.onLoopFailure(e);
+            else System.err.println("cask: io_uring event loop failed while stopping: " + e);
         } finally {
             for (Conn c : new ArrayList<>(byId.values())) c.close();
             libc.close(listenFd);
@@ -199,8 +204,20 @@ public final class IoUringTransport implements Transport {
     private void endTurn() throws NativeException {
         for (Conn c : rearm) if (!c.isClosed() && !c.receiving && !c.isClosing()) armRecv(c);
         rearm.clear();
+        if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0 && accepting && running) {
+            acceptPausedUntil = 0;
+            armAccept();
+        }
         handler.onTurnEnd();
-        for (int i = 0; i < dirty.size(); i++) dirty.get(i).flush();
+        for (int i = 0; i < dirty.size(); i++) {
+            Conn c = dirty.get(i);
+            try {
+                c.flush();
+            } catch (RuntimeException e) { // one connection's failure closes it alone
+                System.err.println("cask: closed connection " + c.id() + " after an error: " + e);
+                c.close();
+            }
+        }
         dirty.clear();
     }
 
@@ -210,7 +227,10 @@ public final class IoUringTransport implements Transport {
         switch (type) {
             case T_ACCEPT -> {
                 if (res >= 0) accepted(res);
-                if (!more && accepting && running) armAccept();
+                if (!more && accepting && running) {
+                    if (res < 0) pauseAccepting(res); // EMFILE, ENFILE...: re-arming at once would spin on the same failure
+                    else armAccept();
+                }
             }
             case T_WAKE -> {
                 if (running) armWake();
@@ -227,6 +247,18 @@ public final class IoUringTransport implements Transport {
             }
             default -> { } // a drain timeout
         }
+    }
+
+    /** Keeps serving who is connected and re-arms accept after a moment; a timeout makes sure the ring wakes for it. */
+    private void pauseAccepting(int negativeErrno) throws NativeException {
+        long now = System.nanoTime();
+        if (now - lastAcceptFailureLog > 10_000_000_000L || lastAcceptFailureLog == 0) {
+            lastAcceptFailureLog = now;
+            System.err.println("cask: accept failed (" + ErrnoNames.name(-negativeErrno) + "); serving the " + clients
+                    + " connected clients and trying again every " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
+        }
+        acceptPausedUntil = now + ACCEPT_BACKOFF_NANOS;
+        armTimeout(ACCEPT_BACKOFF_NANOS / 1_000_000);
     }
 
     private void accepted(int fd) throws NativeException {
@@ -249,7 +281,12 @@ public final class IoUringTransport implements Transport {
         Conn c = new Conn(fd, nextId++);
         byId.put(c.id(), c);
         clients++;
-        handler.onOpen(c);
+        try {
+            handler.onOpen(c);
+        } catch (RuntimeException e) {
+            System.err.println("cask: closed connection " + c.id() + " after an error as it opened: " + e);
+            c.close();
+        }
         if (!c.isClosed()) armRecv(c);
     }
 
@@ -413,6 +450,13 @@ public final class IoUringTransport implements Transport {
             if (closed) return;
             closeAfterWrite = true;
             markDirty();
+        }
+
+        @Override
+        public void abort() {
+            if (closed) return;
+            libc.lingerZero(fd);
+            close();
         }
 
         @Override
