@@ -61,6 +61,10 @@ final class ServeCommand implements Callable<Integer> {
                     + " that has not authenticated 10 s after connecting is closed whatever this says.")
     int timeout;
 
+    @Option(names = "--auth-timeout-ms", hidden = true, defaultValue = "" + RespConfig.DEFAULT_AUTH_TIMEOUT_MILLIS,
+            description = "How long a client may stay connected without authenticating (tests shorten it).")
+    long authTimeoutMillis;
+
     @Option(names = "--maxmemory-clients", paramLabel = "BYTES",
             description = "Bytes all clients' unfinished requests may hold together; a client whose request passes it is closed"
                     + " (default: a quarter of the heap).")
@@ -84,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
             RespLimits protocol = new RespLimits(maxBulk == null ? defaults.maxBulkLength() : maxBulk, maxArray, maxQueryBuffer);
             ServerLimits connections = new ServerLimits(maxClients, 64 << 10, maxOutput);
             RespConfig config = new RespConfig(bind, port, requirePass, protocol, connections, transport)
-                    .withTimeouts(timeout, RespConfig.DEFAULT_AUTH_TIMEOUT_MILLIS);
+                    .withTimeouts(timeout, authTimeoutMillis);
             if (queryBudget != null) config = config.withQueryBudget(queryBudget);
             server = RespServer.start(cask, config, allowUnprotected);
         } catch (Exception e) {

@@ -3,9 +3,7 @@ package dev.cask.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cask.core.Cask;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,60 +12,21 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /** {@code cask serve} from the real jar, with the system's redis-cli and redis-benchmark, SIGTERM and SIGKILL. */
 class ServeIT {
-    private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
-
     @TempDir
     Path dir;
 
-    /** A running {@code cask serve}; its stderr goes to a file the test can read. */
-    record Server(Process process, int port, Path stderr) implements AutoCloseable {
-        String errors() throws IOException {
-            return java.nio.file.Files.readString(stderr);
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    private ServeProcess serve(String... extra) throws IOException {
+        ServeProcess s = ServeProcess.start(dir.resolve("db"), dir, extra);
+        return s;
     }
 
-    /** {@code cask --dir DB serve --port 0 EXTRA...}. */
-    private Server serve(String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-                CaskProcess.jar().toString(), "--dir", dir.resolve("db").toString(), "serve", "--port", "0"));
-        command.addAll(List.of(extra));
-        Path stderr = dir.resolve("serve-" + System.nanoTime() + ".err");
-        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = out.readLine();
-        if (first == null) throw new IllegalStateException("cask serve exited: " + java.nio.file.Files.readString(stderr));
-        Matcher m = LISTENING.matcher(first);
-        assertThat(m.find()).as(first).isTrue();
-        assertThat(first).contains("event loop thread cask-io");
-        Thread.ofPlatform().daemon().start(() -> { // keep draining stdout
-            try {
-                while (out.readLine() != null) { /* the second startup line and nothing more */ }
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        return new Server(p, Integer.parseInt(m.group(1)), stderr);
-    }
-
-    private static String run(String stdin, String... command) throws Exception {
+    static String run(String stdin, String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try (var in = p.getOutputStream()) {
             if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -80,7 +39,7 @@ class ServeIT {
 
     @Test
     void redisCliWorksUnchanged() throws Exception {
-        try (Server s = serve()) {
+        try (ServeProcess s = serve()) {
             String p = Integer.toString(s.port());
             assertThat(run(null, "redis-cli", "-p", p, "PING")).isEqualTo("PONG\n");
             assertThat(run(null, "redis-cli", "-p", p, "SET", "greeting", "hello world")).isEqualTo("OK\n");
@@ -96,7 +55,7 @@ class ServeIT {
 
     @Test
     void redisBenchmarkRunsWithZeroErrors() throws Exception {
-        try (Server s = serve("--sync", "always")) {
+        try (ServeProcess s = serve("--sync", "always")) {
             String out = run(null, "redis-benchmark", "-p", Integer.toString(s.port()), "-t", "set,get", "-n", "20000", "-c", "20",
                     "-r", "1000", "-q");
             // redis-benchmark 7 exits non-zero at the first error reply, which run() would report
@@ -114,7 +73,7 @@ class ServeIT {
     void sigkillUnderSyncAlwaysLosesNoAcknowledgedWrite() throws Exception {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
-        try (Server s = serve("--sync", "always")) {
+        try (ServeProcess s = serve("--sync", "always")) {
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < 8; w++) {
                 int id = w;
@@ -145,7 +104,7 @@ class ServeIT {
 
     @Test
     void sigtermAndShutdownStopCleanly() throws Exception {
-        try (Server s = serve()) {
+        try (ServeProcess s = serve()) {
             try (Jedis j = new Jedis("127.0.0.1", s.port())) {
                 j.set("k", "v");
             }
@@ -153,7 +112,7 @@ class ServeIT {
             assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(s.errors()).contains("shutting down", "stopped");
         }
-        try (Server s = serve()) {
+        try (ServeProcess s = serve()) {
             String p = Integer.toString(s.port());
             assertThat(run(null, "redis-cli", "-p", p, "GET", "k")).isEqualTo("v\n");
             run(null, "redis-cli", "-p", p, "SET", "k2", "v2");

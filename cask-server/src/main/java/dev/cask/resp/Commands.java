@@ -98,17 +98,12 @@ final class Commands {
                 case TTL -> ttl(a.get(1), true, r);
                 case PTTL -> ttl(a.get(1), false, r);
                 case PERSIST -> {
-                    KeyDirEntry entry = cask.metadata(a.get(1));
-                    if (entry == null || entry.expiry() == 0) {
+                    Current snapshot = current(a.get(1));
+                    if (snapshot == null || snapshot.expiry() == 0) {
                         r.integer(0);
                         return;
                     }
-                    byte[] value = cask.get(a.get(1));
-                    if (value == null) {
-                        r.integer(0);
-                        return;
-                    }
-                    write(new WriteBatch().put(a.get(1), value, 0));
+                    write(new WriteBatch().put(a.get(1), snapshot.value(), 0));
                     r.integer(1);
                 }
                 case KEYS -> {
@@ -200,7 +195,7 @@ final class Commands {
             else r.nil();
             return;
         }
-        if (keepTtl && current != null) expiry = current.expiry();
+        if (keepTtl && current != null && (current.expiry() == 0 || current.expiry() > now())) expiry = current.expiry();
         if (expiry != 0 && expiry <= now()) { // already in the past: Redis stores nothing and the key is gone
             if (exists) write(new WriteBatch().delete(key));
         } else {
@@ -225,9 +220,25 @@ final class Commands {
         }
     }
 
-    private void incrBy(byte[] key, long by, Reply r) {
+    /**
+     * The key's value and expiry as one snapshot, or null if it is missing or expired. Reading the
+     * metadata and then the value separately can see the key expire in between, and then write the
+     * new value with an expiry that has already passed.
+     */
+    private record Current(byte[] value, long expiry) {}
+
+    private Current current(byte[] key) {
         KeyDirEntry entry = cask.metadata(key);
-        byte[] value = entry == null ? null : cask.get(key);
+        if (entry == null) return null;
+        byte[] value = cask.get(key);
+        if (value == null) return null;
+        if (entry.expiry() != 0 && entry.expiry() <= now()) return null;
+        return new Current(value, entry.expiry());
+    }
+
+    private void incrBy(byte[] key, long by, Reply r) {
+        Current snapshot = current(key);
+        byte[] value = snapshot == null ? null : snapshot.value();
         long current = 0;
         if (value != null) {
             current = Integers.parse(value);
@@ -243,13 +254,13 @@ final class Commands {
             r.error("ERR increment or decrement would overflow");
             return;
         }
-        write(new WriteBatch().put(key, Long.toString(next).getBytes(StandardCharsets.US_ASCII), entry == null ? 0 : entry.expiry()));
+        write(new WriteBatch().put(key, Long.toString(next).getBytes(StandardCharsets.US_ASCII), snapshot == null ? 0 : snapshot.expiry()));
         r.integer(next);
     }
 
     private void append(byte[] key, byte[] suffix, Reply r) {
-        KeyDirEntry entry = cask.metadata(key);
-        byte[] value = entry == null ? null : cask.get(key);
+        Current snapshot = current(key);
+        byte[] value = snapshot == null ? null : snapshot.value();
         byte[] joined;
         if (value == null) {
             joined = suffix;
@@ -262,7 +273,7 @@ final class Commands {
             System.arraycopy(value, 0, joined, 0, value.length);
             System.arraycopy(suffix, 0, joined, value.length, suffix.length);
         }
-        write(new WriteBatch().put(key, joined, entry == null ? 0 : entry.expiry()));
+        write(new WriteBatch().put(key, joined, snapshot == null ? 0 : snapshot.expiry()));
         r.integer(joined.length);
     }
 

@@ -291,26 +291,32 @@ public final class RespHandler implements Handler {
         if (!holding.isEmpty()) releaseHeld(state.holdWritesForForce ? releasable : Long.MAX_VALUE, turnSync.failure());
     }
 
+    /**
+     * Sends the replies whose force is done (or fails them all). Works on a snapshot: sending can
+     * close a connection at once (a peer that reset, a client past its output limit), and its
+     * {@link #onClose} takes it out of {@link #holding}. Changing the list while walking it is what
+     * once stopped the loop with a NoSuchElementException.
+     */
     private void releaseHeld(long durableTurn, Throwable failure) {
-        for (int i = holding.size() - 1; i >= 0; i--) {
-            Session session = holding.get(i);
+        Session[] snapshot = holding.toArray(new Session[0]);
+        holding.clear();
+        for (Session session : snapshot) {
+            if (session.heldUntil == 0) continue; // closed meanwhile
             if (failure != null) {
                 session.held.clear();
                 session.heldUntil = 0;
                 reply.clear();
                 reply.error("ERR force failed (" + failure.getMessage() + "); writes since the last successful force may be lost,"
                         + " so they are not acknowledged and this connection is closed");
-                session.connection.send(reply.slice(0));
                 session.closing = true;
+                session.connection.send(reply.slice(0));
                 session.connection.closeAfterWrite();
             } else if (session.heldUntil <= durableTurn) {
                 session.release();
                 if (session.closing) session.connection.closeAfterWrite();
             } else {
-                continue;
+                holding.add(session);
             }
-            holding.set(i, holding.getLast());
-            holding.removeLast();
         }
     }
 

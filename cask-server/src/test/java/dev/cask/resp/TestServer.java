@@ -25,9 +25,23 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dir, CaskOptions options, String password, RespLimits protocol, ServerLimits connections) throws IOException {
+        return start(dir, options, password, protocol, connections, -1, c -> c);
+    }
+
+    /** With a server-wide query budget (bytes). */
+    static TestServer start(Path dir, CaskOptions options, String password, RespLimits protocol, ServerLimits connections, long queryBudget)
+            throws IOException {
+        return start(dir, options, password, protocol, connections, queryBudget, c -> c);
+    }
+
+    /** With a query budget (-1: the default) and any other change to the configuration. */
+    static TestServer start(Path dir, CaskOptions options, String password, RespLimits protocol, ServerLimits connections, long queryBudget,
+                            java.util.function.UnaryOperator<RespConfig> change) throws IOException {
         Cask cask = Cask.open(dir, options);
         try {
-            RespServer server = RespServer.start(cask, new RespConfig("127.0.0.1", 0, password, protocol, connections, transport()), false);
+            RespConfig config = new RespConfig("127.0.0.1", 0, password, protocol, connections, transport());
+            if (queryBudget > 0) config = config.withQueryBudget(queryBudget);
+            RespServer server = RespServer.start(cask, change.apply(config), false);
             if (!server.transportName().equals(transport())) {
                 server.close();
                 throw new AssertionError("asked for transport " + transport() + ", got " + server.transportName());
