@@ -619,7 +619,8 @@ public final class Cask implements AutoCloseable {
     /** The segment a record of {@code length} bytes goes to: the active one, rotated first if it would pass the limit. */
     private Segment segmentFor(int length) {
         Segment current = active;
-        if (current.size > 0 && current.size + length > options.maxFileSize()) rotate(current);
+        // sealed: an earlier rotation sealed it but could not create the next segment; try again now
+        if (current.sealed || current.size > 0 && current.size + length > options.maxFileSize()) rotate(current);
         return active;
     }
 
@@ -629,20 +630,28 @@ public final class Cask implements AutoCloseable {
         if (options.autoMerge()) background.submit(this::mergeIfWorthIt);
     }
 
-    /** Seals {@code old} (forced first, whatever the policy) and makes segment {@code id} the active one. */
+    /**
+     * Seals {@code old} (forced first, whatever the policy) and makes segment {@code id} the active
+     * one. Whatever step fails, the state stays consistent: a failed trim or force stops writes; if
+     * the new segment cannot be created (or made durable in its directory), {@code old} stays the
+     * active segment, sealed, and the next write tries the creation again.
+     */
     private void rotateTo(Segment old, int id) {
-        try {
-            trimPrepared(old); // a sealed segment ends at its last record: recovery refuses zeros in one
-            DataFile file = old.file();
-            if (file != null) file.force(true);
-        } catch (IOException e) {
-            throw stop(e, "trim and force of " + old.path + " before closing it");
-        }
-        commits.advance(old.endLsn());
-        try {
-            old.seal();
-        } catch (IOException e) {
-            throw new StorageException("cannot close segment " + old.path + ": " + e, e);
+        if (!old.sealed) {
+            try {
+                trimPrepared(old); // a sealed segment ends at its last record: recovery refuses zeros in one
+                DataFile file = old.file();
+                if (file != null) file.force(true);
+            } catch (IOException e) {
+                throw stop(e, "trim and force of " + old.path + " before closing it");
+            }
+            commits.advance(old.endLsn());
+            try {
+                old.seal();
+            } catch (IOException e) {
+                throw new StorageException("cannot close segment " + old.path + ": " + e + " (its records were forced);"
+                        + " the next write opens a new segment", e);
+            }
         }
         Path path = dir.resolve(SegmentNames.dataName(id));
         DataFile file;

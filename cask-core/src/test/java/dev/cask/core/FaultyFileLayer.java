@@ -42,6 +42,10 @@ public final class FaultyFileLayer extends ForwardingFileLayer {
     /** Slows every rename down, to hold an operation (a merge) open while a test races it. */
     public volatile long renameDelayMillis;
     public final AtomicInteger ops = new AtomicInteger();
+    /** A transient failure (not a crash) of the Nth mutating operation: it throws once, and later operations work. */
+    public volatile int failOnceAtOp = -1;
+    /** The next creation of a data segment fails once, as on a full disk. */
+    public volatile boolean failNextSegmentCreation;
     /** Every mutating operation, in order: "write NAME", "rename A B", ... */
     public final java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -53,16 +57,22 @@ public final class FaultyFileLayer extends ForwardingFileLayer {
     private void op(String what) throws IOException {
         checkAlive();
         log.add(what);
-        if (ops.incrementAndGet() == crashAtOp) {
+        int n = ops.incrementAndGet();
+        if (n == crashAtOp) {
             crashed = true;
             throw new IOException("simulated crash before: " + what);
         }
+        if (n == failOnceAtOp) throw new IOException("injected failure of: " + what);
     }
 
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
         checkAlive();
         if (mode.writable() && !java.nio.file.Files.exists(path) && path.getFileName().toString().endsWith(SegmentNames.DATA_SUFFIX)) {
+            if (failNextSegmentCreation) {
+                failNextSegmentCreation = false;
+                throw new IOException("No space left on device (injected, creating " + path.getFileName() + ")");
+            }
             undurableNewSegments.add(path);
         }
         DataFile file = super.open(path, mode);
