@@ -432,6 +432,11 @@ public final class Cask implements AutoCloseable {
         return lastMerge;
     }
 
+    /** Keydir slots held by segments (package-private: tests check that removed segments give theirs back). */
+    int segmentSlotsInUse() {
+        return index.keyDir.segmentSlotsInUse();
+    }
+
     /** The last failure of a background task (hint writing, automatic merge), or null. */
     public String lastBackgroundError() {
         return lastBackgroundError;
@@ -653,11 +658,16 @@ public final class Cask implements AutoCloseable {
                         + " the next write opens a new segment", e);
             }
         }
+        if (id <= old.id) { // past Integer.MAX_VALUE: at one segment per 64 bytes, 128 GiB of segments; at the default size, never
+            throw new LimitExceededException("segment ids are exhausted (the next would pass " + Integer.MAX_VALUE + "); nothing was written");
+        }
         Path path = dir.resolve(SegmentNames.dataName(id));
+        index.keyDir.registerSegment(id); // a segment the keydir could not index is refused here, before any write to it
         DataFile file;
         try {
             file = files.open(path, activeMode);
         } catch (IOException e) {
+            index.keyDir.releaseSegment(id);
             throw new StorageException("cannot create segment " + path + ": " + e + "; nothing was written", e);
         }
         try {
@@ -669,6 +679,7 @@ public final class Cask implements AutoCloseable {
             } catch (IOException ignored) {
                 // an empty segment left behind is harmless: it loads as empty
             }
+            index.keyDir.releaseSegment(id);
             throw new StorageException("cannot make segment " + path + " durable in its directory: " + e + "; nothing was written", e);
         }
         Segment segment = Segment.active(id, path, files, file, 0);

@@ -12,7 +12,9 @@ final class Index {
     final KeyDir keyDir = new KeyDir();
     private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
 
+    /** Adds a segment; its keydir slot is taken now, so a segment the keydir cannot index is refused before any write to it. */
     void addSegment(Segment segment) {
+        keyDir.registerSegment(segment.id);
         segments.put(segment.id, segment);
     }
 
@@ -26,6 +28,7 @@ final class Index {
 
     void removeSegment(int id) {
         segments.remove(id);
+        keyDir.releaseSegment(id);
     }
 
     /** Removes the key if it still points at {@code segmentId}/{@code valuePosition} (an expired record merge dropped). */

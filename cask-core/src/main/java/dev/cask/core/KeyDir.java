@@ -13,13 +13,18 @@ import java.util.concurrent.locks.StampedLock;
  * <p>Layout: one open-addressing table ({@code long[]}, linear probing, load 0.68–0.85, grown
  * by 1.25x) of two longs per slot:
  * <pre>
- *   slot word 0: keyRef (32 bits) | segmentId (24 bits) | hash fingerprint (8 bits); 0 = empty
+ *   slot word 0: keyRef (32 bits) | segment slot (24 bits) | hash fingerprint (8 bits); 0 = empty
  *   slot word 1: valuePosition (32 bits, unsigned) | valueSize (32 bits)
  * </pre>
  * and a key arena of ~512 KiB {@code byte[]} pages holding, per key, {@code u16 length, u8 flags,
  * key bytes, [u64 expiry if flags bit 0]}. The record timestamp is not kept in memory: it stays
  * in the record and the hint file. Arena space of deleted keys is reclaimed by compaction once
  * it is more than half of the arena.
+ *
+ * <p>Segment slots: the table holds a dense slot number, not the segment id, and a small array
+ * maps slots to ids. Ids only grow (each merge takes the inputs' count plus two), so 24 bits of id
+ * would run out in the life of a busy database; slots are reused once a segment is removed, and
+ * 2^24 - 1 segments alive at once is far more than the mappings a process may hold.
  *
  * <p>Concurrency: one writer at a time (the database's write lock), any number of readers.
  * Readers are optimistic ({@link StampedLock#tryOptimisticRead}): they take the read lock only
@@ -39,7 +44,9 @@ final class KeyDir {
     private static final double MAX_LOAD = 0.85;
     private static final double GROWTH = 1.25;
     private static final double TARGET_LOAD = 0.75;
-    private static final long MAX_SEGMENT_ID = (1L << 24) - 1;
+    /** The most segments alive at once (slot 0 is never used). */
+    static final int MAX_SEGMENT_SLOTS = (1 << 24) - 1;
+    private static final long SLOT_MASK = MAX_SEGMENT_SLOTS;
     /**
      * Optimistic tries before a reader takes the read lock. A reader holding it makes the writer
      * wait, and a merge looks up every record it reads while puts go on: taking the read lock after
@@ -49,6 +56,12 @@ final class KeyDir {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final StampedLock lock = new StampedLock();
+    /** Slot to segment id (0: free); replaced, never changed in place while it may be read, when it grows. */
+    private volatile int[] slotToId = new int[64];
+    /** Segment id to slot; the writer's alone. */
+    private final java.util.HashMap<Integer, Integer> idToSlot = new java.util.HashMap<>();
+    private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
+    private int nextSlot = 1;
     private long[] table;
     private int capacity;
     private int size;
@@ -93,7 +106,7 @@ final class KeyDir {
         long w0 = t[2 * slot];
         long w1 = t[2 * slot + 1];
         long ref = w0 >>> 32;
-        return new KeyDirEntry((int) ((w0 >>> 8) & MAX_SEGMENT_ID), w1 >>> 32, (int) w1, expiryAt(ref));
+        return new KeyDirEntry(segmentIdOf(w0), w1 >>> 32, (int) w1, expiryAt(ref));
     }
 
     int size() {
@@ -123,7 +136,7 @@ final class KeyDir {
                     long w1 = table[2 * slot + 1];
                     long ref = w0 >>> 32;
                     keys.add(keyAt(ref));
-                    entries.add(new KeyDirEntry((int) ((w0 >>> 8) & MAX_SEGMENT_ID), w1 >>> 32, (int) w1, expiryAt(ref)));
+                    entries.add(new KeyDirEntry(segmentIdOf(w0), w1 >>> 32, (int) w1, expiryAt(ref)));
                 }
                 if (next >= capacity) next = -1;
             } finally {
@@ -204,11 +217,10 @@ final class KeyDir {
 
     /** As {@link #put(byte[], KeyDirEntry)}, with the key's {@link #hash} already computed. */
     KeyDirEntry put(byte[] key, long hash, KeyDirEntry entry) {
-        if (entry.segmentId() > MAX_SEGMENT_ID || entry.segmentId() <= 0) {
-            throw new IllegalStateException("segment id " + entry.segmentId() + " does not fit the keydir (max " + MAX_SEGMENT_ID + ")");
-        }
+        if (entry.segmentId() <= 0) throw new IllegalStateException("segment id " + entry.segmentId() + " is not a segment");
         long stamp = lock.writeLock();
         try {
+            int segmentSlot = slotFor(entry.segmentId());
             if (size + 1 > capacity * MAX_LOAD) resize((int) Math.ceil(capacity * GROWTH) + 1);
             int found = find(table, capacity, key, hash);
             int slot = found >= 0 ? found : -found - 1; // one probe finds the key or the free slot where it goes
@@ -227,7 +239,7 @@ final class KeyDir {
                 if (entry.expiry() != 0) setExpiry(ref, entry.expiry());
                 size++;
             }
-            table[2 * slot] = (ref << 32) | ((long) entry.segmentId() << 8) | fingerprint(hash);
+            table[2 * slot] = (ref << 32) | ((long) segmentSlot << 8) | fingerprint(hash);
             table[2 * slot + 1] = (entry.valuePosition() << 32) | (entry.valueSize() & 0xffff_ffffL);
             return old;
         } finally {
@@ -289,6 +301,71 @@ final class KeyDir {
     long homeWord(long hash) {
         long[] t = table;
         return t[2 * home(hash, t.length / 2)];
+    }
+
+    private int segmentIdOf(long w0) {
+        return slotToId[(int) ((w0 >>> 8) & SLOT_MASK)];
+    }
+
+    /** The slot of segment {@code id}, taken now if it has none (under the write lock); refused when all are in use. */
+    private int slotFor(int id) {
+        Integer slot = idToSlot.get(id);
+        if (slot != null) return slot;
+        int taken;
+        if (!freeSlots.isEmpty()) {
+            taken = freeSlots.poll();
+        } else if (nextSlot <= MAX_SEGMENT_SLOTS) {
+            taken = nextSlot++;
+        } else {
+            throw new LimitExceededException(MAX_SEGMENT_SLOTS + " segments are alive at once, the most the keydir can index; merge to"
+                    + " reduce them (or raise maxFileSize)");
+        }
+        int[] map = slotToId;
+        if (taken >= map.length) {
+            map = Arrays.copyOf(map, Math.max(taken + 1, map.length * 2));
+        }
+        map[taken] = id;
+        slotToId = map;
+        idToSlot.put(id, taken);
+        return taken;
+    }
+
+    /**
+     * Gives segment {@code id} a slot before anything is written to it, so that a write that could
+     * not be indexed is refused before it is appended.
+     */
+    void registerSegment(int id) {
+        long stamp = lock.writeLock();
+        try {
+            slotFor(id);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** Frees the slot of a removed segment (no entry points into it any more) for a later segment. */
+    void releaseSegment(int id) {
+        long stamp = lock.writeLock();
+        try {
+            Integer slot = idToSlot.remove(id);
+            if (slot == null) return;
+            int[] map = slotToId.clone(); // a racing optimistic reader keeps the old array; its stamp check fails anyway
+            map[slot] = 0;
+            slotToId = map;
+            freeSlots.add(slot);
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
+    /** The slots in use (for tests and stats). */
+    int segmentSlotsInUse() {
+        long stamp = lock.readLock();
+        try {
+            return idToSlot.size();
+        } finally {
+            lock.unlockRead(stamp);
+        }
     }
 
     void clear() {
@@ -363,7 +440,7 @@ final class KeyDir {
     private KeyDirEntry entryAt(int slot) {
         long w0 = table[2 * slot];
         long w1 = table[2 * slot + 1];
-        return new KeyDirEntry((int) ((w0 >>> 8) & MAX_SEGMENT_ID), w1 >>> 32, (int) w1, expiryAt(w0 >>> 32));
+        return new KeyDirEntry(segmentIdOf(w0), w1 >>> 32, (int) w1, expiryAt(w0 >>> 32));
     }
 
     private static int home(long hash, int cap) {
