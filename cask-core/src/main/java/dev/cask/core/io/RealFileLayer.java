@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /** {@link FileLayer} over {@code FileChannel} on the default file system. */
@@ -22,15 +26,15 @@ final class RealFileLayer implements FileLayer {
 
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
-        if (!mode.writable()) return new ChannelFile(FileChannel.open(path, StandardOpenOption.READ), null);
         // a RandomAccessFile, for its setLength: FileChannel can cut a file but not grow it without writing
         String access = switch (mode) {
+            case READ -> "r";
             case WRITE_SYNC -> "rws";
             case WRITE_DSYNC -> "rwd";
             default -> "rw";
         };
-        RandomAccessFile file = new RandomAccessFile(path.toFile(), access); // FileNotFoundException, saying why, for any failure to open
-        return new ChannelFile(file.getChannel(), file);
+        if (!mode.writable() && !Files.exists(path)) throw new NoSuchFileException(path.toString());
+        return new ChannelFile(path, access);
     }
 
     @Override
@@ -61,64 +65,177 @@ final class RealFileLayer implements FileLayer {
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+        // on a thread nobody interrupts: an interrupt during the fsync would close its channel, and whether the
+        // directory reached the disk could not be known (a retry on a new descriptor cannot see the first one's error)
+        Future<Void> sync = UNINTERRUPTED.submit(() -> {
+            try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+                channel.force(true);
+            }
+            return null;
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    sync.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller's interrupt is kept for it, not acted on here
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) throw io;
+                    throw new IOException("directory sync of " + dir + " failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
+
+    /** Runs directory syncs away from callers' interrupts. */
+    private static final ExecutorService UNINTERRUPTED = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("cask-dirsync-", 0).daemon().factory());
 
     @Override
     public void createDirectories(Path dir) throws IOException {
         Files.createDirectories(dir);
     }
 
-    /** {@code growable} is the RandomAccessFile behind {@code channel} when the file was opened for writing, else null. */
-    private record ChannelFile(FileChannel channel, RandomAccessFile growable) implements DataFile {
+    /**
+     * One open file. A thread's interrupt must not touch it: {@code FileChannel} closes itself
+     * when a thread blocked in it is interrupted, which would fail every other reader and writer
+     * of this shared file (and a get from an interrupted thread once stopped all writes). So each
+     * operation clears the caller's interrupt status first and restores it after, and a full force
+     * goes through {@code FileDescriptor.sync}, which interrupts do not break. If an interrupt
+     * still lands inside an operation, the file is reopened and reads, writes and size changes are
+     * retried (each is idempotent at its position); a data-only force is reported as failed,
+     * because an error of the interrupted fsync could not be seen through a new descriptor.
+     */
+    private static final class ChannelFile implements DataFile {
+        private final Path path;
+        private final String access;
+        private volatile RandomAccessFile file;
+        private volatile FileChannel channel;
+        private volatile boolean closed;
+
+        ChannelFile(Path path, String access) throws IOException {
+            this.path = path;
+            this.access = access;
+            this.file = new RandomAccessFile(path.toFile(), access); // FileNotFoundException, saying why, for any failure to open
+            this.channel = file.getChannel();
+        }
+
+        private interface Op<T> {
+            T run(FileChannel channel) throws IOException;
+        }
+
+        /** Runs {@code op} with the caller's interrupt kept away from the channel; reopens and retries if it closed anyway. */
+        private <T> T io(Op<T> op) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (int attempt = 0; ; attempt++) {
+                    FileChannel c = channel;
+                    try {
+                        return op.run(c);
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        if (closed || attempt >= 1000) throw e; // another interrupt can land in the retry: bounded, not once
+                        interrupted |= Thread.interrupted();
+                        reopen(c);
+                    }
+                }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Replaces a channel an interrupt closed (once, whichever thread sees it first). */
+        private synchronized void reopen(FileChannel broken) throws IOException {
+            if (channel != broken || closed) return;
+            RandomAccessFile fresh = new RandomAccessFile(path.toFile(), access); // opening never truncates: the bytes are all there
+            file = fresh;
+            channel = fresh.getChannel();
+        }
+
         @Override
         public void write(ByteBuffer src, long position) throws IOException {
-            long at = position;
-            while (src.hasRemaining()) at += channel.write(src, at);
+            int start = src.position();
+            io(c -> {
+                src.position(start); // a retry writes the whole buffer again, at the same place
+                long at = position;
+                while (src.hasRemaining()) at += c.write(src, at);
+                return null;
+            });
         }
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            int total = 0;
-            while (dst.hasRemaining()) {
-                int n = channel.read(dst, position + total);
-                if (n < 0) break;
-                total += n;
-            }
-            return total;
+            int start = dst.position();
+            return io(c -> {
+                dst.position(start);
+                int total = 0;
+                while (dst.hasRemaining()) {
+                    int n = c.read(dst, position + total);
+                    if (n < 0) break;
+                    total += n;
+                }
+                return total;
+            });
         }
 
         @Override
         public void force(boolean metadata) throws IOException {
-            channel.force(metadata);
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (metadata && !access.equals("r")) {
+                    file.getFD().sync(); // fsync; not interruptible
+                    return;
+                }
+                FileChannel c = channel;
+                try {
+                    c.force(metadata);
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    if (closed) throw e;
+                    interrupted |= Thread.interrupted();
+                    reopen(c);
+                    throw new IOException("force of " + path + " was interrupted and its descriptor closed; whether it completed"
+                            + " cannot be known, so it counts as failed", e);
+                }
+            } catch (java.io.SyncFailedException e) {
+                throw new IOException("fsync of " + path + " failed: " + e.getMessage(), e);
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
         }
 
         @Override
         public void truncate(long size) throws IOException {
-            channel.truncate(size);
+            io(c -> c.truncate(size));
         }
 
         @Override
         public void extend(long size) throws IOException {
-            if (growable == null) throw new java.nio.channels.NonWritableChannelException();
-            if (channel.size() < size) growable.setLength(size); // ftruncate: a hole, no blocks
+            if (access.equals("r")) throw new java.nio.channels.NonWritableChannelException();
+            io(c -> {
+                if (c.size() < size) file.setLength(size); // ftruncate: a hole, no blocks
+                return null;
+            });
         }
 
         @Override
         public long size() throws IOException {
-            return channel.size();
+            return io(FileChannel::size);
         }
 
         @Override
         public MemorySegment map(long offset, long length, Arena arena) throws IOException {
-            if (offset + length > channel.size()) throw new IOException("cannot map past the end of the file");
-            return channel.map(FileChannel.MapMode.READ_ONLY, offset, length, arena);
+            return io(c -> {
+                if (offset + length > c.size()) throw new IOException("cannot map past the end of the file");
+                return c.map(FileChannel.MapMode.READ_ONLY, offset, length, arena);
+            });
         }
 
         @Override
-        public void close() throws IOException {
+        public synchronized void close() throws IOException {
+            closed = true;
             channel.close(); // closes the RandomAccessFile too
         }
     }
