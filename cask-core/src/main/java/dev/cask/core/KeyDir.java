@@ -44,6 +44,8 @@ final class KeyDir {
     private static final double MAX_LOAD = 0.85;
     private static final double GROWTH = 1.25;
     private static final double TARGET_LOAD = 0.75;
+    /** What one expected key costs in the table when it is sized for it: 16 bytes a slot at the target load. */
+    static final long BYTES_PER_SLOT_AT_TARGET_LOAD = 22;
     /** The most segments alive at once (slot 0 is never used). */
     static final int MAX_SEGMENT_SLOTS = (1 << 24) - 1;
     private static final long SLOT_MASK = MAX_SEGMENT_SLOTS;

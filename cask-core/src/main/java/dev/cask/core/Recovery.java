@@ -122,23 +122,27 @@ final class Recovery {
     }
 
     /**
-     * An upper estimate of the keys to load: hint trailers count their entries exactly; a segment
-     * without a hint is guessed at one key per 64 bytes. Growing the keydir step by step instead
-     * would rehash every key about five times.
+     * An estimate of the keys to load, to size the keydir once: hint trailers count their entries
+     * exactly; a segment without a hint is guessed at one key per 64 bytes, but that guess is capped
+     * at what an eighth of the heap holds (a few huge values would otherwise size a table the heap
+     * cannot hold). Past the estimate the table grows as keys arrive. Growing step by step from
+     * nothing would rehash every key about five times.
      */
     private long estimateKeys(List<Integer> ids, Set<Integer> hints) throws IOException {
-        long keys = 0;
+        long counted = 0;
+        long guessed = 0;
         for (int id : ids) {
-            long counted = useHints && hints.contains(id) ? HintFiles.trailerCount(files, dir.resolve(SegmentNames.hintName(id))) : -1;
-            if (counted >= 0) {
-                keys += counted;
+            long exact = useHints && hints.contains(id) ? HintFiles.trailerCount(files, dir.resolve(SegmentNames.hintName(id))) : -1;
+            if (exact >= 0) {
+                counted += exact;
             } else {
                 try (DataFile file = files.open(dir.resolve(SegmentNames.dataName(id)), OpenMode.READ)) {
-                    keys += file.size() / 64;
+                    guessed += file.size() / 64;
                 }
             }
         }
-        return Math.min(keys, 1L << 30);
+        long affordable = Runtime.getRuntime().maxMemory() / 8 / KeyDir.BYTES_PER_SLOT_AT_TARGET_LOAD;
+        return Math.min(counted + Math.min(guessed, affordable), 1L << 30);
     }
 
     private void loadSealed(int id, boolean hasHint) throws IOException {
