@@ -57,6 +57,10 @@ public final class Cask implements AutoCloseable {
     private volatile boolean closing;
     private ByteBuffer writeBuffer = directBuffer(MIN_WRITE_BUFFER);
     private int writesSinceForce;
+    /** Bytes put since the free space was last asked for, and whether it was short then (see keepReserve). */
+    private long bytesSinceSpaceCheck = Long.MAX_VALUE / 2;
+    private boolean shortOfSpace;
+    private static final long SPACE_CHECK_BYTES = 1 << 20;
     private final ReentrantLock mergeLock = new ReentrantLock();
     private final BackgroundWorker background;
     private final TailWarmer warmer;
@@ -207,6 +211,7 @@ public final class Cask implements AutoCloseable {
         lockForWrite();
         try {
             ensureWritable();
+            keepReserve(RecordCodec.putSize(key.length, value.length));
             long now = now();
             int length = RecordCodec.putSize(key.length, value.length);
             ByteBuffer buf = writeBuffer(length);
@@ -282,9 +287,11 @@ public final class Cask implements AutoCloseable {
                 throw new LimitExceededException("batch is larger than " + RecordCodec.MAX_VALUE_SIZE + " bytes; nothing was written");
             }
         }
+        boolean onlyDeletes = batch.ops().stream().allMatch(WriteBatch.Op::isDelete);
         lockForWrite();
         try {
             ensureWritable();
+            if (!onlyDeletes) keepReserve(length);
             long now = now();
             ByteBuffer buf = writeBuffer(length);
             if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
@@ -687,6 +694,32 @@ public final class Cask implements AutoCloseable {
         active = segment;
     }
 
+    /**
+     * Refuses a put of {@code length} bytes that would eat into the free space kept for deletes and
+     * merges (as file systems keep reserved blocks): after a full disk, a user can still delete keys
+     * and merge. The file system is asked (one statfs) once per MiB written, and before every put
+     * while space is short; deletes never ask.
+     */
+    private void keepReserve(int length) {
+        long reserve = options.reservedBytes();
+        if (reserve == 0) return;
+        bytesSinceSpaceCheck += length;
+        if (!shortOfSpace && bytesSinceSpaceCheck < SPACE_CHECK_BYTES) return;
+        bytesSinceSpaceCheck = 0;
+        long usable;
+        try {
+            usable = files.usableSpace(dir);
+        } catch (IOException e) {
+            return; // cannot tell: the write itself will say if the disk is full
+        }
+        shortOfSpace = usable - SPACE_CHECK_BYTES - length < reserve;
+        if (shortOfSpace) {
+            throw new NoSpaceException("the disk holding " + dir + " has " + usable + " bytes free, and " + reserve + " are kept so that"
+                    + " deletes and merges can still run; this put of " + length + " bytes was refused and nothing was written."
+                    + " Delete keys and merge, or free space, and puts work again", null);
+        }
+    }
+
     /** Writes the whole buffer at the segment's end; on failure cuts back so that nothing is half there. */
     private long append(Segment segment, ByteBuffer buf) {
         long at = segment.size;
@@ -703,6 +736,10 @@ public final class Cask implements AutoCloseable {
                 throw stop(e, "write of " + length + " bytes to " + segment.path + " (and the truncate undoing it)");
             }
             if (activeMode != OpenMode.WRITE) throw stop(e, "synchronous write of " + length + " bytes to " + segment.path);
+            if (NoSpaceException.isNoSpace(e)) {
+                throw new NoSpaceException("the disk is full: write of " + length + " bytes to " + segment.path + " failed; nothing was written."
+                        + " Delete keys and merge, or free space, and writes work again", e);
+            }
             throw new StorageException("write of " + length + " bytes to " + segment.path + " at offset " + at + " failed: "
                     + e.getMessage() + "; nothing was written", e);
         }

@@ -1,7 +1,7 @@
 package dev.cask.core;
 
 /** The file system refused an operation (for example: no space left); what was half done was undone. */
-public final class StorageException extends CaskException {
+public class StorageException extends CaskException {
     public StorageException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -745,7 +745,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     private Errno storeFailure(CaskException e) {
         boolean full = false;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("No space left")) full = true;
+            if (dev.cask.core.NoSpaceException.isNoSpace(t)) full = true;
         }
         log.accept("store write failed, answered " + (full ? "ENOSPC" : "EIO") + ": " + e.getMessage());
         return new Errno(full ? Errno.ENOSPC : Errno.EIO, e.getMessage());

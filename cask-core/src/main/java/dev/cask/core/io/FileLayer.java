@@ -39,4 +39,9 @@ public interface FileLayer {
     static FileLayer real() {
         return RealFileLayer.INSTANCE;
     }
+
+    /** Bytes an unprivileged writer may still use on the file system holding {@code dir} (statfs). */
+    default long usableSpace(Path dir) throws IOException {
+        return java.nio.file.Files.getFileStore(dir).getUsableSpace();
+    }
 }
