@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -111,7 +110,10 @@ public final class CaskFileSystem implements LowLevelFileSystem {
                 case FsKeys.INODE -> inodeKeys.add(k.clone());
                 case FsKeys.ENTRY -> entryKeys.add(k.clone());
                 case FsKeys.ORPHAN -> orphans.add(FsKeys.ino(k));
-                case FsKeys.CHUNK -> blocks.merge(FsKeys.ino(k), chunks.storedBlocks(k), Long::sum);
+                case FsKeys.CHUNK -> {
+                    blocks.merge(FsKeys.ino(k), chunks.storedBlocks(k), Long::sum);
+                    chunks.found(FsKeys.ino(k), FsKeys.chunkIndex(k));
+                }
                 default -> { }
             }
         });
@@ -139,15 +141,18 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         }
         if (dangling > 0) log.accept(dangling + " directory entries point to missing inodes; they are not shown");
         for (long ino : orphans) {
-            Inode n = inodes.remove(ino);
-            WriteBatch b = new WriteBatch().delete(FsKeys.orphan(ino));
-            if (n != null) {
-                b.delete(FsKeys.inode(ino));
-                chunks.deleteAll(b, ino, n.size);
-            }
-            cask.write(b);
+            inodes.remove(ino);
+            freeInode(ino);
         }
         if (!orphans.isEmpty()) log.accept("freed " + orphans.size() + " unlinked inodes that were still open when the filesystem last stopped");
+        int cut = 0;
+        for (Inode n : inodes.values()) { // chunks past a file's end: a truncate cut short by a crash, finished now
+            if (!n.isRegular()) continue;
+            long before = n.blocks;
+            freeChunks(n, n.ino, FileChunks.firstPast(n.size));
+            if (n.blocks != before) cut++;
+        }
+        if (cut > 0) log.accept("freed the chunks past the end of " + cut + " file(s) whose truncate a crash had cut short");
     }
 
     public int inodeCount() {
@@ -206,6 +211,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         long now = now();
         WriteBatch b = new WriteBatch();
         long grew = 0;
+        boolean truncated = false;
         if (change.has(SetAttr.MODE)) w.mode = (n.mode & Inode.S_IFMT) | (change.mode() & 07777);
         if (change.has(SetAttr.UID)) w.uid = change.uid();
         if (change.has(SetAttr.GID)) w.gid = change.gid();
@@ -218,6 +224,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             if (!change.has(SetAttr.MTIME) && !change.has(SetAttr.MTIME_NOW)) w.mtime = now;
             grew = chunks.truncate(b, ino, n.size, change.size());
             w.size = change.size();
+            truncated = change.size() < n.size;
         }
         if (change.has(SetAttr.ATIME_NOW)) w.atime = now;
         else if (change.has(SetAttr.ATIME)) w.atime = change.atimeNanos();
@@ -232,6 +239,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         write(b);
         n.apply(w);
         n.blocks += grew;
+        if (truncated) freeChunks(n, ino, FileChunks.firstPast(n.size)); // what one batch could not take
         return n.attr();
     }
 
@@ -491,6 +499,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             write(b);
             n.apply(w);
             n.blocks += grew;
+            freeChunks(n, ino, 0);
         }
         return openHandle(n, flags);
     }
@@ -568,9 +577,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (n == null) return;
         n.openCount--;
         if (n.openCount == 0 && n.nlink == 0 && !n.deleted) {
-            WriteBatch b = new WriteBatch().delete(FsKeys.inode(n.ino)).delete(FsKeys.orphan(n.ino));
-            chunks.deleteAll(b, n.ino, n.size);
-            write(b);
+            freeInode(n.ino); // its orphan marker, written at unlink, keeps this safe across a crash
             n.deleted = true;
         }
         dropIfUnused(n);
@@ -658,23 +665,49 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         n.blocks += grew;
     }
 
-    /** After the last link went: free the inode now, or mark it an orphan while it is still open. */
+    /**
+     * After the last link went: free the inode now, or mark it an orphan while it is still open.
+     * A file of more chunks than one batch deletes is marked an orphan too, and {@link #afterDrop}
+     * frees it in bounded batches: a crash part-way leaves the marker, and the next mount finishes.
+     */
     private void dropLink(WriteBatch b, Inode n, Inode written) {
         if (written.nlink > 0) {
             b.put(FsKeys.inode(n.ino), InodeCodec.encode(written));
-        } else if (n.openCount > 0) {
+        } else if (n.openCount > 0 || chunks.mayStoreMoreThan(n.ino, FileChunks.FREE_BATCH)) {
             b.put(FsKeys.inode(n.ino), InodeCodec.encode(written));
             b.put(FsKeys.orphan(n.ino), new byte[0]);
         } else {
             b.delete(FsKeys.inode(n.ino));
-            chunks.deleteAll(b, n.ino, n.size);
+            chunks.freeFrom(b, n.ino, 0); // all of them: fewer than one batch
         }
     }
 
     private void afterDrop(Inode n, Inode written) {
         n.apply(written);
-        if (n.nlink == 0 && n.openCount == 0) n.deleted = true;
+        if (n.nlink == 0 && n.openCount == 0) {
+            if (chunks.mayStoreMoreThan(n.ino, 0)) freeInode(n.ino);
+            else chunks.forget(n.ino);
+            n.deleted = true;
+        }
         dropIfUnused(n);
+    }
+
+    /** Deletes, in bounded batches, the stored chunks of {@code ino} from chunk {@code first} on; keeps {@code n}'s block count (if given). */
+    private void freeChunks(Inode n, long ino, long first) {
+        while (true) {
+            WriteBatch b = new WriteBatch();
+            FileChunks.Freed freed = chunks.freeFrom(b, ino, first);
+            if (b.size() > 0) write(b);
+            if (n != null) n.blocks -= freed.blocks();
+            if (!freed.more()) return;
+        }
+    }
+
+    /** Frees an unlinked inode nobody has open: its chunks in bounded batches, then the inode and its orphan marker. */
+    private void freeInode(long ino) {
+        freeChunks(null, ino, 0);
+        write(new WriteBatch().delete(FsKeys.inode(ino)).delete(FsKeys.orphan(ino)));
+        chunks.forget(ino);
     }
 
     private void dropIfUnused(Inode n) {
@@ -752,7 +785,6 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     }
 
     private static long now() {
-        Instant t = Instant.now();
-        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        return dev.cask.fs.fuse.FsTime.now();
     }
 }

@@ -48,6 +48,11 @@ final class FsKeys {
         return ByteBuffer.wrap(key, 1, 8).getLong();
     }
 
+    /** The chunk index in a 'C' key. */
+    static long chunkIndex(byte[] key) {
+        return ByteBuffer.wrap(key, 9, 8).getLong();
+    }
+
     static byte[] entryName(byte[] key) {
         byte[] name = new byte[key.length - 9];
         System.arraycopy(key, 9, name, 0, name.length);

@@ -3,20 +3,24 @@ package dev.cask.fs;
 import java.nio.ByteBuffer;
 
 /**
- * The one codec of the inode record ('I' key). Version 1, big-endian, 57 bytes plus a symbolic
+ * The one codec of the inode record ('I' key). Version 2, big-endian, 57 bytes plus a symbolic
  * link's target:
  * <pre>
- *   0  u8   version (1)        25 u64 rdev
- *   1  u32  mode               33 i64 atime, ns since the epoch
+ *   0  u8   version (2)        25 u64 rdev
+ *   1  u32  mode               33 i64 atime, ns since 2174-01-01 (see FsTime; version 1: since 1970)
  *   5  u32  uid                41 i64 mtime
  *   9  u32  gid                49 i64 ctime
  *   13 u32  nlink              57 ...  symlink target (the rest of the value)
  *   17 u64  size
  * </pre>
- * And the superblock ('S' key): u8 version (1), u64 next inode number.
+ * Version 1 counted times from 1970 and wrapped after 2262; it is read, converted, and written
+ * back as version 2 by the next change of the inode. The superblock ('S' key): u8 version (1),
+ * u64 next inode number.
  */
 final class InodeCodec {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    private static final byte VERSION_EPOCH_1970 = 1;
+    static final byte SUPERBLOCK_VERSION = 1;
     static final int FIXED = 57;
 
     private InodeCodec() {
@@ -32,8 +36,9 @@ final class InodeCodec {
     }
 
     static Inode decode(long ino, byte[] v) {
-        if (v.length < FIXED || v[0] != VERSION) {
-            throw new IllegalStateException("inode " + ino + ": not a version-" + VERSION + " inode record (" + v.length + " bytes)");
+        if (v.length < FIXED || v[0] != VERSION && v[0] != VERSION_EPOCH_1970) {
+            throw new IllegalStateException("inode " + ino + ": not a version-" + VERSION_EPOCH_1970 + " or " + VERSION
+                    + " inode record (" + v.length + " bytes, version " + (v.length > 0 ? v[0] : -1) + ")");
         }
         ByteBuffer b = ByteBuffer.wrap(v, 1, v.length - 1);
         Inode n = new Inode(ino, b.getInt(), b.getInt(), b.getInt(), 0);
@@ -43,6 +48,11 @@ final class InodeCodec {
         n.atime = b.getLong();
         n.mtime = b.getLong();
         n.ctime = b.getLong();
+        if (v[0] == VERSION_EPOCH_1970) {
+            n.atime = dev.cask.fs.fuse.FsTime.fromEpochNanos(n.atime);
+            n.mtime = dev.cask.fs.fuse.FsTime.fromEpochNanos(n.mtime);
+            n.ctime = dev.cask.fs.fuse.FsTime.fromEpochNanos(n.ctime);
+        }
         if (n.isSymlink()) {
             n.target = new byte[v.length - FIXED];
             b.get(n.target);
@@ -51,11 +61,13 @@ final class InodeCodec {
     }
 
     static byte[] encodeSuperblock(long nextIno) {
-        return ByteBuffer.allocate(9).put(VERSION).putLong(nextIno).array();
+        return ByteBuffer.allocate(9).put(SUPERBLOCK_VERSION).putLong(nextIno).array();
     }
 
     static long decodeSuperblock(byte[] v) {
-        if (v.length != 9 || v[0] != VERSION) throw new IllegalStateException("not a version-" + VERSION + " filesystem superblock");
+        if (v.length != 9 || v[0] != SUPERBLOCK_VERSION) {
+            throw new IllegalStateException("not a version-" + SUPERBLOCK_VERSION + " filesystem superblock");
+        }
         return ByteBuffer.wrap(v, 1, 8).getLong();
     }
 }

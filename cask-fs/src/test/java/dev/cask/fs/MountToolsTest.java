@@ -189,4 +189,21 @@ class MountToolsTest {
         });
         return n[0];
     }
+
+    /**
+     * Failed on the code before the hardening issue: times were nanoseconds since 1970 in a signed
+     * long, so 2300-01-01 wrapped (stat showed a date in 1715).
+     */
+    @Test
+    void timestampsOutsideSixteenSeventyEightToTwentyTwoSixtyTwoDoNotWrap() throws Exception {
+        try (TestMount m = TestMount.start(db(), mnt())) {
+            assertThat(Shell.run(m.dir, "touch -d 2300-01-01T00:00:00Z f && stat -c %Y f").strip()).isEqualTo("10413792000");
+            assertThat(Shell.run(m.dir, "touch -d 1901-12-14T00:00:00Z g && stat -c %Y g").strip()).isEqualTo("-2147472000");
+            assertThat(Shell.run(m.dir, "touch -d '2446-05-10 00:00:00.123456789Z' h && stat -c '%Y %y' h").strip())
+                    .startsWith("15032304000 2446-05-10 00:00:00.123456789");
+        }
+        try (TestMount m = TestMount.start(db(), mnt())) { // and stored so
+            assertThat(Shell.run(m.dir, "stat -c %Y f g h").strip()).isEqualTo("10413792000\n-2147472000\n15032304000");
+        }
+    }
 }

@@ -35,9 +35,9 @@ final class Structs {
         writeTime(stat, 104, a.ctimeNanos());
     }
 
-    private static void writeTime(MemorySegment s, long at, long nanos) {
-        s.set(JAVA_LONG, at, Math.floorDiv(nanos, 1_000_000_000L));
-        s.set(JAVA_LONG, at + 8, Math.floorMod(nanos, 1_000_000_000L));
+    private static void writeTime(MemorySegment s, long at, long time) {
+        s.set(JAVA_LONG, at, FsTime.epochSeconds(time));
+        s.set(JAVA_LONG, at + 8, FsTime.nanos(time));
     }
 
     /** The fields setattr reads from the {@code struct stat} it is given. */
@@ -47,7 +47,7 @@ final class Structs {
     }
 
     private static long readTime(MemorySegment s, long at) {
-        return s.get(JAVA_LONG, at) * 1_000_000_000L + s.get(JAVA_LONG, at + 8);
+        return FsTime.of(s.get(JAVA_LONG, at), s.get(JAVA_LONG, at + 8)); // seconds * 1e9 wrapped after 2262
     }
 
     /** {@code struct fuse_entry_param} (fuse_lowlevel.h): ino 0, generation 8, attr 16, attr_timeout 160, entry_timeout 168. */
