@@ -95,4 +95,64 @@ class RespFuzzProperties {
             assertThat(fresh.reply()).isEqualTo("+PONG\r\n");
         }
     }
+
+    @Provide
+    Arbitrary<List<String>> sessions() {
+        Arbitrary<String> key = Arbitraries.of("a", "b", "counter", "big", "list");
+        Arbitrary<String> commandText = Arbitraries.oneOf(
+                key.map(k -> command("SET", k, "v" + k)),
+                key.map(k -> command("GET", k)),
+                key.map(k -> command("INCR", k)),
+                key.map(k -> command("APPEND", k, "x")),
+                key.map(k -> command("DEL", k)),
+                key.map(k -> command("EXPIRE", k, "1")),
+                Arbitraries.of(command("HELLO", "3"), command("HELLO", "2"), command("HELLO", "4"), command("PING"),
+                        command("NOSUCHCOMMAND", "x"), command("GET"), command("SET", "k"), command("CLIENT", "LIST"),
+                        command("COMMAND", "COUNT"), command("INFO"), command("SCAN", "0", "COUNT", "5"), command("KEYS", "*"),
+                        command("MGET", "a", "b", "big", "nosuch"), command("SET", "big", "z".repeat(200_000)),
+                        "PING\r\n", "GET a\r\n", "\r\n", "*1\r\n$4\r\nPING\r\n"),
+                Arbitraries.integers().between(1, 10_000).map(n -> { // a large MSET, as one client suite sends
+                    String[] args = new String[1 + 2 * n];
+                    args[0] = "MSET";
+                    for (int i = 0; i < n; i++) {
+                        args[1 + 2 * i] = "m" + i;
+                        args[2 + 2 * i] = "v" + i;
+                    }
+                    return command(args);
+                }));
+        return commandText.list().ofMinSize(1).ofMaxSize(40);
+    }
+
+    /**
+     * Pipelines of valid and invalid commands, RESP3 switches, replies read only in part, and
+     * connections reset while their replies are held: the mix under which the loop once stopped
+     * with a NoSuchElementException. Nothing a client does stops the loop or disturbs another client.
+     */
+    @Property(tries = 40)
+    void pipelinesProtocolSwitchesAndHalfReadRepliesNeverStopTheLoop(@ForAll("sessions") List<String> session,
+                                                                     @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 3) int ending,
+                                                                     @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 4096) int readFirst)
+            throws IOException {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+        try {
+            socket.setSoTimeout(200); // a half-read reply: wait briefly for what came, not for what never will
+            socket.getOutputStream().write(String.join("", session).getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            switch (ending) {
+                case 0 -> socket.getInputStream().readNBytes(readFirst); // half-read, then a plain close
+                case 1 -> socket.setSoLinger(true, 0); // a reset, maybe while replies are still held
+                case 2 -> socket.shutdownOutput();
+                default -> { } // close at once
+            }
+        } catch (IOException serverClosedFirst) {
+            // fine: the server may have cut it off
+        } finally {
+            socket.close();
+        }
+        assertThat(bystander.get("canary")).isEqualTo("alive");
+        try (RawClient fresh = new RawClient(server.port())) {
+            fresh.send(command("PING"));
+            assertThat(fresh.reply()).isEqualTo("+PONG\r\n");
+        }
+    }
 }
