@@ -66,8 +66,8 @@ final class ServeCommand implements Callable<Integer> {
     long authTimeoutMillis;
 
     @Option(names = "--maxmemory-clients", paramLabel = "BYTES",
-            description = "Bytes all clients' unfinished requests may hold together; a client whose request passes it is closed"
-                    + " (default: a quarter of the heap).")
+            description = "Bytes all clients' buffers (unfinished requests and unsent replies) may hold together, as Redis's"
+                    + " maxmemory-clients; a client whose request or reply would pass it is closed (default: a quarter of the heap).")
     Long queryBudget;
 
     @Option(names = "--transport", paramLabel = "T", defaultValue = "nio",

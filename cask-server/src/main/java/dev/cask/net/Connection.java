@@ -19,6 +19,9 @@ public interface Connection {
     /** Bytes queued and not yet taken by the socket. */
     long pendingOutput();
 
+    /** Bytes queued on all of this server's connections together. */
+    long serverPendingOutput();
+
     /** The peer's address, for CLIENT LIST and logs. */
     String peer();
 

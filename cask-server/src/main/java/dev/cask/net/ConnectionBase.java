@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
  */
 public abstract class ConnectionBase implements Connection {
     private final long id;
+    private final OutputTotal total;
     private Object attachment;
     private ByteBuffer leftover;
     /** Output not yet taken by the socket, oldest first. */
@@ -18,8 +19,9 @@ public abstract class ConnectionBase implements Connection {
     protected boolean closeAfterWrite;
     protected boolean closed;
 
-    protected ConnectionBase(long id) {
+    protected ConnectionBase(long id, OutputTotal total) {
         this.id = id;
+        this.total = total;
     }
 
     /**
@@ -57,7 +59,22 @@ public abstract class ConnectionBase implements Connection {
         copy.put(bytes).flip();
         output.add(copy);
         pending += copy.remaining();
+        total.add(copy.remaining());
         return pending;
+    }
+
+    /** The socket took {@code bytes} of the queued output. */
+    protected final void tookOutput(long bytes) {
+        pending -= bytes;
+        total.add(-bytes);
+    }
+
+    /** Marks the connection closed; what it still had queued no longer counts against the server's total. */
+    protected final void markClosed() {
+        closed = true;
+        total.add(-pending);
+        pending = 0;
+        output.clear();
     }
 
     /** Closed: nothing more is read or written. */
@@ -83,6 +100,11 @@ public abstract class ConnectionBase implements Connection {
     @Override
     public final long pendingOutput() {
         return pending;
+    }
+
+    @Override
+    public final long serverPendingOutput() {
+        return total.bytes();
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class NioTransport implements Transport {
     private static final long DRAIN_NANOS = 5_000_000_000L;
     private volatile boolean running = true;
     private long nextId = 1;
+    private final dev.cask.net.OutputTotal outputTotal = new dev.cask.net.OutputTotal();
     private int clients;
     private SelectionKey acceptKey;
     /** While accept() fails for lack of descriptors, accepting pauses until then (System.nanoTime); 0 = accepting. */
@@ -229,7 +230,7 @@ public final class NioTransport implements Transport {
         private boolean queued;
 
         Conn(SocketChannel channel, long id) {
-            super(id);
+            super(id, outputTotal);
             this.channel = channel;
         }
 
@@ -284,7 +285,7 @@ public final class NioTransport implements Transport {
                 while (!output.isEmpty()) {
                     ByteBuffer head = output.peek();
                     int n = channel.write(head);
-                    pending -= n;
+                    tookOutput(n);
                     if (head.hasRemaining()) break; // the socket is full: the rest waits for OP_WRITE
                     output.poll();
                 }
@@ -340,7 +341,7 @@ public final class NioTransport implements Transport {
 
         void close() {
             if (closed) return;
-            closed = true;
+            markClosed();
             clients--;
             key.cancel();
             try {

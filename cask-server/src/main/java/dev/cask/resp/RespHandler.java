@@ -98,10 +98,12 @@ public final class RespHandler implements Handler {
         firstWriteReply = -1;
         current = session;
         long outputLimit = state.config.connections().maxPendingOutput();
+        long allClientsLimit = state.config.queryBudget(); // maxmemory-clients: requests and replies of all clients together
         try {
             session.parser.parse(input, args -> {
                 requestStart = reply.length();
-                reply.limit(outputLimit - connection.pendingOutput() - session.heldBytes);
+                reply.limit(Math.min(outputLimit - connection.pendingOutput() - session.heldBytes, // what this buffer may hold in all
+                        allClientsLimit - connection.serverPendingOutput() - queryBudget.used()));
                 run(session, args);
                 if (firstWriteReply < 0 && session.heldUntil == 0 && reply.length() > SEND_EARLY_BYTES && !session.closing) {
                     connection.send(reply.slice(0));
@@ -118,7 +120,8 @@ public final class RespHandler implements Handler {
         } catch (Reply.LimitExceeded e) {
             state.outputLimitDisconnections++;
             System.err.println("cask: closed client id=" + connection.id() + " addr=" + connection.peer() + ": " + e.getMessage()
-                    + " (" + outputLimit + " bytes, --client-output-buffer-limit)");
+                    + " (" + outputLimit + " bytes a client, --client-output-buffer-limit; " + allClientsLimit
+                    + " bytes all clients together, --maxmemory-clients)");
             session.aborted = true;
         } catch (RuntimeException | Error e) { // one request's failure must not stop the loop that serves the others
             state.internalErrors++;

@@ -59,6 +59,7 @@ public final class EpollTransport implements Transport {
     private volatile boolean running = true;
     private boolean listening = true;
     private long nextId = 1;
+    private final dev.cask.net.OutputTotal outputTotal = new dev.cask.net.OutputTotal();
     private int clients;
     /** While accept() fails for lack of descriptors, the listening socket is out of epoll until then (System.nanoTime); 0 = accepting. */
     private long acceptPausedUntil;
@@ -305,7 +306,7 @@ public final class EpollTransport implements Transport {
         boolean writeInterest;
 
         Conn(int fd, long id) {
-            super(id);
+            super(id, outputTotal);
             this.fd = fd;
         }
 
@@ -389,7 +390,7 @@ public final class EpollTransport implements Transport {
                 ByteBuffer head = output.peek();
                 int before = head.remaining();
                 if (!writeNow(head)) return;
-                pending -= before - head.remaining();
+                tookOutput(before - head.remaining());
                 if (head.hasRemaining()) break; // the socket is full
                 output.poll();
             }
@@ -424,7 +425,7 @@ public final class EpollTransport implements Transport {
 
         void close() {
             if (closed) return;
-            closed = true;
+            markClosed();
             clients--;
             byFd[fd] = null;
             libc.close(fd);

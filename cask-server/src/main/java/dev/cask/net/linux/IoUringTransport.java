@@ -76,6 +76,7 @@ public final class IoUringTransport implements Transport {
     private volatile boolean running = true;
     private boolean accepting = true;
     private long nextId = 1;
+    private final dev.cask.net.OutputTotal outputTotal = new dev.cask.net.OutputTotal();
     private int clients;
     /** While accept fails for lack of descriptors, it is not re-armed until then (System.nanoTime); 0 = accepting. */
     private long acceptPausedUntil;
@@ -365,7 +366,7 @@ public final class IoUringTransport implements Transport {
         int sendLength;
 
         Conn(int fd, long id) {
-            super(id);
+            super(id, outputTotal);
             this.fd = fd;
         }
 
@@ -429,7 +430,7 @@ public final class IoUringTransport implements Transport {
                 return;
             }
             sendOffset += res;
-            pending -= res;
+            tookOutput(res);
             if (sendOffset < sendLength) {
                 submitSend(); // a partial send: the rest, from where it stopped
                 return;
@@ -466,7 +467,7 @@ public final class IoUringTransport implements Transport {
 
         void close() {
             if (closed) return;
-            closed = true;
+            markClosed();
             clients--;
             byId.remove(id());
             libc.shutdownBoth(fd); // ends the multishot receive
