@@ -1,10 +1,10 @@
 package dev.cask.resp;
 
 /**
- * The bytes all clients' unfinished requests may hold together, so that many clients, each within
- * its own query-buffer limit, cannot exhaust the heap between them. Used on the loop thread only.
- * A client whose request would take the total past the limit gets a protocol error and is closed;
- * the others go on.
+ * The bytes all clients' unfinished requests hold together, counted as they are allocated. The
+ * handler adds the replies not yet sent and holds the sum to {@code maxmemory-clients}: past it,
+ * the client holding the most is closed, as Redis does, so that one greedy client cannot make the
+ * well-behaved ones fail. Used on the loop thread only.
  */
 public final class QueryBudget {
     private final long limit;
@@ -31,10 +31,6 @@ public final class QueryBudget {
 
     void release(long bytes) {
         used = Math.max(0, used - bytes);
-    }
-
-    boolean exceeded() {
-        return used > limit;
     }
 
     public long limit() {

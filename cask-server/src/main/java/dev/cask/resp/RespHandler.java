@@ -53,6 +53,8 @@ public final class RespHandler implements Handler {
     private final QueryBudget queryBudget;
     /** Every open session, for the idle and unauthenticated timeouts. */
     private final java.util.Set<Session> sessions = new java.util.HashSet<>();
+    /** Bytes of replies all sessions hold for a force. */
+    private long heldTotal;
     private long nextTimeoutCheck;
     private long lastCrossProtocolLog = Long.MIN_VALUE;
 
@@ -98,20 +100,20 @@ public final class RespHandler implements Handler {
         firstWriteReply = -1;
         current = session;
         long outputLimit = state.config.connections().maxPendingOutput();
-        long allClientsLimit = state.config.queryBudget(); // maxmemory-clients: requests and replies of all clients together
         try {
             session.parser.parse(input, args -> {
                 requestStart = reply.length();
-                reply.limit(Math.min(outputLimit - connection.pendingOutput() - session.heldBytes, // what this buffer may hold in all
-                        allClientsLimit - connection.serverPendingOutput() - queryBudget.used()));
+                reply.limit(outputLimit - connection.pendingOutput() - session.heldBytes); // what this buffer may hold in all
                 run(session, args);
                 if (firstWriteReply < 0 && session.heldUntil == 0 && reply.length() > SEND_EARLY_BYTES && !session.closing) {
                     connection.send(reply.slice(0));
                     reply.clear();
                     reply.resp3 = session.resp3;
                 }
+                enforceAllClientsLimit(session);
                 return !session.closing;
             });
+            enforceAllClientsLimit(session); // a request still arriving counts too
         } catch (ProtocolException e) {
             state.protocolErrors++;
             reply.limit(Long.MAX_VALUE);
@@ -120,8 +122,7 @@ public final class RespHandler implements Handler {
         } catch (Reply.LimitExceeded e) {
             state.outputLimitDisconnections++;
             System.err.println("cask: closed client id=" + connection.id() + " addr=" + connection.peer() + ": " + e.getMessage()
-                    + " (" + outputLimit + " bytes a client, --client-output-buffer-limit; " + allClientsLimit
-                    + " bytes all clients together, --maxmemory-clients)");
+                    + " (" + outputLimit + " bytes, --client-output-buffer-limit)");
             session.aborted = true;
         } catch (RuntimeException | Error e) { // one request's failure must not stop the loop that serves the others
             state.internalErrors++;
@@ -140,6 +141,51 @@ public final class RespHandler implements Handler {
             return;
         }
         deliver(session);
+    }
+
+    /**
+     * As Redis's {@code maxmemory-clients}: while all clients' buffers together (unfinished
+     * requests, replies queued, built or held for a force) pass the limit, the client holding the
+     * most is closed. Evicting the largest, not the one that asked last, keeps a greedy client from
+     * making well-behaved ones fail. The scan over all clients runs only when the limit is passed.
+     */
+    private void enforceAllClientsLimit(Session current) {
+        long limit = state.config.queryBudget();
+        while (queryBudget.used() + current.connection.serverPendingOutput() + heldTotal + reply.length() > limit) {
+            Session biggest = null;
+            long most = 0;
+            for (Session s : sessions) {
+                if (s.closing && s != current) continue;
+                long m = s.parser.buffered() + s.connection.pendingOutput() + s.heldBytes + (s == current ? reply.length() : 0);
+                if (m > most) {
+                    most = m;
+                    biggest = s;
+                }
+            }
+            if (biggest == null) return;
+            state.evictedClients++;
+            System.err.println("cask: closed client id=" + biggest.connection.id() + " addr=" + biggest.connection.peer()
+                    + ": all clients' buffers passed --maxmemory-clients (" + limit + " bytes) and it held the most (" + most + " bytes)");
+            biggest.parser.release();
+            if (biggest == current) {
+                current.aborted = true;
+                current.closing = true;
+                reply.clear();
+                return;
+            }
+            dropHeld(biggest);
+            biggest.closing = true;
+            biggest.connection.abort();
+        }
+    }
+
+    /** Forgets what a session held for a force (it is being closed). */
+    private void dropHeld(Session s) {
+        heldTotal -= s.heldBytes;
+        s.held.clear();
+        s.heldBytes = 0;
+        if (s.heldUntil != 0) holding.remove(s);
+        s.heldUntil = 0;
     }
 
     /**
@@ -242,10 +288,7 @@ public final class RespHandler implements Handler {
     }
 
     private void failHeld(Session session, String error) {
-        session.held.clear();
-        session.heldBytes = 0;
-        session.heldUntil = 0;
-        holding.remove(session);
+        dropHeld(session);
         Reply r = new Reply();
         r.error(error);
         session.connection.send(r.slice(0));
@@ -272,6 +315,7 @@ public final class RespHandler implements Handler {
                     from = firstWriteReply;
                 }
                 if (session.heldUntil == 0) holding.add(session);
+                heldTotal += reply.length() - from;
                 session.hold(reply.slice(from), turn);
             }
         }
@@ -306,7 +350,9 @@ public final class RespHandler implements Handler {
         for (Session session : snapshot) {
             if (session.heldUntil == 0) continue; // closed meanwhile
             if (failure != null) {
+                heldTotal -= session.heldBytes;
                 session.held.clear();
+                session.heldBytes = 0;
                 session.heldUntil = 0;
                 reply.clear();
                 reply.error("ERR force failed (" + failure.getMessage() + "); writes since the last successful force may be lost,"
@@ -315,6 +361,7 @@ public final class RespHandler implements Handler {
                 session.connection.send(reply.slice(0));
                 session.connection.closeAfterWrite();
             } else if (session.heldUntil <= durableTurn) {
+                heldTotal -= session.heldBytes;
                 session.release();
                 if (session.closing) session.connection.closeAfterWrite();
             } else {
@@ -355,7 +402,7 @@ public final class RespHandler implements Handler {
         if (session == null) return;
         sessions.remove(session);
         session.parser.release();
-        if (session.heldUntil != 0) holding.remove(session);
+        dropHeld(session);
     }
 
     /** The loop cannot go on: the server asks to stop, and its owner exits non-zero with the reason. */

@@ -31,6 +31,7 @@ final class ServerState {
     long internalErrors;
     long crossProtocolAttempts;
     long timedOutClients;
+    long evictedClients;
     /** Why the event loop stopped, if it failed; the server then asks to shut down. */
     volatile Throwable loopFailure;
     volatile Runnable shutdownRequest = () -> {};
