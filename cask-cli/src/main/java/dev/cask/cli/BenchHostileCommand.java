@@ -68,6 +68,25 @@ final class BenchHostileCommand implements java.util.concurrent.Callable<Integer
     private final AtomicLong goodErrors = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private int port;
+    /** Every hostile socket open now: closed at the stop, so that a thread blocked writing to a server that stopped reading ends. */
+    private final java.util.Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+    private Socket connect() throws IOException {
+        Socket s = new Socket("127.0.0.1", port);
+        open.add(s);
+        if (stop.get()) s.close();
+        return s;
+    }
+
+    private void closeAll() {
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -100,6 +119,7 @@ final class BenchHostileCommand implements java.util.concurrent.Callable<Integer
                 progress.update(System.nanoTime() - start, seconds * 1_000_000_000L);
             }
             stop.set(true);
+            closeAll();
             for (Thread t : threads) t.join(30_000);
             aliveAtEnd = server.isAlive() && ping();
         } finally {
@@ -221,16 +241,25 @@ final class BenchHostileCommand implements java.util.concurrent.Callable<Integer
     }
 
     private void attack(Attack kind, Random random) throws IOException {
+        try {
+            attackOnce(kind, random);
+        } finally {
+            open.removeIf(Socket::isClosed); // the sockets this attack closed (and any other thread's)
+        }
+    }
+
+    private void attackOnce(Attack kind, Random random) throws IOException {
         if (kind == Attack.FLOOD) {
             List<Socket> flood = new ArrayList<>();
             try {
-                for (int i = 0; i < 500 && !stop.get(); i++) flood.add(new Socket("127.0.0.1", port));
+                for (int i = 0; i < 500 && !stop.get(); i++) flood.add(connect());
             } finally {
                 for (Socket s : flood) s.close();
             }
             return;
         }
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        Socket s = connect();
+        try (s) {
             s.setSoTimeout(2_000);
             OutputStream out = s.getOutputStream();
             switch (kind) {
@@ -255,7 +284,8 @@ final class BenchHostileCommand implements java.util.concurrent.Callable<Integer
                 }
                 case PAST_LIMITS -> {
                     out.write("*2000000\r\n".getBytes(StandardCharsets.US_ASCII));
-                    try (Socket t = new Socket("127.0.0.1", port)) {
+                    Socket t = connect();
+                    try (t) {
                         t.setSoTimeout(2_000);
                         t.getOutputStream().write(command("KEYS", "*[" + "a".repeat(100_000) + "]"));
                         String[] mset = new String[1 + 2 * 20_000];
