@@ -737,7 +737,8 @@ public final class Cask implements AutoCloseable {
             }
             if (activeMode != OpenMode.WRITE) throw stop(e, "synchronous write of " + length + " bytes to " + segment.path);
             if (NoSpaceException.isNoSpace(e)) {
-                throw new NoSpaceException("the disk is full: write of " + length + " bytes to " + segment.path + " failed; nothing was written."
+                throw new NoSpaceException("the disk is full: write of " + length + " bytes to " + segment.path + " failed (" + e.getMessage()
+                        + "); nothing was written."
                         + " Delete keys and merge, or free space, and writes work again", e);
             }
             throw new StorageException("write of " + length + " bytes to " + segment.path + " at offset " + at + " failed: "

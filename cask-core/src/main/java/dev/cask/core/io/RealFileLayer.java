@@ -110,6 +110,18 @@ final class RealFileLayer implements FileLayer {
      * retried (each is idempotent at its position); a data-only force is reported as failed,
      * because an error of the interrupted fsync could not be seen through a new descriptor.
      */
+    private static final java.lang.reflect.Method SET_UNINTERRUPTIBLE = findSetUninterruptible();
+
+    private static java.lang.reflect.Method findSetUninterruptible() {
+        try (FileChannel probe = FileChannel.open(Path.of(System.getProperty("java.io.tmpdir")), StandardOpenOption.READ)) {
+            java.lang.reflect.Method m = probe.getClass().getMethod("setUninterruptible");
+            m.setAccessible(true); // fails unless java.base/sun.nio.ch is opened to us
+            return m;
+        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static final class ChannelFile implements DataFile {
         private final Path path;
         private final String access;
@@ -121,7 +133,23 @@ final class RealFileLayer implements FileLayer {
             this.path = path;
             this.access = access;
             this.file = new RandomAccessFile(path.toFile(), access); // FileNotFoundException, saying why, for any failure to open
-            this.channel = file.getChannel();
+            this.channel = uninterruptible(file.getChannel());
+        }
+
+        /**
+         * Where the JDK lets us (the jar's manifest and the test runner open {@code sun.nio.ch}), the
+         * channel is made uninterruptible, as the JDK does for its own shared files: an interrupt then
+         * never closes it. Elsewhere the clear-and-retry below is what keeps interrupts away.
+         */
+        private static FileChannel uninterruptible(FileChannel channel) {
+            if (SET_UNINTERRUPTIBLE != null) {
+                try {
+                    SET_UNINTERRUPTIBLE.invoke(channel);
+                } catch (ReflectiveOperationException | RuntimeException ignored) {
+                    // not this implementation: the retry path covers it
+                }
+            }
+            return channel;
         }
 
         private interface Op<T> {
@@ -152,7 +180,7 @@ final class RealFileLayer implements FileLayer {
             if (channel != broken || closed) return;
             RandomAccessFile fresh = new RandomAccessFile(path.toFile(), access); // opening never truncates: the bytes are all there
             file = fresh;
-            channel = fresh.getChannel();
+            channel = uninterruptible(fresh.getChannel());
         }
 
         @Override
@@ -186,7 +214,17 @@ final class RealFileLayer implements FileLayer {
             boolean interrupted = Thread.interrupted();
             try {
                 if (metadata && !access.equals("r")) {
-                    file.getFD().sync(); // fsync; not interruptible
+                    FileChannel c = channel;
+                    try {
+                        file.getFD().sync(); // fsync; not interruptible
+                    } catch (java.io.SyncFailedException e) {
+                        if (closed || c.isOpen()) throw e;
+                        // an interrupt closed the channel in another thread's operation, and with it this descriptor: the fsync
+                        // reached no file. A new descriptor's fsync covers the same pages and reports any writeback error no
+                        // descriptor has seen yet (errseq), so nothing is claimed that did not happen
+                        reopen(c);
+                        file.getFD().sync();
+                    }
                     return;
                 }
                 FileChannel c = channel;
