@@ -54,11 +54,13 @@ class HardeningIT {
         }
     }
 
-    @Test
-    void runningOutOfDescriptorsInAcceptDoesNotStopTheServer() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nio", "epoll", "io_uring"})
+    void runningOutOfDescriptorsInAcceptDoesNotStopTheServer(String transport) throws Exception {
         List<String> ulimit = List.of("bash", "-c", "ulimit -n 256 && exec \"$@\"", "--");
         // with no descriptors kept in reserve, accept() itself meets EMFILE
-        try (ServeProcess s = ServeProcess.start(dir.resolve("db"), dir, ulimit, List.of("-Dcask.serve.reservedDescriptors=0"))) {
+        try (ServeProcess s = ServeProcess.start(dir.resolve("db"), dir, ulimit, List.of("-Dcask.serve.reservedDescriptors=0"),
+                "--transport", transport)) {
             List<Socket> flood = new ArrayList<>();
             try {
                 for (int i = 0; i < 400; i++) flood.add(new Socket("127.0.0.1", s.port()));
