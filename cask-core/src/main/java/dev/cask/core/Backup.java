@@ -20,7 +20,7 @@ final class Backup {
     record Snapshot(List<Integer> sealedIds, int activeId, long activeSize) {}
 
     static BackupResult write(FileLayer files, Path dir, Path dest, Snapshot snapshot) throws IOException {
-        files.createDirectories(dest);
+        files.createDirectoriesDurably(dest);
         if (!files.list(dest).isEmpty()) throw new IllegalArgumentException("backup destination " + dest + " is not empty");
         java.util.Set<String> present = new java.util.HashSet<>(files.list(dir)); // listed once: ten thousand segments are ten thousand lookups
         for (int id : snapshot.sealedIds()) {

@@ -65,19 +65,22 @@ public final class Cask implements AutoCloseable {
     private final BackgroundWorker background;
     private final TailWarmer warmer;
     private volatile MergeResult lastMerge;
+    /** A merge that failed after its commit began: no merge runs again until reopen (see Merger.Host). */
+    private volatile Throwable mergeStopped;
     private volatile String lastBackgroundError;
 
-    private Cask(Path dir, CaskOptions options, DirectoryLock lock, Index index, RecoveryReport recovery, OpenMode activeMode,
-            List<Integer> segmentsWithoutHint) {
+    private Cask(Path dir, CaskOptions options, FailStopLayer files, DirectoryLock lock, Index index, RecoveryReport recovery,
+            OpenMode activeMode, List<Integer> segmentsWithoutHint) {
         this.dir = dir;
         this.options = options;
-        this.files = options.fileLayer();
+        this.files = files;
         this.lock = lock;
         this.index = index;
         this.recovery = recovery;
         this.activeMode = activeMode;
         this.active = index.newest();
         this.commits = new GroupCommit(active.endLsn());
+        files.onFailure(e -> stop(e, "a force")); // every failed force, wherever it ran, stops writes and fails the waiters
         this.syncer = BackgroundSyncer.start(options.syncPolicy() instanceof SyncPolicy.Interval interval ? interval.millis() : 0,
                 this::syncInBackground, dir);
         this.background = new BackgroundWorker("cask-background " + dir.getFileName());
@@ -91,11 +94,13 @@ public final class Cask implements AutoCloseable {
      * see {@link #recoveryReport()} for what that did.
      */
     public static Cask open(Path dir, CaskOptions options) {
-        FileLayer files = options.fileLayer();
+        FileLayer base = options.fileLayer();
         DirectoryLock lock = null;
         try {
-            files.createDirectories(dir);
+            base.createDirectoriesDurably(dir);
             lock = DirectoryLock.acquire(dir);
+            FailStopLayer.checkNoEarlierFailure(base, dir);
+            FailStopLayer files = new FailStopLayer(base, dir);
             OpenMode mode = switch (options.syncPolicy()) {
                 case SyncPolicy.OpenSync s -> s.dataOnly() ? OpenMode.WRITE_DSYNC : OpenMode.WRITE_SYNC;
                 default -> OpenMode.WRITE;
@@ -108,7 +113,13 @@ public final class Cask implements AutoCloseable {
                 for (Segment s : index.segments()) closeQuietly(s::close);
                 throw e;
             }
-            return new Cask(dir, options, lock, index, result.report(), mode, result.segmentsWithoutHint());
+            try {
+                forceRecovered(index.newest());
+            } catch (IOException | RuntimeException e) {
+                for (Segment s : index.segments()) closeQuietly(s::close);
+                throw e;
+            }
+            return new Cask(dir, options, files, lock, index, result.report(), mode, result.segmentsWithoutHint());
         } catch (IOException e) {
             closeQuietly(lock);
             throw new StorageException("cannot open database " + dir + ": " + e, e);
@@ -120,6 +131,18 @@ public final class Cask implements AutoCloseable {
 
     public static Cask open(Path dir) {
         return open(dir, CaskOptions.defaults());
+    }
+
+    /**
+     * Forces what recovery kept of the active segment: after a kill under a lazy policy its tail may
+     * still be page cache only, and recovery's cut of the grown zeros is a size change. The group
+     * commit starts with everything up to the recovered end counted as durable, so a sync before
+     * any new write must not be told that without this force (an fsync of a file written before
+     * the kill would return at once, and a power cut could still lose it).
+     */
+    private static void forceRecovered(Segment active) throws IOException {
+        DataFile file = active.file();
+        if (file != null && active.size > 0) file.force(true);
     }
 
     /** The value of {@code key}, or null if it is missing, deleted or expired. */
@@ -386,6 +409,11 @@ public final class Cask implements AutoCloseable {
         if (!mergeLock.tryLock()) throw new MergeInProgressException("a merge of " + dir + " is already running");
         try {
             ensureWritable();
+            Throwable late = mergeStopped;
+            if (late != null) {
+                throw new StorageException("an earlier merge failed after its commit began (" + late + "); its files are consistent on"
+                        + " disk, but merging stays stopped until the database is reopened, whose recovery settles them", late);
+            }
             MergeResult result = new Merger(mergeHost(), dir, options, progress).run();
             lastMerge = result;
             return result;
@@ -469,11 +497,19 @@ public final class Cask implements AutoCloseable {
             public long now() {
                 return Cask.this.now();
             }
+
+            public boolean stopped() {
+                return writeFailure != null;
+            }
+
+            public void failedAfterCommitBegan(Throwable failure) {
+                mergeStopped = failure;
+            }
         };
     }
 
     private void mergeIfWorthIt() {
-        if (closing || writeFailure != null) return;
+        if (closing || writeFailure != null || mergeStopped != null) return;
         CaskStats stats = stats();
         long dead = stats.deadBytes() + stats.expiredBytes();
         long all = stats.liveBytes() + stats.deadBytes();
@@ -579,12 +615,16 @@ public final class Cask implements AutoCloseable {
             if (writeFailure == null) {
                 try {
                     trimPrepared(active);
-                    forceActive();
+                    // through group commit, like every force: a writer that appended before close and waits is released by
+                    // this force, or failed by its failure; it never finds the file closed and returns as if durable
+                    commits.awaitDurable(active.endLsn(), this::forceActive);
                 } catch (IOException | RuntimeException e) {
                     failure = e instanceof IOException io ? io : new IOException(e);
+                    stop(failure, "final force of " + active.path);
                 }
             }
             closed = true;
+            commits.fail(new IOException("database " + dir + " is closed")); // a late waiter: nothing after this force was appended
             for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
             if (failure != null) throw new StorageException("final force of " + active.path + " failed; recent writes may be lost: " + failure, failure);
@@ -815,8 +855,12 @@ public final class Cask implements AutoCloseable {
         Segment segment = active;
         long end = segment.endLsn();
         DataFile file = segment.file();
+        if (file == null) {
+            if (segment.sealed) return end; // sealed: rotation forced it before sealing
+            throw new ClosedChannelException(); // closed: no force happened, so none may be claimed
+        }
         try {
-            if (file != null) file.force(forceMetadata());
+            file.force(forceMetadata());
         } catch (ClosedChannelException e) {
             if (!segment.sealed) throw e; // sealed under us: rotation forced it before sealing
         }

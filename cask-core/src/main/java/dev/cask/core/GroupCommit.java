@@ -32,8 +32,8 @@ final class GroupCommit {
         lock.lock();
         try {
             while (true) {
+                if (durable >= lsn) return; // covered by a force that succeeded: durable, whatever failed after it
                 if (failure != null) throw failure;
-                if (durable >= lsn) return;
                 if (forcing) {
                     progress.awaitUninterruptibly();
                     continue;

@@ -110,12 +110,17 @@ final class HintFiles {
 
     /**
      * Applies the hint of {@code segment} to {@code index}, in record order. Returns null when the
-     * whole hint was valid, else why not; a prefix may have been applied, which is harmless: a scan
-     * of the data file then applies the same records again in the same order.
+     * whole hint was valid, else why not. The trailer is checked before anything is applied: a hint
+     * written for another version of the data file (a repair rewrote it, and a crash kept the old
+     * hint) is refused whole. A hint whose trailer is right but whose body is damaged may have had
+     * a prefix applied, which is harmless: its entries are this very file's records, and the scan
+     * of the data file that follows applies the same records again, in the same order.
      */
     static String load(FileLayer files, Path hint, Segment segment, Index.BulkLoad index) throws IOException {
         try (DataFile in = files.open(hint, OpenMode.READ)) {
             long size = in.size();
+            String stale = checkTrailer(in, size, segment.size);
+            if (stale != null) return stale; // nothing applied: a hint of a data file since rewritten never reaches the keydir
             ByteBuffer buf = RecordCodec.allocate(BUFFER);
             long base = 0;
             int pos = 0;
@@ -152,5 +157,17 @@ final class HintFiles {
                 pos += length;
             }
         }
+    }
+
+    /** Why the trailer at the end of a hint does not describe a data file of {@code dataSize} bytes, or null if it does. */
+    private static String checkTrailer(DataFile in, long size, long dataSize) throws IOException {
+        if (size < HintCodec.HEADER_SIZE) return "shorter than a trailer";
+        ByteBuffer buf = RecordCodec.allocate(HintCodec.HEADER_SIZE);
+        in.read(buf, size - HintCodec.HEADER_SIZE);
+        if (HintCodec.check(buf, 0, HintCodec.HEADER_SIZE) < 0 || !HintCodec.isTrailer(buf, 0)) return "its trailer is missing or damaged";
+        if (HintCodec.trailerDataSize(buf, 0) != dataSize) {
+            return "written for a data file of " + HintCodec.trailerDataSize(buf, 0) + " bytes, which now has " + dataSize;
+        }
+        return null;
     }
 }

@@ -51,6 +51,18 @@ final class Merger {
         /** Seals the active segment and opens a new one {@code reserve} ids further on; returns the first reserved id. */
         int rotateForMerge(int reserve);
 
+        /** Whether a failed force stopped the database: then nothing may be renamed or deleted. */
+        boolean stopped();
+
+        /**
+         * The merge failed after its commit point began: outputs the keydir does not list may be on
+         * disk, or inputs it no longer lists not yet deleted. Another merge in this process would
+         * drop tombstones as if every older segment were its input, and an orphan could replay a
+         * deleted key at the next open; so merging stops until the database is reopened, whose
+         * recovery replays inputs, then outputs, then later writes: the same data.
+         */
+        void failedAfterCommitBegan(Throwable failure);
+
         long now();
     }
 
@@ -134,17 +146,27 @@ final class Merger {
             throw e;
         }
 
+        if (host.stopped()) { // a force failed meanwhile: nothing may be committed
+            for (Output o : outputs) o.abandon();
+            throw new IOException("merge abandoned before its commit: writes were stopped by a failed force");
+        }
         // commit point: outputs renamed into place, then the directory forced
-        List<Segment> outputSegments = new ArrayList<>();
-        for (Output o : outputs) files.rename(o.tempData, dir.resolve(SegmentNames.dataName(o.id)));
-        for (Output o : outputs) files.rename(o.tempHint, dir.resolve(SegmentNames.hintName(o.id)));
-        files.syncDirectory(dir);
-        for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size));
+        long switchNanos;
+        try {
+            List<Segment> outputSegments = new ArrayList<>();
+            for (Output o : outputs) files.rename(o.tempData, dir.resolve(SegmentNames.dataName(o.id)));
+            for (Output o : outputs) files.rename(o.tempHint, dir.resolve(SegmentNames.hintName(o.id)));
+            files.syncDirectory(dir);
+            for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size));
 
-        long switchStarted = System.nanoTime();
-        switchKeydir(outputSegments, switches, expired);
-        long switchNanos = System.nanoTime() - switchStarted;
-        retire(inputs);
+            long switchStarted = System.nanoTime();
+            switchKeydir(outputSegments, switches, expired);
+            switchNanos = System.nanoTime() - switchStarted;
+            retire(inputs);
+        } catch (IOException | RuntimeException e) {
+            host.failedAfterCommitBegan(e);
+            throw e;
+        }
         long outputBytes = outputs.stream().mapToLong(o -> o.size).sum();
         return new MergeResult(inputs.size(), outputs.size(), inputBytes, outputBytes, switches.size(), expired.size(),
                 (System.nanoTime() - started) / 1_000_000, switchNanos / 1_000_000.0);

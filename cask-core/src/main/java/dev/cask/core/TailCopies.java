@@ -16,7 +16,7 @@ final class TailCopies {
     /** Copies {@code [from, to)} of {@code source} into lost+found and returns the copy's path. */
     static Path keep(FileLayer files, Path dir, Path sourcePath, DataFile source, long from, long to) throws IOException {
         Path lostAndFound = dir.resolve(SegmentNames.LOST_AND_FOUND);
-        files.createDirectories(lostAndFound);
+        files.createDirectoriesDurably(lostAndFound);
         Path copy = lostAndFound.resolve(sourcePath.getFileName() + "." + from + "-" + to + "." + System.currentTimeMillis());
         try (DataFile out = files.open(copy, OpenMode.WRITE)) {
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1, to - from)));

@@ -155,8 +155,11 @@ public final class Verifier {
             copy(source, from, size, target, written);
             target.force(true);
         }
+        // the old hint goes first, durably: its positions describe the file about to be replaced, and a crash between
+        // the two steps must never leave the rewritten data beside it (open also refuses a hint whose trailer names another size)
+        files.delete(dir.resolve(SegmentNames.hintName(SegmentNames.dataId(path.getFileName().toString()))));
+        files.syncDirectory(dir);
         files.rename(temp, path);
-        files.delete(dir.resolve(SegmentNames.hintName(SegmentNames.dataId(path.getFileName().toString())))); // its positions moved
         files.syncDirectory(dir);
     }
 

@@ -44,4 +44,17 @@ public interface FileLayer {
     default long usableSpace(Path dir) throws IOException {
         return java.nio.file.Files.getFileStore(dir).getUsableSpace();
     }
+
+    /**
+     * Creates {@code dir} and any missing parents, and makes each new entry durable by syncing the
+     * directory that holds it: a new directory is not on disk until its parent was synced, and a
+     * power cut would otherwise take it (and every file synced inside it) away.
+     */
+    default void createDirectoriesDurably(Path dir) throws IOException {
+        Path wanted = dir.toAbsolutePath();
+        Path existing = wanted;
+        while (existing != null && !java.nio.file.Files.isDirectory(existing)) existing = existing.getParent();
+        createDirectories(dir);
+        for (Path p = wanted; p != null && !p.equals(existing) && p.getParent() != null; p = p.getParent()) syncDirectory(p.getParent());
+    }
 }

@@ -50,6 +50,11 @@ public class ForwardingFileLayer implements FileLayer {
     }
 
     @Override
+    public long usableSpace(Path dir) throws IOException {
+        return delegate.usableSpace(dir);
+    }
+
+    @Override
     public void createDirectories(Path dir) throws IOException {
         delegate.createDirectories(dir);
     }

@@ -1,0 +1,124 @@
+package dev.cask.core;
+
+import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
+import dev.cask.core.io.ForwardingDataFile;
+import dev.cask.core.io.ForwardingFileLayer;
+import dev.cask.core.io.OpenMode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * The one path every force of a database goes through, wherever it runs (the write path, group
+ * commit, rotation, close, merge outputs, hints, backups, repair): a failed force or directory
+ * sync stops the database at once (its listener fails every waiting writer and refuses writes),
+ * and from then on nothing is renamed, linked or deleted until the database is reopened. After a
+ * failed fsync Linux may already have dropped the dirty pages (fsyncgate), so nothing that
+ * depends on them may be made visible or acknowledged: no merge commits its outputs, no hint is
+ * renamed into place, no input is deleted.
+ *
+ * <p>It also leaves a marker, {@value #MARKER}, beside the data (when the disk still takes it):
+ * within one boot the page cache can hold pages whose writeback failed, and reading them back
+ * would make recovery believe the disk has them. Open refuses while the marker exists; see
+ * {@link #checkNoEarlierFailure}.
+ */
+final class FailStopLayer extends ForwardingFileLayer {
+    static final String MARKER = "cask.force-failed";
+
+    private final Path dir;
+    private volatile IOException failure;
+    private volatile Consumer<IOException> listener = e -> { };
+
+    FailStopLayer(FileLayer delegate, Path dir) {
+        super(delegate);
+        this.dir = dir;
+    }
+
+    void onFailure(Consumer<IOException> listener) {
+        this.listener = listener;
+        IOException already = failure;
+        if (already != null) listener.accept(already);
+    }
+
+    IOException failure() {
+        return failure;
+    }
+
+    /** Refuses to open a database whose earlier session saw a force fail. */
+    static void checkNoEarlierFailure(FileLayer files, Path dir) throws IOException {
+        if (!files.list(dir).contains(MARKER)) return;
+        throw new StorageException("a force failed in an earlier session of " + dir + " (see " + dir.resolve(MARKER) + "). Until the"
+                + " machine restarts, the page cache may still hold data the disk does not, and recovery would read it as if it were"
+                + " there. Reboot, or drop the page cache (echo 1 > /proc/sys/vm/drop_caches), run 'cask check', then delete the"
+                + " marker to open the database", null);
+    }
+
+    private IOException trip(IOException e, String what) {
+        IOException first;
+        synchronized (this) {
+            if (failure == null) failure = new IOException(what + " failed: " + e.getMessage(), e);
+            first = failure;
+        }
+        try {
+            DataFile marker = super.open(dir.resolve(MARKER), OpenMode.WRITE);
+            try (marker) {
+                marker.write(java.nio.ByteBuffer.wrap((what + " failed: " + e + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the disk may refuse this too: the failure state in memory still stops everything
+        }
+        listener.accept(first);
+        return e;
+    }
+
+    private void refuseAfterFailure(String what) throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw new IOException(what + " refused: an earlier force failed (" + f.getMessage() + "); nothing is renamed or deleted"
+                    + " until the database is reopened", f);
+        }
+    }
+
+    @Override
+    public DataFile open(Path path, OpenMode mode) throws IOException {
+        DataFile file = super.open(path, mode);
+        return new ForwardingDataFile(file) {
+            @Override
+            public void force(boolean metadata) throws IOException {
+                try {
+                    super.force(metadata);
+                } catch (IOException e) {
+                    throw trip(e, "force of " + path.getFileName());
+                }
+            }
+        };
+    }
+
+    @Override
+    public void syncDirectory(Path directory) throws IOException {
+        try {
+            super.syncDirectory(directory);
+        } catch (IOException e) {
+            throw trip(e, "directory sync of " + directory);
+        }
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+        refuseAfterFailure("rename of " + source.getFileName());
+        super.rename(source, target);
+    }
+
+    @Override
+    public void link(Path existing, Path link) throws IOException {
+        refuseAfterFailure("link of " + existing.getFileName());
+        super.link(existing, link);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        refuseAfterFailure("delete of " + path.getFileName());
+        super.delete(path);
+    }
+}
