@@ -88,6 +88,8 @@ final class FailStopLayer extends ForwardingFileLayer {
             public void force(boolean metadata) throws IOException {
                 try {
                     super.force(metadata);
+                } catch (java.nio.channels.ClosedChannelException closedByUs) {
+                    throw closedByUs; // the database closed or sealed this file itself: no fsync failed, the caller decides
                 } catch (IOException e) {
                     throw trip(e, "force of " + path.getFileName());
                 }
