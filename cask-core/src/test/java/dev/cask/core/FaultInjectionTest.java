@@ -17,7 +17,7 @@ class FaultInjectionTest {
     private final FaultyFileLayer faults = new FaultyFileLayer();
 
     @Test
-    void aFailedForceStopsAllWritesUntilReopenAndIsNeverRetried() {
+    void aFailedForceStopsAllWritesUntilReopenAndIsNeverRetried() throws Exception {
         CaskOptions options = CaskOptions.defaults().withFileLayer(faults).withSyncPolicy(SyncPolicy.always());
         try (Cask cask = Cask.open(dir, options)) {
             cask.put(b("before"), b("durable"));
