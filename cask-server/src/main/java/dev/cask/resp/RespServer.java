@@ -148,8 +148,10 @@ public final class RespServer implements AutoCloseable {
             closed = true;
         }
         if (timer != null) timer.interrupt();
-        transport.close();
+        // the sync thread first: it wakes the loop when a force returns, and must not outlive the loop it wakes.
+        // Turns after this get no force from it; the handler's onStop forces once and releases what is held.
         turnSync.close();
+        transport.close();
         stopRequested.countDown();
     }
 }

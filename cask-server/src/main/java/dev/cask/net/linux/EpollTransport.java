@@ -38,6 +38,8 @@ public final class EpollTransport implements Transport {
 
     private final Libc libc = new Libc();
     private final Libc wakeLibc = new Libc();
+    /** Set (under wakeLibc's lock) when the wakeup descriptor is closed: a late wakeup must not write to its reused number. */
+    private boolean wakeClosed;
     private final Handler handler;
     private final ServerLimits limits;
     private final boolean edgeTriggered;
@@ -122,6 +124,7 @@ public final class EpollTransport implements Transport {
     @Override
     public void wakeup() {
         synchronized (wakeLibc) {
+            if (wakeClosed) return; // closed: the number may belong to a database file by now
             wakeValue.set(ValueLayout.JAVA_LONG, 0, 1);
             wakeLibc.write(wakeFd, wakeValue, 8);
         }
@@ -142,7 +145,10 @@ public final class EpollTransport implements Transport {
         } finally {
             for (Conn c : byFd) if (c != null) c.close();
             libc.close(listenFd);
-            libc.close(wakeFd);
+            synchronized (wakeLibc) {
+                wakeClosed = true;
+                libc.close(wakeFd);
+            }
             libc.close(epfd);
         }
     }

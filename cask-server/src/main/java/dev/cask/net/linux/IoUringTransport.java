@@ -51,6 +51,8 @@ public final class IoUringTransport implements Transport {
 
     private final Libc libc = new Libc();
     private final Libc wakeLibc = new Libc();
+    /** Set (under wakeLibc's lock) when the wakeup descriptor is closed: a late wakeup must not write to its reused number. */
+    private boolean wakeClosed;
     private final Handler handler;
     private final ServerLimits limits;
     private final IoUring ring;
@@ -138,6 +140,7 @@ public final class IoUringTransport implements Transport {
     @Override
     public void wakeup() {
         synchronized (wakeLibc) {
+            if (wakeClosed) return; // closed: the number may belong to a database file by now
             wakeValue.set(ValueLayout.JAVA_LONG, 0, 1);
             wakeLibc.write(wakeFd, wakeValue, 8);
         }
@@ -197,7 +200,10 @@ public final class IoUringTransport implements Transport {
         } finally {
             for (Conn c : new ArrayList<>(byId.values())) c.close();
             libc.close(listenFd);
-            libc.close(wakeFd);
+            synchronized (wakeLibc) {
+                wakeClosed = true;
+                libc.close(wakeFd);
+            }
             ring.close();
         }
     }
