@@ -72,7 +72,11 @@ final class PosixFile implements LabFile {
             } catch (Throwable t) {
                 throw new IOException("pwrite " + path + ": " + t, t);
             }
-            if (n < 0) throw failure("pwrite");
+            if (n < 0) {
+                if ((int) ERRNO.get(state, 0L) == EINTR) continue; // a signal before anything was written: write again
+                throw failure("pwrite");
+            }
+            if (n == 0) throw new IOException("pwrite " + path + " wrote nothing at offset " + (position + done) + "; giving up rather than spin");
             done += n;
         }
         src.position(src.limit());
@@ -99,6 +103,8 @@ final class PosixFile implements LabFile {
         }
         if (rc != 0) throw failure("close");
     }
+
+    private static final int EINTR = 4;
 
     private IOException failure(String call) {
         int errno = (int) ERRNO.get(state, 0L);

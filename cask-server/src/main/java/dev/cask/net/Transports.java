@@ -41,7 +41,10 @@ public final class Transports {
                     default -> dev.cask.net.linux.IoUringTransport.start(bind, handler, limits, threadName);
                 };
             } catch (dev.cask.net.linux.NativeException e) {
-                if (e.errno() == 98 || e.errno() == 13 || e.errno() == 99) throw e; // EADDRINUSE, EACCES, EADDRNOTAVAIL: the user's to fix
+                // EADDRINUSE, EACCES, EADDRNOTAVAIL from bind are the user's to fix; an EACCES from io_uring_setup (a sandbox or
+                // kernel.io_uring_disabled) is the machine's, and falls back like any other missing feature
+                boolean bindFailure = e.getMessage() != null && e.getMessage().startsWith("bind");
+                if (bindFailure && (e.errno() == 98 || e.errno() == 13 || e.errno() == 99)) throw e;
                 notices.accept("transport " + kind + " is not available here (" + e.getMessage() + "); falling back to nio");
             } catch (UnsatisfiedLinkError | IllegalStateException e) {
                 notices.accept("transport " + kind + " is not available here (" + e + "); falling back to nio");

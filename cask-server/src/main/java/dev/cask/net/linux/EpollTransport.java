@@ -77,7 +77,12 @@ public final class EpollTransport implements Transport {
         this.readView = readBuffer.asByteBuffer();
         this.writeBuffer = arena.allocate(64 << 10, 8);
         this.wakeValue = arena.allocate(8, 8);
-        this.epfd = libc.epollCreate();
+        try {
+            this.epfd = libc.epollCreate();
+        } catch (IOException | RuntimeException e) {
+            arena.close(); // its buffers would otherwise stay mapped for every failed start
+            throw e;
+        }
         int listen = -1;
         int wake = -1;
         try {
