@@ -77,6 +77,22 @@ public abstract class ConnectionBase implements Connection {
         output.clear();
     }
 
+    /** Writes what is queued, as far as the socket takes it (and closes if asked to once all is written). */
+    protected abstract void flush();
+
+    /** Closes at once; the handler hears of it. */
+    protected abstract void close();
+
+    /** Flushes; a failure of this one connection closes it, never the loop that serves the others. */
+    public final void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            System.err.println("cask: closed connection " + id + " after an error: " + e);
+            close();
+        }
+    }
+
     /** Closed: nothing more is read or written. */
     public final boolean isClosed() {
         return closed;

@@ -278,7 +278,8 @@ public final class NioTransport implements Transport {
             }
         }
 
-        void flush() {
+        @Override
+        protected void flush() {
             queued = false;
             if (closed) return;
             try {
@@ -319,15 +320,6 @@ public final class NioTransport implements Transport {
             }
         }
 
-        void flushQuietly() {
-            try {
-                flush();
-            } catch (RuntimeException e) {
-                System.err.println("cask: closed connection " + id() + " after an error: " + e);
-                close();
-            }
-        }
-
         /** Closes with a reset (SO_LINGER 0): what the kernel still holds for this peer is dropped, not trickled out. */
         @Override
         public void abort() {
@@ -339,7 +331,8 @@ public final class NioTransport implements Transport {
             close();
         }
 
-        void close() {
+        @Override
+        protected void close() {
             if (closed) return;
             markClosed();
             clients--;

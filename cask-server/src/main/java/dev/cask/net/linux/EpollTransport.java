@@ -378,15 +378,6 @@ public final class EpollTransport implements Transport {
             }
         }
 
-        void flushQuietly() {
-            try {
-                flush();
-            } catch (RuntimeException e) {
-                System.err.println("cask: closed connection " + id() + " after an error: " + e);
-                close();
-            }
-        }
-
         @Override
         public void abort() {
             if (closed) return;
@@ -394,7 +385,8 @@ public final class EpollTransport implements Transport {
             close();
         }
 
-        void flush() {
+        @Override
+        protected void flush() {
             queued = false;
             if (closed) return;
             while (!output.isEmpty()) {
@@ -434,7 +426,8 @@ public final class EpollTransport implements Transport {
             return libc.peer(fd);
         }
 
-        void close() {
+        @Override
+        protected void close() {
             if (closed) return;
             markClosed();
             clients--;

@@ -217,13 +217,7 @@ public final class IoUringTransport implements Transport {
         }
         handler.onTurnEnd();
         for (int i = 0; i < dirty.size(); i++) {
-            Conn c = dirty.get(i);
-            try {
-                c.flush();
-            } catch (RuntimeException e) { // one connection's failure closes it alone
-                System.err.println("cask: closed connection " + c.id() + " after an error: " + e);
-                c.close();
-            }
+            dirty.get(i).flushQuietly(); // one connection's failure closes it alone
         }
         dirty.clear();
     }
@@ -395,7 +389,8 @@ public final class IoUringTransport implements Transport {
         }
 
         /** Starts a SEND of what is queued, unless one is in flight; closes once all is sent if asked to. */
-        void flush() {
+        @Override
+        protected void flush() {
             queued = false;
             if (closed || sending != null) return;
             if (output.isEmpty()) {
@@ -471,7 +466,8 @@ public final class IoUringTransport implements Transport {
             return libc.peer(fd);
         }
 
-        void close() {
+        @Override
+        protected void close() {
             if (closed) return;
             markClosed();
             clients--;
