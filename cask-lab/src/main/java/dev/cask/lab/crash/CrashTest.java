@@ -192,10 +192,25 @@ public final class CrashTest {
         return out;
     }
 
-    private static int fingerprint(Map<String, byte[]> files) {
-        int h = 1;
-        for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(files).entrySet()) h = 31 * (31 * h + e.getKey().hashCode()) + Arrays.hashCode(e.getValue());
-        return h;
+    /**
+     * A crash state's identity for deduplication: SHA-256 over every file's name, length and bytes,
+     * in name order. A 32-bit hash skipped distinct states by chance (contents {0, 31} and {1, 0}
+     * hash alike), and a skipped state is a state never checked.
+     */
+    static String fingerprint(Map<String, byte[]> files) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(files).entrySet()) {
+            byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+            sha.update(java.nio.ByteBuffer.allocate(8).putInt(name.length).putInt(e.getValue().length).array());
+            sha.update(name);
+            sha.update(e.getValue());
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
     }
 
     private static String describe(List<Op> ops, int k) {

@@ -32,4 +32,14 @@ class CrashTestTest {
         CrashTest.Result result = new CrashTest(7, false, true, (d, t) -> {}).run("puts", scratch);
         assertThat(result.violations()).isNotEmpty();
     }
+
+    /** Failed on the code before the durability issue: states were told apart by a 32-bit hash, and these two shared one. */
+    @Test
+    void distinctCrashStatesAreNeverTakenForTheSame() {
+        java.util.Map<String, byte[]> a = java.util.Map.of("db/0000000001.data", new byte[] {0, 31});
+        java.util.Map<String, byte[]> b = java.util.Map.of("db/0000000001.data", new byte[] {1, 0});
+        assertThat(java.util.Arrays.hashCode(a.get("db/0000000001.data"))).isEqualTo(java.util.Arrays.hashCode(b.get("db/0000000001.data")));
+        assertThat(CrashTest.fingerprint(a)).isNotEqualTo(CrashTest.fingerprint(b));
+        assertThat(CrashTest.fingerprint(a)).isEqualTo(CrashTest.fingerprint(java.util.Map.of("db/0000000001.data", new byte[] {0, 31})));
+    }
 }
