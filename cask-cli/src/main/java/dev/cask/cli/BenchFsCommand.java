@@ -112,6 +112,9 @@ final class BenchFsCommand implements Callable<Integer> {
         public void close() throws InterruptedException {
             mount.exit();
             loop.join(30_000);
+            if (loop.isAlive()) { // freeing the session under a running loop would be a use after free: leave both as they are
+                throw new IllegalStateException("the FUSE loop of " + mount + " did not stop within 30 s; the mount is left for the process exit");
+            }
             mount.close();
             cask.close();
         }

@@ -110,6 +110,35 @@ class MountIT {
         awaitUnmounted(m);
     }
 
+    /**
+     * Failed on the code before the durability issue: SIGTERM unmounted from the signal thread while
+     * the loop ran; with a shell's working directory inside the mount the unmount could not finish,
+     * the hook gave up after 30 s and the database was never closed.
+     */
+    @Test
+    void sigtermOfABusyMountEndsTheLoopAndClosesTheDatabase() throws Exception {
+        Path db = tmp.resolve("db");
+        Path m = Files.createDirectories(tmp.resolve("m"));
+        mounted.add(m);
+        Path errLog = tmp.resolve("stderr");
+        Process p = foreground(db, m, errLog);
+        Files.writeString(m.resolve("kept"), "busy\n");
+        Process busy = new ProcessBuilder("sleep", "120").directory(m.toFile()).start(); // a working directory inside the mount
+        try {
+            long start = System.nanoTime();
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(25, TimeUnit.SECONDS)).as("the mount process ended").isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000_000L).isLessThan(25);
+            assertThat(Files.readString(errLog)).doesNotContain("gave up waiting");
+        } finally {
+            busy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            new ProcessBuilder("fusermount3", "-u", "-z", m.toString()).start().waitFor(30, TimeUnit.SECONDS);
+        }
+        try (dev.cask.core.Cask cask = dev.cask.core.Cask.open(db)) { // closed cleanly: the lock is free and the file is there
+            assertThat(cask.size()).isPositive();
+        }
+    }
+
     private static Process foreground(Path db, Path m, Path errLog) throws Exception {
         Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
                 "-jar", CaskProcess.jar().toString(), "--dir", db.toString(), "mount", m.toString(), "--foreground")

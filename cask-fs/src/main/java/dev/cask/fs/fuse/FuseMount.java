@@ -47,6 +47,8 @@ public final class FuseMount implements AutoCloseable {
     private MemorySegment ioBuffer;
     private boolean mounted;
     private boolean closed;
+    private boolean exiting;
+    private Path mountPoint;
 
     private FuseMount(LowLevelFileSystem fs, List<String> options, Consumer<String> log) {
         this.fs = fs;
@@ -91,6 +93,7 @@ public final class FuseMount implements AutoCloseable {
             throw new IllegalStateException("could not mount on " + mountPoint + " (libfuse's message is above)");
         }
         mount.mounted = true;
+        mount.mountPoint = mountPoint;
         return mount;
     }
 
@@ -103,14 +106,69 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    /** From any thread: ends the loop and unmounts (SIGTERM and Ctrl-C come here). */
-    public synchronized void exit() {
-        if (closed) return;
+    /**
+     * From any thread: ends the loop (SIGTERM and Ctrl-C come here); the loop's own thread unmounts
+     * in {@link #close} once {@link #loop} returned. Nothing here touches the session's descriptor:
+     * unmounting from here closed it while the loop could still read or reply on its number, which
+     * the next file opened (a segment) may have been given. The loop is woken by aborting the FUSE
+     * connection through fusectl, which ends its read at once even when the mount is busy (a shell
+     * has its working directory inside); where fusectl is not mounted, by a lazy unmount.
+     */
+    public void exit() {
+        synchronized (this) {
+            if (closed || exiting) return;
+            exiting = true;
+        }
         try {
             LibFuse.SESSION_EXIT.invokeExact(session);
-            unmount();
         } catch (Throwable t) {
             log.accept("fuse_session_exit: " + t);
+        }
+        if (!abortConnection()) lazyUnmount();
+    }
+
+    /** Writes to {@code /sys/fs/fuse/connections/N/abort}, N being the mount's device minor; false if that cannot be done. */
+    private boolean abortConnection() {
+        try {
+            // the device from /proc/self/mountinfo, not from a stat of the mount point: that would be a FUSE request itself
+            String where = mountPoint.toAbsolutePath().normalize().toString().replace(" ", "\\040");
+            String minor = null;
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] f = line.split(" ");
+                if (f.length > 4 && f[4].equals(where)) minor = f[2].substring(f[2].indexOf(':') + 1);
+            }
+            if (minor == null) return false;
+            Path abort = Path.of("/sys/fs/fuse/connections", minor, "abort");
+            if (!java.nio.file.Files.exists(abort)) mountFusectl(); // systemd mounts it; a bare container may not have
+            if (!java.nio.file.Files.exists(abort)) return false;
+            java.nio.file.Files.writeString(abort, "1");
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            log.accept("could not abort the FUSE connection (" + e + "); unmounting lazily instead");
+            return false;
+        }
+    }
+
+    /** Mounts the FUSE control file system where it belongs, if this process may (root); best effort. */
+    private void mountFusectl() {
+        try {
+            new ProcessBuilder("mount", "-t", "fusectl", "fusectl", "/sys/fs/fuse/connections").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            log.accept("could not mount fusectl: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void lazyUnmount() {
+        try {
+            new ProcessBuilder("fusermount3", "-u", "-z", mountPoint.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            log.accept("fusermount3 -u -z " + mountPoint + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
