@@ -107,12 +107,13 @@ public final class FuseMount implements AutoCloseable {
     }
 
     /**
-     * From any thread: ends the loop (SIGTERM and Ctrl-C come here); the loop's own thread unmounts
-     * in {@link #close} once {@link #loop} returned. Nothing here touches the session's descriptor:
-     * unmounting from here closed it while the loop could still read or reply on its number, which
-     * the next file opened (a segment) may have been given. The loop is woken by aborting the FUSE
-     * connection through fusectl, which ends its read at once even when the mount is busy (a shell
-     * has its working directory inside); where fusectl is not mounted, by a lazy unmount.
+     * From any thread: ends the loop (SIGTERM and Ctrl-C come here). Nothing here touches the
+     * session's descriptor: unmounting through the session closed it while the loop could still
+     * read or reply on its number, which the next file opened (a segment) may have been given. The
+     * mount is unmounted from outside ({@code fusermount3 -u}), which ends the connection and so the
+     * loop's read; if the mount is busy (a shell has its working directory inside), the connection
+     * is aborted through fusectl and the mount point detached lazily. {@link #close}, on the loop's
+     * thread once {@link #loop} returned, releases the session.
      */
     public void exit() {
         synchronized (this) {
@@ -124,7 +125,9 @@ public final class FuseMount implements AutoCloseable {
         } catch (Throwable t) {
             log.accept("fuse_session_exit: " + t);
         }
-        if (!abortConnection()) lazyUnmount();
+        if (fusermount("-u")) return; // the kernel ends the connection: the loop's read returns
+        abortConnection(); // busy (a working directory inside): end the connection, so the loop returns at once
+        fusermount("-u", "-z"); // and detach the mount point, which goes once the last user lets go
     }
 
     /** Writes to {@code /sys/fs/fuse/connections/N/abort}, N being the mount's device minor; false if that cannot be done. */
@@ -144,7 +147,7 @@ public final class FuseMount implements AutoCloseable {
             java.nio.file.Files.writeString(abort, "1");
             return true;
         } catch (java.io.IOException | RuntimeException e) {
-            log.accept("could not abort the FUSE connection (" + e + "); unmounting lazily instead");
+            log.accept("could not abort the FUSE connection (" + e + "); detaching the mount point lazily");
             return false;
         }
     }
@@ -161,14 +164,20 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    private void lazyUnmount() {
+    /** Runs fusermount3 with {@code flags} on the mount point; true if it succeeded. */
+    private boolean fusermount(String... flags) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("fusermount3"));
+        command.addAll(java.util.List.of(flags));
+        command.add(mountPoint.toString());
         try {
-            new ProcessBuilder("fusermount3", "-u", "-z", mountPoint.toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (java.io.IOException e) {
-            log.accept("fusermount3 -u -z " + mountPoint + ": " + e);
+            log.accept(String.join(" ", command) + ": " + e);
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
