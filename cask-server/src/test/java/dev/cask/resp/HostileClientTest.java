@@ -62,8 +62,12 @@ class HostileClientTest {
             c.send(big).send("\r\n");
             assertThat(c.line()).isEqualTo("+OK\r\n");
             try (RawClient greedy = new RawClient(s.port())) { // never reads: its replies pile up
-                greedy.send("GET big\r\n".repeat(7000));
-                greedy.send(command("MGET", "big", "big", "big", "big", "big", "big", "big", "big", "big", "big").repeat(200));
+                try {
+                    greedy.send("GET big\r\n".repeat(7000));
+                    greedy.send(command("MGET", "big", "big", "big", "big", "big", "big", "big", "big", "big", "big").repeat(200));
+                } catch (java.io.IOException cutOffWhileSending) {
+                    // the server may cut it off before it has sent everything: that is the point
+                }
                 assertThat(greedy.closedByPeer()).isTrue();
             }
             assertServes(s.port());
@@ -120,8 +124,12 @@ class HostileClientTest {
         try (TestServer s = TestServer.start(dir, CaskOptions.defaults(), null, PROTOCOL, TestServer.defaultLimits(), 1 << 20);
              RawClient good = new RawClient(s.port())) {
             try (RawClient flood = new RawClient(s.port())) {
-                flood.send("*1048576\r\n");
-                flood.send("$0\r\n\r\n".repeat(40_000)); // 40,000 arguments of no bytes: 240 KB sent, far more held
+                try {
+                    flood.send("*1048576\r\n");
+                    flood.send("$0\r\n\r\n".repeat(40_000)); // 40,000 arguments of no bytes: 240 KB sent, far more held
+                } catch (java.io.IOException cutOffWhileSending) {
+                    // evicted before it finished sending
+                }
                 assertThat(flood.closedByPeer()).isTrue();
             }
             for (int i = 0; i < 100; i++) {
@@ -132,7 +140,11 @@ class HostileClientTest {
             try (RawClient slow = new RawClient(s.port())) { // a reader that never reads fills the output side
                 slow.send(command("SET", "big", "x".repeat(200_000)));
                 assertThat(slow.line()).isEqualTo("+OK\r\n");
-                slow.send(command("GET", "big").repeat(100));
+                try {
+                    slow.send(command("GET", "big").repeat(100));
+                } catch (java.io.IOException cutOffWhileSending) {
+                    // evicted before it finished sending
+                }
                 for (int i = 0; i < 20; i++) {
                     good.send(command("GET", "k1"));
                     assertThat(good.reply()).isEqualTo("$1\r\nv\r\n");
@@ -149,8 +161,15 @@ class HostileClientTest {
         try (TestServer s = TestServer.start(dir, CaskOptions.defaults(), null, tight, TestServer.defaultLimits()); RawClient c = new RawClient(s.port())) {
             c.send(command("SET", "k", "x".repeat(600_000)));
             assertThat(c.line()).isEqualTo("+OK\r\n");
-            c.send(command("SET", "k", "x".repeat(1_100_000)));
-            assertThat(c.line()).startsWith("-ERR Protocol error: query buffer");
+            String answer;
+            try { // the server answers and closes as soon as the limit is passed, maybe while the rest is still being sent
+                c.send(command("SET", "k", "x".repeat(1_100_000)));
+                answer = c.line();
+            } catch (java.io.IOException closedWhileSending) {
+                answer = "";
+            }
+            assertThat(answer).satisfiesAnyOf(a -> assertThat(a).startsWith("-ERR Protocol error: query buffer"), a -> assertThat(a).isEmpty());
+            assertThat(c.closedByPeer()).isTrue();
         }
     }
 
