@@ -419,7 +419,8 @@ public final class IoUringTransport implements Transport {
                 MemorySegment sqe = ring.sqe();
                 IoUring.prep(sqe, IoUring.OP_SEND, fd, sending.address() + sendOffset, sendLength - sendOffset, id() << 8 | T_SEND);
                 sqe.set(ValueLayout.JAVA_INT, 28, MSG_NOSIGNAL);
-            } catch (NativeException e) {
+            } catch (NativeException e) { // no SQE: the kernel never saw this send, so its buffer goes back to the pool now
+                release(); // (kept as an orphan, it waited for a completion that never comes)
                 close();
             }
         }
