@@ -685,7 +685,9 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     private void afterDrop(Inode n, Inode written) {
         n.apply(written);
         if (n.nlink == 0 && n.openCount == 0) {
-            if (chunks.mayStoreMoreThan(n.ino, 0)) freeInode(n.ino);
+            // the same test as dropLink's: more than one batch took the orphan route and is freed now; fewer went in the
+            // unlink's own batch, and what the index still holds of them is stale
+            if (chunks.mayStoreMoreThan(n.ino, FileChunks.FREE_BATCH)) freeInode(n.ino);
             else chunks.forget(n.ino);
             n.deleted = true;
         }

@@ -7,17 +7,11 @@ package dev.cask.resp;
  * well-behaved ones fail. Used on the loop thread only.
  */
 public final class QueryBudget {
-    private final long limit;
     private long used;
 
-    public QueryBudget(long limit) {
-        if (limit < RespLimits.MAX_LINE) throw new IllegalArgumentException("query budget must be >= " + RespLimits.MAX_LINE + ", got " + limit);
-        this.limit = limit;
-    }
-
-    /** No server-wide bound (a parser used alone). */
+    /** A count of its own (a parser used alone). */
     static QueryBudget unbounded() {
-        return new QueryBudget(Long.MAX_VALUE);
+        return new QueryBudget();
     }
 
     /** The default: a quarter of the largest heap the JVM may use. */
@@ -31,10 +25,6 @@ public final class QueryBudget {
 
     void release(long bytes) {
         used = Math.max(0, used - bytes);
-    }
-
-    public long limit() {
-        return limit;
     }
 
     public long used() {

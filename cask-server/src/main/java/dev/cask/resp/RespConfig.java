@@ -30,6 +30,9 @@ public record RespConfig(String bind, int port, String requirePass, RespLimits p
         if (requirePass != null && requirePass.isEmpty()) requirePass = null; // as Redis: an empty requirepass is no password
         if (timeoutSeconds < 0) throw new IllegalArgumentException("timeout must be >= 0 seconds, got " + timeoutSeconds);
         if (authTimeoutMillis < 1) throw new IllegalArgumentException("auth timeout must be >= 1 ms, got " + authTimeoutMillis);
+        if (queryBudget < RespLimits.MAX_LINE) {
+            throw new IllegalArgumentException("maxmemory-clients must be >= " + RespLimits.MAX_LINE + " bytes, got " + queryBudget);
+        }
     }
 
     /** With Redis's defaults for the idle timeout (off), the unauthenticated timeout and the server-wide query budget. */

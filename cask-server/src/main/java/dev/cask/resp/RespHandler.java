@@ -61,7 +61,7 @@ public final class RespHandler implements Handler {
     RespHandler(ServerState state) {
         this.state = state;
         this.commands = new Commands(state, this);
-        this.queryBudget = new QueryBudget(state.config.queryBudget());
+        this.queryBudget = new QueryBudget();
         var policy = state.cask.options().syncPolicy();
         this.combineWrites = policy instanceof dev.cask.core.SyncPolicy.None || policy instanceof dev.cask.core.SyncPolicy.Always;
     }
@@ -194,8 +194,9 @@ public final class RespHandler implements Handler {
      * {@code Host:} closes the connection at once (logged at most once a minute).
      */
     private boolean crossProtocol(Session session, byte[] name) {
-        String text = new String(name, 0, Math.min(name.length, 8), java.nio.charset.StandardCharsets.ISO_8859_1);
-        if (!(name.length == 4 && text.equalsIgnoreCase("POST")) && !(name.length == 5 && text.equalsIgnoreCase("Host:"))) return false;
+        if (name.length != 4 && name.length != 5) return false; // every request passes here: no string unless it could be one
+        String text = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!text.equalsIgnoreCase("POST") && !text.equalsIgnoreCase("Host:")) return false;
         state.crossProtocolAttempts++;
         long now = System.nanoTime();
         if (lastCrossProtocolLog == Long.MIN_VALUE || now - lastCrossProtocolLog > 60_000_000_000L) {

@@ -165,14 +165,23 @@ final class RealFileLayer implements FileLayer {
                     try {
                         return op.run(c);
                     } catch (java.nio.channels.ClosedChannelException e) {
-                        if (closed || attempt >= 1000) throw e; // another interrupt can land in the retry: bounded, not once
-                        interrupted |= Thread.interrupted();
-                        reopen(c);
+                        interrupted |= recover(c, e, attempt);
                     }
                 }
             } finally {
                 if (interrupted) Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * After {@code c} was found closed: rethrows if we closed it (or a storm of interrupts keeps
+         * closing it), else reopens; returns whether the caller was interrupted meanwhile.
+         */
+        private boolean recover(FileChannel c, java.nio.channels.ClosedChannelException e, int attempt) throws IOException {
+            if (closed || attempt >= 1000) throw e; // another interrupt can land in the retry: bounded, not once
+            boolean interrupted = Thread.interrupted();
+            reopen(c);
+            return interrupted;
         }
 
         /** Replaces a channel an interrupt closed (once, whichever thread sees it first). */
@@ -185,28 +194,49 @@ final class RealFileLayer implements FileLayer {
 
         @Override
         public void write(ByteBuffer src, long position) throws IOException {
+            // written out rather than through io(): this is every put's path, and a capturing lambda allocates per call
             int start = src.position();
-            io(c -> {
-                src.position(start); // a retry writes the whole buffer again, at the same place
-                long at = position;
-                while (src.hasRemaining()) at += c.write(src, at);
-                return null;
-            });
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (int attempt = 0; ; attempt++) {
+                    FileChannel c = channel;
+                    try {
+                        long at = position;
+                        while (src.hasRemaining()) at += c.write(src, at);
+                        return;
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        interrupted |= recover(c, e, attempt);
+                        src.position(start); // a retry writes the whole buffer again, at the same place
+                    }
+                }
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
         }
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {
-            int start = dst.position();
-            return io(c -> {
-                dst.position(start);
-                int total = 0;
-                while (dst.hasRemaining()) {
-                    int n = c.read(dst, position + total);
-                    if (n < 0) break;
-                    total += n;
+            int start = dst.position(); // as write: the read path of the active segment's tail
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (int attempt = 0; ; attempt++) {
+                    FileChannel c = channel;
+                    try {
+                        int total = 0;
+                        while (dst.hasRemaining()) {
+                            int n = c.read(dst, position + total);
+                            if (n < 0) break;
+                            total += n;
+                        }
+                        return total;
+                    } catch (java.nio.channels.ClosedChannelException e) {
+                        interrupted |= recover(c, e, attempt);
+                        dst.position(start);
+                    }
                 }
-                return total;
-            });
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
         }
 
         @Override
