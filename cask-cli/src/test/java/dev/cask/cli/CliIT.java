@@ -105,7 +105,9 @@ class CliIT {
         Path closed = Files.list(dir).filter(p -> p.toString().endsWith(".data")).sorted().findFirst().orElseThrow();
         try (RandomAccessFile raf = new RandomAccessFile(closed.toFile(), "rw")) {
             raf.seek(40);
-            raf.write(raf.read() ^ 0xff);
+            int original = raf.read();
+            raf.seek(40); // read() moved past it: write the flipped byte back where it came from
+            raf.write(original ^ 0xff);
         }
         // the closed segment has a hint, so open trusts it: the damage shows when the damaged record is read
         CaskProcess.Result get = cask("get", "key1"); // key0's record is bytes 0-36, key1's starts at 37
