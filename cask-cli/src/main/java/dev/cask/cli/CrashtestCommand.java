@@ -15,42 +15,74 @@ import picocli.CommandLine.Option;
 
 @Command(name = "crashtest", mixinStandardHelpOptions = true,
         description = {"Record every write, force and rename the engine makes during a workload, rebuild the files at every crash point",
-                "(kill, power cut, torn write, zeroed or garbage tail, crash during recovery) and open each with the engine.",
+                "(kill, power cut, torn write or sector, zeroed or garbage tail, crash during recovery) and open each with the engine.",
+                "Each policy is held to its README loss bound; with --failure each write, force, rename and unlink fails in turn.",
                 "Exit 1 if any state violates durability, atomicity or check."})
 final class CrashtestCommand implements Callable<Integer> {
+    /** The default matrix: every workload under always, every policy on the workloads that show a policy's bound, and failures. */
+    static final List<String[]> DEFAULT_MATRIX = defaultMatrix();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--workload", paramLabel = "W", defaultValue = "all",
-            description = "puts, deletes, batches, rotation, merge, backup or all (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workload", paramLabel = "W", description = "One of ${COMPLETION-CANDIDATES}, or all (default: the matrix below).",
+            completionCandidates = Workloads.class)
     String workload;
+
+    @Option(names = "--policy", paramLabel = "P", description = "A sync policy, or all (default: the matrix below).")
+    String policy;
+
+    @Option(names = "--failure", paramLabel = "F", description = "none, eio, enospc or all (default: the matrix below).")
+    String failure;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the workload and of sampled states (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--broken", paramLabel = "WHAT",
-            description = "Check the checker: pretend the engine's directory syncs (dirsync) or forces (force) never reach the disk.")
+            description = {"Check the checker by putting a defect back: dirsync (directory syncs never reach the disk), force (forces never do),",
+                    "recovery-force (open does not force what it recovered), failstop (a failed force is reported as a success),",
+                    "mkdir (new directories are not synced into their parent), fdatasync (no force makes a new length durable)."})
     String broken;
 
     @Mixin
     ScratchOptions options;
 
+    static final class Workloads extends ArrayList<String> {
+        Workloads() {
+            super(CrashTest.WORKLOADS);
+        }
+    }
+
+    /**
+     * Without options: every workload under always; every other policy on puts, rotation and reopen;
+     * EIO and ENOSPC at each call of puts, rotation, merge and repair. A few minutes on two cores.
+     */
+    private static List<String[]> defaultMatrix() {
+        List<String[]> out = new ArrayList<>();
+        for (String w : CrashTest.WORKLOADS) out.add(new String[] {w, "always", "none"});
+        for (String p : CrashTest.POLICIES) {
+            if (p.equals("always")) continue;
+            for (String w : List.of("puts", "rotation", "reopen")) out.add(new String[] {w, p, "none"});
+        }
+        for (String f : List.of("eio", "enospc")) {
+            for (String w : List.of("puts", "rotation", "merge", "repair")) out.add(new String[] {w, "always", f});
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<String> workloads = workload.equals("all") ? CrashTest.WORKLOADS : List.of(workload);
-        for (String w : workloads) {
-            if (!CrashTest.WORKLOADS.contains(w)) throw new CommandLine.ParameterException(spec.commandLine(), "unknown --workload '" + w + "': " + String.join(", ", CrashTest.WORKLOADS) + " or all");
+        if (broken != null && !CrashTest.BROKEN.contains(broken)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--broken takes one of " + String.join(", ", CrashTest.BROKEN));
         }
-        if (broken != null && !broken.equals("dirsync") && !broken.equals("force")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--broken takes dirsync or force");
-        }
+        List<String[]> matrix = matrix();
         Path scratch = Files.createTempDirectory(options.base != null ? options.base : Path.of("."), "cask-bench-crashtest-");
         List<CrashTest.Result> results = new ArrayList<>();
         try {
-            for (String w : workloads) {
-                try (TerminalProgress progress = TerminalProgress.start("crashtest " + w)) {
-                    CrashTest test = new CrashTest(seed, "dirsync".equals(broken), "force".equals(broken), (d, t) -> progress.update(d, t));
-                    results.add(test.run(w, scratch));
+            for (String[] cell : matrix) {
+                try (TerminalProgress progress = TerminalProgress.start("crashtest " + String.join(" ", cell))) {
+                    CrashTest test = new CrashTest(seed, broken, (d, t) -> progress.update(d, t));
+                    results.add(test.run(cell[0], cell[1], cell[2], scratch));
                 }
             }
         } finally {
@@ -64,23 +96,52 @@ final class CrashtestCommand implements Callable<Integer> {
             for (CrashTest.Result r : results) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("workload", r.workload());
+                m.put("policy", r.policy());
+                m.put("failure", r.failure());
                 m.put("operations", r.operations());
+                m.put("recordedRuns", r.runs());
                 m.put("states", r.statesGenerated());
                 m.put("distinctStatesOpened", r.distinctChecked());
+                m.put("violationCount", r.violations().size());
                 m.put("violations", r.violations().stream().limit(20).toList());
                 list.add(m);
             }
-            out.put("workloads", list);
+            out.put("results", list);
+            out.put("totalStates", states);
             out.put("broken", broken == null ? "none" : broken);
             System.out.println(Json.write(out));
         } else {
-            System.out.printf("%-10s %10s %10s %14s %10s%n", "workload", "operations", "states", "distinct opened", "violations");
+            System.out.printf("%-10s %-20s %-7s %6s %5s %8s %9s %10s%n", "workload", "policy", "failure", "ops", "runs", "states", "opened", "violations");
             for (CrashTest.Result r : results) {
-                System.out.printf("%-10s %10d %10d %14d %10d%n", r.workload(), r.operations(), r.statesGenerated(), r.distinctChecked(), r.violations().size());
+                System.out.printf("%-10s %-20s %-7s %6d %5d %8d %9d %10d%n", r.workload(), r.policy(), r.failure(), r.operations(), r.runs(),
+                        r.statesGenerated(), r.distinctChecked(), r.violations().size());
                 r.violations().stream().limit(5).forEach(v -> System.out.println("  VIOLATION " + v));
             }
             System.out.printf("%d crash states, %d violations%s%n", states, violations, broken == null ? "" : " (with --broken " + broken + ")");
         }
         return violations == 0 ? 0 : Main.MISSING;
+    }
+
+    private List<String[]> matrix() {
+        if (workload == null && policy == null && failure == null) return DEFAULT_MATRIX;
+        List<String> workloads = workload == null || workload.equals("all") ? CrashTest.WORKLOADS : List.of(workload);
+        for (String w : workloads) {
+            if (!CrashTest.WORKLOADS.contains(w)) throw new CommandLine.ParameterException(spec.commandLine(), "unknown --workload '" + w + "': " + String.join(", ", CrashTest.WORKLOADS) + " or all");
+        }
+        List<String> policies = policy == null ? List.of("always") : policy.equals("all") ? CrashTest.POLICIES : List.of(policy);
+        for (String p : policies) {
+            try {
+                dev.cask.core.SyncPolicy.parse(p);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--policy: " + e.getMessage());
+            }
+        }
+        List<String> failures = failure == null ? List.of("none") : failure.equals("all") ? CrashTest.FAILURES : List.of(failure);
+        for (String f : failures) {
+            if (!CrashTest.FAILURES.contains(f)) throw new CommandLine.ParameterException(spec.commandLine(), "--failure takes none, eio, enospc or all");
+        }
+        List<String[]> out = new ArrayList<>();
+        for (String f : failures) for (String p : policies) for (String w : workloads) out.add(new String[] {w, p, f});
+        return out;
     }
 }

@@ -142,7 +142,10 @@ public final class Cask implements AutoCloseable {
      */
     private static void forceRecovered(Segment active) throws IOException {
         DataFile file = active.file();
-        if (file != null && active.size > 0) file.force(true);
+        if (file != null && active.size > 0) {
+            file.force(true);
+            active.lengthForced = active.size;
+        }
     }
 
     /** The value of {@code key}, or null if it is missing, deleted or expired. */
@@ -784,6 +787,7 @@ public final class Cask implements AutoCloseable {
             throw new StorageException("write of " + length + " bytes to " + segment.path + " at offset " + at + " failed: "
                     + e.getMessage() + "; nothing was written", e);
         }
+        if (activeMode == OpenMode.WRITE_DSYNC && at + length > segment.lengthForced) forceLength(segment, at + length); // grew past the prepared hole
         segment.size = at + length;
         bytesSinceSyncRequest += length;
         if (bytesSinceSyncRequest >= BACKGROUND_SYNC_BYTES) {
@@ -808,8 +812,22 @@ public final class Cask implements AutoCloseable {
         } catch (IOException e) {
             return;
         }
+        if (activeMode == OpenMode.WRITE_DSYNC) forceLength(segment, to);
         warmer.warm(file, () -> segment.size, Math.max(end, segment.preparedEnd), to);
         segment.preparedEnd = to;
+    }
+
+    /**
+     * Under {@code odsync} each write is durable as data only: a new file length needs a force with
+     * metadata before a record past the last one is acknowledged (once per prepared stretch).
+     */
+    private void forceLength(Segment segment, long length) {
+        try {
+            segment.file().force(true);
+        } catch (IOException e) {
+            throw stop(e, "force of the new length of " + segment.path);
+        }
+        segment.lengthForced = length;
     }
 
     /** Cuts the zeros prepared past the segment's last record. */
@@ -859,11 +877,16 @@ public final class Cask implements AutoCloseable {
             if (segment.sealed) return end; // sealed: rotation forced it before sealing
             throw new ClosedChannelException(); // closed: no force happened, so none may be claimed
         }
+        // read after end: the writer grows the file before it writes, so this length holds every record up to end
+        long length = segment.fileLength();
+        boolean metadata = forceMetadata() || length != segment.lengthForced;
         try {
-            file.force(forceMetadata());
+            file.force(metadata);
         } catch (ClosedChannelException e) {
             if (!segment.sealed) throw e; // sealed under us: rotation forced it before sealing
+            return end;
         }
+        if (metadata) segment.lengthForced = length;
         return end;
     }
 

@@ -224,10 +224,13 @@ final class Recovery {
                 next = SegmentScanner.resync(file, segment.size, scan.offset() + 1, scan.claimedNext());
             }
             boolean unwrittenGap = next >= 0 && active && stop != SegmentScanner.Stop.NONE && SegmentScanner.allZeros(file, scan.offset(), next);
+            boolean tornPage = next >= 0 && active && !unwrittenGap && stop != SegmentScanner.Stop.NONE
+                    && SegmentScanner.hasUnwrittenSector(file, scan.offset(), next);
             int dropped = (batch == null ? 0 : batch.size() + 1) + 1;
-            if (next < 0 || unwrittenGap) {
+            if (next < 0 || unwrittenGap || tornPage) {
                 if (!active) throw closedDamage(segment, cut, why, 0);
                 if (unwrittenGap) why = "zeros where records should be, then records: writes the kernel never wrote back before a power cut";
+                if (tornPage) why = "a page torn at a power cut: a sector of zeros (never written back) among later bytes that were";
                 truncateTail(segment, file, cut, zeros ? scan.offset() : segment.size, why, dropped); // zeros after a torn batch are not worth a copy
                 return;
             }

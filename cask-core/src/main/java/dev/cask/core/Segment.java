@@ -48,7 +48,13 @@ final class Segment {
      * {@link #size} it holds zeros not written yet, a hole kept ahead of the writer; it is cut
      * off before the segment is sealed or closed, and recovery cuts it after a crash.
      */
-    long preparedEnd;
+    volatile long preparedEnd;
+    /**
+     * The file's length when a force last covered its metadata, or -1 if none did yet. A force
+     * without metadata ({@code fdatasync}, {@code O_DSYNC}) is not trusted to make a new length
+     * durable, so a longer file is forced with metadata once (see {@code Cask#forceActive}).
+     */
+    volatile long lengthForced = -1;
 
     private final Arena arena = Arena.ofShared();
     private volatile MemorySegment[] chunks = new MemorySegment[0];
@@ -76,6 +82,11 @@ final class Segment {
     /** A position in the log that only grows: segment id, then offset inside it. */
     static long lsn(int segmentId, long offset) {
         return ((long) segmentId << 32) | offset;
+    }
+
+    /** How long the file is: its records, or the prepared hole past them if longer. */
+    long fileLength() {
+        return Math.max(size, preparedEnd);
     }
 
     long endLsn() {

@@ -201,6 +201,35 @@ public final class SegmentScanner {
         return n;
     }
 
+    /** The unit a disk writes atomically: a page written back at a power cut may be torn at these boundaries. */
+    static final int SECTOR = 512;
+    /** Shorter zero runs are common inside records (lengths, timestamps); a sector left unwritten is a hole of zeros. */
+    private static final int MIN_UNWRITTEN_RUN = 32;
+
+    /**
+     * Whether bytes that do not parse, [from, to), look like a page torn at a power cut: a run of at
+     * least 32 zeros from {@code from} or a sector boundary to {@code to} or a sector boundary. Past
+     * the last force the file is a hole, so a sector the kernel never wrote back reads as zeros, while
+     * a later sector of the same page did reach the disk.
+     */
+    public static boolean hasUnwrittenSector(DataFile file, long from, long to) throws IOException {
+        if (to - from > 64L * SECTOR) return false; // a torn page, not a damaged stretch: at most a few pages of writeback
+        ByteBuffer gap = ByteBuffer.allocate((int) (to - from));
+        if (file.read(gap, from) != gap.capacity()) return false;
+        long runStart = -1;
+        for (long at = from; at <= to; at++) {
+            boolean zero = at < to && gap.get((int) (at - from)) == 0;
+            if (zero && runStart < 0 && (at == from || at % SECTOR == 0)) runStart = at;
+            if (!zero && runStart >= 0) {
+                // the run ended at a non-zero byte (or the gap's end): it counts if it ends there on a boundary
+                if ((at == to || at % SECTOR == 0) && at - runStart >= MIN_UNWRITTEN_RUN) return true;
+                runStart = -1;
+            }
+            if (zero && runStart >= 0 && (at + 1) % SECTOR == 0 && at + 1 - runStart >= MIN_UNWRITTEN_RUN) return true;
+        }
+        return false;
+    }
+
     /** Whether every byte of [from, to) is zero. */
     public static boolean allZeros(DataFile file, long from, long to) throws IOException {
         ByteBuffer window = ByteBuffer.allocate((int) Math.min(RESYNC_WINDOW, Math.max(1, to - from)));

@@ -1,12 +1,13 @@
 package dev.cask.lab.crash;
 
 import dev.cask.lab.crash.RecordingLayer.Op;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -15,29 +16,51 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@code KILL}: the process dies; the kernel keeps everything it was given.</li>
+ *   <li>{@code KILL_PAGES_DROPPED}: as KILL, but the dirty pages of a failed force are gone (the
+ *       kernel dropped them, or evicted them clean and reads the old blocks back).</li>
  *   <li>{@code POWER_CUT}: data written since the file's last force is gone, and names created,
  *       renamed, linked or deleted since their directory's last sync are gone too.</li>
  *   <li>{@code POWER_CUT_NAMES_KEPT}: only the unforced data is gone (the journal kept the names).</li>
  *   <li>{@code POWER_CUT_PARTIAL}: names kept; each unforced write reached the disk or not, at random.</li>
+ *   <li>{@code POWER_CUT_SECTORS}: names kept; each 512-byte sector of each unforced write reached
+ *       the disk or not, at random: a page torn inside, not only cut short.</li>
  * </ul>
  *
- * With {@code brokenDirSync} the model ignores directory syncs and with {@code brokenForce} it
+ * <p>What a force makes durable: the writes recorded before it began (a write that overlapped it
+ * is not credited), and only with metadata (fsync, not fdatasync) the file's length: a size
+ * change after the last full force is lost on a power cut. An {@code O_SYNC} write is durable
+ * when it returns; an {@code O_DSYNC} write's data is, its length is not. After a failed force the
+ * writes it was to cover are never durable, whatever later forces return (fsyncgate).
+ *
+ * <p>With {@code brokenDirSync} the model ignores directory syncs and with {@code brokenForce} it
  * ignores forces: what a missing directory fsync or an acknowledgement before fsync looks like.
+ * With {@code brokenOverlap} a force is credited with every write recorded before it returned.
  */
 public final class CrashStates {
-    public enum Kind { KILL, POWER_CUT, POWER_CUT_NAMES_KEPT, POWER_CUT_PARTIAL }
+    public enum Kind { KILL, KILL_PAGES_DROPPED, POWER_CUT, POWER_CUT_NAMES_KEPT, POWER_CUT_PARTIAL, POWER_CUT_SECTORS }
+
+    static final int SECTOR = 512;
 
     private final List<Op> ops;
     /** For each op touching file data: the inode it touched (-1 for others). */
     private final int[] inodeOf;
+    /** For each write: lost to a failed force (never durable). */
+    private final boolean[] poisoned;
     private final boolean brokenDirSync;
     private final boolean brokenForce;
+    private final boolean brokenOverlap;
 
     public CrashStates(List<Op> ops, boolean brokenDirSync, boolean brokenForce) {
+        this(ops, brokenDirSync, brokenForce, false);
+    }
+
+    public CrashStates(List<Op> ops, boolean brokenDirSync, boolean brokenForce, boolean brokenOverlap) {
         this.ops = ops;
         this.brokenDirSync = brokenDirSync;
         this.brokenForce = brokenForce;
+        this.brokenOverlap = brokenOverlap;
         this.inodeOf = new int[ops.size()];
+        this.poisoned = new boolean[ops.size()];
         Map<String, Integer> names = new HashMap<>();
         int next = 0;
         for (int i = 0; i < ops.size(); i++) {
@@ -51,6 +74,7 @@ public final class CrashStates {
                 case Op.Write w -> inodeOf[i] = names.getOrDefault(w.path(), -1);
                 case Op.Resize t -> inodeOf[i] = names.getOrDefault(t.path(), -1);
                 case Op.Force f -> inodeOf[i] = names.getOrDefault(f.path(), -1);
+                case Op.ForceFailed f -> inodeOf[i] = names.getOrDefault(f.path(), -1);
                 case Op.Rename r -> {
                     Integer ino = names.remove(r.from());
                     if (ino != null) names.put(r.to(), ino);
@@ -68,6 +92,12 @@ public final class CrashStates {
                 default -> { }
             }
         }
+        for (int f = 0; f < ops.size(); f++) {
+            if (!(ops.get(f) instanceof Op.ForceFailed) || inodeOf[f] < 0) continue;
+            for (int i = 0; i < f; i++) {
+                if ((ops.get(i) instanceof Op.Write || ops.get(i) instanceof Op.Resize) && inodeOf[i] == inodeOf[f] && !covered(i, f, false)) poisoned[i] = true;
+            }
+        }
     }
 
     public int size() {
@@ -78,24 +108,61 @@ public final class CrashStates {
         return ops.get(i);
     }
 
+    /** Whether any force failed in the first k ops (then {@code KILL_PAGES_DROPPED} differs from {@code KILL}). */
+    public boolean forceFailedBefore(int k) {
+        for (int i = 0; i < k; i++) if (ops.get(i) instanceof Op.ForceFailed) return true;
+        return false;
+    }
+
     /** The files (relative path to content) after a crash once the first {@code k} operations were issued. */
     public Map<String, byte[]> state(int k, Kind kind, Random random) {
+        boolean kill = kind == Kind.KILL || kind == Kind.KILL_PAGES_DROPPED;
+        boolean namesAlwaysKept = kill || kind == Kind.POWER_CUT_NAMES_KEPT || kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS;
         Map<String, Integer> names = new HashMap<>();
+        Set<String> dirs = new HashSet<>();
+        Set<String> createdDirs = new HashSet<>();
         Map<Integer, byte[]> data = new HashMap<>();
+        Map<Integer, Long> length = new HashMap<>();
+        Map<List<Long>, Boolean> sectorsWritten = new HashMap<>();
         for (int i = 0; i < k; i++) {
             Op op = ops.get(i);
-            boolean namesKept = kind == Kind.KILL || kind == Kind.POWER_CUT_NAMES_KEPT || kind == Kind.POWER_CUT_PARTIAL || syncedLater(i, k, dirOf(op));
-            boolean dataKept = kind == Kind.KILL || forcedLater(i, k) || (kind == Kind.POWER_CUT_PARTIAL && random.nextBoolean());
+            boolean namesKept = namesAlwaysKept || syncedLater(i, k, dirOf(op));
+            int ino = inodeOf[i];
             switch (op) {
                 case Op.Create c -> {
-                    data.putIfAbsent(inodeOf[i], new byte[0]);
-                    if (namesKept) names.put(c.path(), inodeOf[i]);
+                    data.putIfAbsent(ino, new byte[0]);
+                    length.putIfAbsent(ino, 0L);
+                    if (namesKept) names.put(c.path(), ino);
+                }
+                case Op.Mkdir m -> {
+                    createdDirs.add(m.dir());
+                    if (namesKept) dirs.add(m.dir());
                 }
                 case Op.Write w -> {
-                    if (dataKept && inodeOf[i] >= 0) data.put(inodeOf[i], write(data.getOrDefault(inodeOf[i], new byte[0]), w.position(), w.bytes()));
+                    if (ino < 0) break;
+                    boolean dropped = poisoned[i] && (kind != Kind.KILL);
+                    boolean dataDurable = !poisoned[i] && (w.sync() > 0 || covered(i, k, false));
+                    boolean sizeDurable = !poisoned[i] && (w.sync() == 2 || covered(i, k, true));
+                    byte[] content = data.getOrDefault(ino, new byte[0]);
+                    long end = w.position() + w.bytes().length;
+                    if (dropped) break;
+                    if (kill || dataDurable) {
+                        data.put(ino, write(content, w.position(), w.bytes(), 0, w.bytes().length));
+                    } else if (kind == Kind.POWER_CUT_PARTIAL) {
+                        if (random.nextBoolean()) data.put(ino, write(content, w.position(), w.bytes(), 0, w.bytes().length));
+                    } else if (kind == Kind.POWER_CUT_SECTORS) {
+                        data.put(ino, sectorsOf(content, w, ino, sectorsWritten, random));
+                    }
+                    boolean sizeKept = kill || sizeDurable || (kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean();
+                    if (sizeKept) length.merge(ino, end, Math::max);
                 }
                 case Op.Resize t -> {
-                    if (dataKept && inodeOf[i] >= 0) data.put(inodeOf[i], Arrays.copyOf(data.getOrDefault(inodeOf[i], new byte[0]), (int) t.size()));
+                    if (ino < 0 || poisoned[i] && kind != Kind.KILL) break;
+                    boolean kept = kill || covered(i, k, true) && !poisoned[i] || (kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean();
+                    if (!kept) break;
+                    length.put(ino, t.size());
+                    byte[] content = data.getOrDefault(ino, new byte[0]);
+                    if (content.length > t.size()) data.put(ino, Arrays.copyOf(content, (int) t.size()));
                 }
                 case Op.Rename r -> {
                     if (namesKept && names.containsKey(r.from())) names.put(r.to(), names.remove(r.from()));
@@ -110,8 +177,39 @@ public final class CrashStates {
             }
         }
         Map<String, byte[]> files = new TreeMap<>();
-        names.forEach((name, ino) -> files.put(name, data.getOrDefault(ino, new byte[0])));
+        names.forEach((name, ino) -> {
+            if (!inKeptDirectory(name, createdDirs, dirs)) return;
+            byte[] content = data.getOrDefault(ino, new byte[0]);
+            files.put(name, Arrays.copyOf(content, (int) (long) length.getOrDefault(ino, (long) content.length)));
+        });
         return files;
+    }
+
+    /** A name whose directory (or a parent) was made in the recording and lost in the crash is gone with it. */
+    private static boolean inKeptDirectory(String name, Set<String> created, Set<String> kept) {
+        for (int slash = name.lastIndexOf('/'); slash > 0; slash = name.lastIndexOf('/', slash - 1)) {
+            String dir = name.substring(0, slash);
+            if (created.contains(dir) && !kept.contains(dir)) return false;
+        }
+        return true;
+    }
+
+    /**
+     * The parts of an unforced write in the sectors that reached the disk. Whether a sector did is
+     * decided once per state: a sector holds every write made to it before the crash, or none of
+     * the unforced ones (a disk writes a sector whole; a page of eight may be torn between them).
+     */
+    private static byte[] sectorsOf(byte[] content, Op.Write w, int ino, Map<List<Long>, Boolean> written, Random random) {
+        byte[] out = content;
+        long start = w.position();
+        long end = start + w.bytes().length;
+        for (long sector = start / SECTOR * SECTOR; sector < end; sector += SECTOR) {
+            if (!written.computeIfAbsent(List.of((long) ino, sector), s -> random.nextBoolean())) continue;
+            long from = Math.max(sector, start);
+            long to = Math.min(sector + SECTOR, end);
+            out = write(out, from, w.bytes(), (int) (from - start), (int) (to - from));
+        }
+        return out;
     }
 
     private static String dirOf(Op op) {
@@ -120,6 +218,7 @@ public final class CrashStates {
             case Op.Rename r -> r.to();
             case Op.Link l -> l.link();
             case Op.Delete d -> d.path();
+            case Op.Mkdir m -> m.dir();
             default -> null;
         };
         if (path == null) return null;
@@ -133,29 +232,18 @@ public final class CrashStates {
         return false;
     }
 
-    private boolean forcedLater(int i, int k) {
+    /** Whether a force that returned before op k covers op i (its data; with {@code size}, its length too). */
+    private boolean covered(int i, int k, boolean size) {
         if (brokenForce || inodeOf[i] < 0) return false;
-        for (int j = i + 1; j < k; j++) if (ops.get(j) instanceof Op.Force && inodeOf[j] == inodeOf[i]) return true;
+        for (int j = i + 1; j < k; j++) {
+            if (ops.get(j) instanceof Op.Force f && inodeOf[j] == inodeOf[i] && (brokenOverlap || i < f.coversBefore()) && (f.metadata() || !size)) return true;
+        }
         return false;
     }
 
-    private static byte[] write(byte[] content, long position, byte[] bytes) {
-        byte[] out = content.length < position + bytes.length ? Arrays.copyOf(content, (int) (position + bytes.length)) : content.clone();
-        System.arraycopy(bytes, 0, out, (int) position, bytes.length);
-        return out;
-    }
-
-    /** The acknowledged model states around crash point k: the last one before it, and the one the operation in flight would make. */
-    public List<Map<String, String>> allowed(int k) {
-        Map<String, String> before = Map.of();
-        for (int i = 0; i < k; i++) if (ops.get(i) instanceof Op.Ack a) before = a.state();
-        List<Map<String, String>> out = new ArrayList<>(List.of(before));
-        for (int i = k; i < ops.size(); i++) {
-            if (ops.get(i) instanceof Op.Ack a) {
-                out.add(a.state());
-                break;
-            }
-        }
+    private static byte[] write(byte[] content, long position, byte[] bytes, int from, int count) {
+        byte[] out = content.length < position + count ? Arrays.copyOf(content, (int) (position + count)) : content.clone();
+        System.arraycopy(bytes, from, out, (int) position, count);
         return out;
     }
 }

@@ -4,9 +4,9 @@ import dev.cask.core.Cask;
 import dev.cask.core.CaskOptions;
 import dev.cask.core.CheckReport;
 import dev.cask.core.Progress;
+import dev.cask.core.StorageException;
 import dev.cask.core.SyncPolicy;
 import dev.cask.core.Verifier;
-import dev.cask.core.WriteBatch;
 import dev.cask.lab.crash.RecordingLayer.Op;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,148 +16,207 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
 /**
- * {@code cask crashtest}: runs a workload on the real engine (sync {@code always}, so every
- * acknowledged write must be durable) through a {@link RecordingLayer}, then rebuilds the files
- * at every crash point in several ways ({@link CrashStates}), plus the last write torn at every
- * byte, zeroed and garbage tails, and crashes during recovery, and opens each with the real
- * engine. A violation: an acknowledged write missing or wrong, a value never written, half a
- * batch, or {@code cask check} failing after recovery.
+ * {@code cask crashtest}: runs a workload on the real engine under a sync policy through a
+ * {@link RecordingLayer} (optionally failing one system call with EIO or ENOSPC, each in turn),
+ * then rebuilds the files at every crash point in several ways ({@link CrashStates}), plus the
+ * last write torn at every byte, zeroed and garbage tails, and crashes during recovery, and opens
+ * each with the real engine. A violation: a state the policy's loss bound does not allow
+ * ({@link CrashOracle}), a value never written, half a batch, a write acknowledged after a failed
+ * force, or {@code cask check} failing after recovery.
  */
 public final class CrashTest {
-    public static final List<String> WORKLOADS = List.of("puts", "deletes", "batches", "rotation", "merge", "backup");
+    public static final List<String> WORKLOADS = CrashWorkloads.ALL;
+    public static final List<String> POLICIES = List.of("always", "always:fdatasync", "every:3", "every:3:fdatasync", "interval:5",
+            "interval:5:fdatasync", "none", "osync", "odsync");
+    public static final List<String> FAILURES = List.of("none", "eio", "enospc");
+    /** What {@code --broken} can put back, each a defect the lab must then find. */
+    public static final List<String> BROKEN = List.of("dirsync", "force", "recovery-force", "failstop", "mkdir", "fdatasync");
 
-    /** What one workload's enumeration found. */
-    public record Result(String workload, int operations, long statesGenerated, long distinctChecked, List<String> violations) {}
+    /** What one workload's enumeration under one policy and failure kind found. */
+    public record Result(String workload, String policy, String failure, int operations, int runs, long statesGenerated, long distinctChecked,
+            List<String> violations) {}
+
+    /** Crash points checked after an injected failure: the failure's neighbourhood and the end. */
+    private static final int AFTER_FAILURE = 12;
 
     private final long seed;
-    private final boolean brokenDirSync;
-    private final boolean brokenForce;
+    private final String broken;
     private final Progress progress;
-    private final CaskOptions options = CaskOptions.defaults().withSyncPolicy(SyncPolicy.always()).withMaxFileSize(256).withAutoMerge(false, 0.5, 0);
 
-    public CrashTest(long seed, boolean brokenDirSync, boolean brokenForce, Progress progress) {
+    public CrashTest(long seed, String broken, Progress progress) {
+        if (broken != null && !BROKEN.contains(broken)) throw new IllegalArgumentException("--broken takes one of " + BROKEN);
         this.seed = seed;
-        this.brokenDirSync = brokenDirSync;
-        this.brokenForce = brokenForce;
+        this.broken = broken;
         this.progress = progress;
     }
 
     public Result run(String workload, Path scratch) throws IOException {
+        return run(workload, "always", "none", scratch);
+    }
+
+    public Result run(String workload, String policyText, String failure, Path scratch) throws IOException {
+        if (!WORKLOADS.contains(workload)) throw new IllegalArgumentException("unknown workload '" + workload + "': " + WORKLOADS);
+        if (!FAILURES.contains(failure)) throw new IllegalArgumentException("unknown failure kind '" + failure + "': " + FAILURES);
+        SyncPolicy policy = SyncPolicy.parse(policyText);
+        CaskOptions options = CaskOptions.defaults().withSyncPolicy(policy).withMaxFileSize(256).withAutoMerge(false, 0.5, 0);
+        if (failure.equals("none")) {
+            Recording r = record(workload, options, scratch, 0, null);
+            List<String> violations = new ArrayList<>(r.violations);
+            Counts counts = enumerate(workload, policy, r, 0, r.ops.size(), scratch, violations, (d, t) -> progress.update(d, t));
+            return new Result(workload, policy.toString(), failure, r.ops.size(), 1, counts.generated, counts.checked, violations);
+        }
+        FaultLayer.Kind kind = failure.equals("eio") ? FaultLayer.Kind.EIO : FaultLayer.Kind.ENOSPC;
+        int calls = record(workload, options, scratch, 0, kind).calls;
+        List<String> violations = new ArrayList<>();
+        long generated = 0;
+        long checked = 0;
+        int operations = 0;
+        for (int n = 1; n <= calls; n++) {
+            Recording r = record(workload, options, scratch, n, kind);
+            operations = Math.max(operations, r.ops.size());
+            for (String v : r.violations) violations.add("with call " + n + " failing: " + v);
+            if (r.failedAt < 0) continue;
+            List<String> found = new ArrayList<>();
+            Counts counts = enumerate(workload, policy, r, r.failedAt, Math.min(r.ops.size(), r.failedAt + AFTER_FAILURE), scratch, found, (d, t) -> {});
+            Counts end = enumerate(workload, policy, r, r.ops.size(), r.ops.size(), scratch, found, (d, t) -> {});
+            for (String v : found) violations.add("with " + r.failedWhat + " failing (" + failure + "): " + v);
+            generated += counts.generated + end.generated;
+            checked += counts.checked + end.checked;
+            progress.update(n, calls);
+        }
+        return new Result(workload, policy.toString(), failure, operations, calls, generated, checked, violations);
+    }
+
+    // ---- recording ----
+
+    private static final class Recording {
+        List<Op> ops;
+        long[] times;
+        int calls;
+        int failedAt = -1;
+        String failedWhat;
+        final List<String> violations = new ArrayList<>();
+        Map<String, String> repaired;
+    }
+
+    private Recording record(String workload, CaskOptions options, Path scratch, int failAt, FaultLayer.Kind kind) throws IOException {
         Path root = Files.createTempDirectory(scratch, "crashtest-" + workload + "-");
+        Recording out = new Recording();
         try {
-            RecordingLayer layer = new RecordingLayer(root);
-            record(workload, root, layer);
-            return enumerate(workload, layer.ops(), scratch);
+            RecordingLayer[] holder = new RecordingLayer[1];
+            FaultLayer faults = new FaultLayer(dev.cask.core.io.FileLayer.real(), failAt, kind == null ? FaultLayer.Kind.EIO : kind, what -> {
+                boolean stops = what.startsWith("force") || what.startsWith("syncdir");
+                holder[0].add(new Op.Failed(what, stops));
+                out.failedWhat = what;
+            });
+            RecordingLayer layer = new RecordingLayer(root, faults);
+            holder[0] = layer;
+            switch (broken == null ? "" : broken) {
+                case "recovery-force" -> layer.breakRecoveryForce();
+                case "failstop" -> layer.swallowForceFailures();
+                case "mkdir" -> layer.skipParentSyncOfNewDirectories();
+                case "fdatasync" -> layer.forceWithoutMetadata();
+                default -> { }
+            }
+            boolean lazy = !options.syncPolicy().durableOnAck();
+            try {
+                new CrashWorkloads(seed, lazy).record(workload, root, layer, options, faults::arm);
+            } catch (RuntimeException e) {
+                if (kind == null) throw e;
+                // a failure the workload did not catch (a close that could not force): the recording up to it stands
+            }
+            out.ops = layer.ops();
+            out.times = layer.times();
+            out.calls = faults.calls();
+            boolean stopped = false;
+            for (int i = 0; i < out.ops.size(); i++) {
+                Op op = out.ops.get(i);
+                if (op instanceof Op.Failed f) {
+                    if (out.failedAt < 0) out.failedAt = i;
+                    stopped |= f.stops();
+                } else if (stopped && (op instanceof Op.Ack a && a.write() || op instanceof Op.KeyAck || op instanceof Op.Synced s && !s.what().startsWith("repair"))) {
+                    out.violations.add("acknowledged after a failed force: " + op);
+                }
+            }
+            if (workload.equals("repair")) out.repaired = repairedState(root.resolve("db"), options);
+            return out;
         } finally {
             deleteTree(root);
         }
     }
 
-    // ---- workloads ----
-
-    private void record(String workload, Path root, RecordingLayer layer) {
-        Map<String, String> model = new LinkedHashMap<>();
-        CaskOptions recording = options.withFileLayer(layer).withMaxFileSize(workload.equals("puts") || workload.equals("batches") ? 100_000 : 256);
-        try (Cask cask = Cask.open(root.resolve("db"), recording)) {
-            cask.awaitBackgroundWork();
-            Random random = new Random(seed);
-            int steps = 24;
-            for (int i = 0; i < steps; i++) {
-                String key = "key" + random.nextInt(8);
-                String value = "v" + i + "-" + "x".repeat(random.nextInt(40));
-                boolean delete = !workload.equals("puts") && random.nextInt(4) == 0 && model.containsKey(key);
-                if (workload.equals("batches") && i % 2 == 0) {
-                    String other = "key" + random.nextInt(8);
-                    WriteBatch batch = new WriteBatch().put(bytes(key), bytes(value));
-                    if (model.containsKey(other) && !other.equals(key)) {
-                        batch.delete(bytes(other));
-                        model.remove(other);
-                    } else {
-                        batch.put(bytes(other + "-twin"), bytes(value));
-                        model.put(other + "-twin", value);
-                    }
-                    cask.write(batch);
-                    model.put(key, value);
-                } else if (delete) {
-                    cask.delete(bytes(key));
-                    model.remove(key);
-                } else {
-                    cask.put(bytes(key), bytes(value));
-                    model.put(key, value);
-                }
-                layer.ack(model, "step " + i);
-                if (workload.equals("merge") && i % 8 == 7) {
-                    cask.awaitBackgroundWork();
-                    cask.merge();
-                    layer.ack(model, "merge after step " + i);
-                }
-                if (workload.equals("backup") && i == steps / 2) {
-                    cask.awaitBackgroundWork();
-                    cask.backup(root.resolve("backup"));
-                    layer.ack(model, "backup");
-                }
-                if (workload.equals("rotation")) cask.awaitBackgroundWork(); // hint files written between steps, so each is recorded whole
-            }
-        }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     // ---- enumeration ----
 
-    private Result enumerate(String workload, List<Op> ops, Path scratch) throws IOException {
-        CrashStates states = new CrashStates(ops, brokenDirSync, brokenForce);
+    private record Counts(long generated, long checked) {}
+
+    private static final CrashStates.Kind[] POWER_CUTS = {
+        CrashStates.Kind.POWER_CUT, CrashStates.Kind.POWER_CUT_NAMES_KEPT, CrashStates.Kind.POWER_CUT_PARTIAL, CrashStates.Kind.POWER_CUT_PARTIAL,
+        CrashStates.Kind.POWER_CUT_SECTORS
+    };
+
+    private Counts enumerate(String workload, SyncPolicy policy, Recording r, int fromK, int toK, Path scratch, List<String> violations, Progress progress)
+            throws IOException {
+        List<Op> ops = r.ops;
+        CrashStates states = new CrashStates(ops, "dirsync".equals(broken), "force".equals(broken));
+        CrashOracle oracle = new CrashOracle(ops, r.times, policy);
         Random random = new Random(seed);
         Set<List<Object>> seen = new HashSet<>(); // the same files are checked again when the oracle differs
-        List<String> violations = new ArrayList<>();
         long generated = 0;
         long checked = 0;
         Map<String, String> backupSnapshot = backupSnapshot(ops);
         int backupDoneAt = backupDoneAt(ops);
+        int repairFrom = workload.equals("repair") ? indexOfSynced(ops, "repair begins") + 1 : 0;
         Path dir = scratch.resolve("crashtest-state-" + workload + "-" + System.nanoTime());
         try {
-            for (int k = 0; k <= ops.size(); k++) {
-                List<Map<String, byte[]>> variants = new ArrayList<>();
+            for (int k = Math.max(fromK, repairFrom); k <= toK; k++) {
+                List<Map<String, byte[]>> kills = new ArrayList<>();
+                List<Map<String, byte[]>> cuts = new ArrayList<>();
                 Map<String, byte[]> kill = states.state(k, CrashStates.Kind.KILL, random);
-                variants.add(kill);
-                variants.add(states.state(k, CrashStates.Kind.POWER_CUT, random));
-                variants.add(states.state(k, CrashStates.Kind.POWER_CUT_NAMES_KEPT, random));
-                for (int s = 0; s < 2; s++) variants.add(states.state(k, CrashStates.Kind.POWER_CUT_PARTIAL, random));
-                if (k > 0 && ops.get(k - 1) instanceof Op.Write w) variants.addAll(torn(states, k, w, random));
-                variants.add(withTail(kill, new byte[64]));
+                kills.add(kill);
+                if (states.forceFailedBefore(k)) cuts.add(states.state(k, CrashStates.Kind.KILL_PAGES_DROPPED, random)); // lost pages: a power cut's bound
+                for (CrashStates.Kind kind : POWER_CUTS) cuts.add(states.state(k, kind, random));
+                if (k > 0 && ops.get(k - 1) instanceof Op.Write w) kills.addAll(torn(states, k, w, random));
+                kills.add(withTail(kill, new byte[64]));
                 byte[] garbage = new byte[77];
                 random.nextBytes(garbage);
-                variants.add(withTail(kill, garbage));
-                for (Map<String, byte[]> files : variants) {
-                    generated++;
-                    if (!seen.add(List.of(fingerprint(files), states.allowed(k), k >= backupDoneAt))) continue;
-                    checked++;
-                    String violation = check(files, dir, states.allowed(k), k >= backupDoneAt ? backupSnapshot : null, -1);
-                    if (violation != null) violations.add("after op " + k + " (" + describe(ops, k) + "): " + violation);
+                kills.add(withTail(kill, garbage));
+                for (int p = 0; p < 2; p++) {
+                    for (Map<String, byte[]> files : p == 0 ? kills : cuts) {
+                        boolean powerCut = p == 1;
+                        generated++;
+                        Object allowed = workload.equals("concurrent") ? CrashOracle.allowedPerKey(ops, k) : oracle.allowed(k, powerCut);
+                        if (!seen.add(List.of(CrashTest.fingerprint(files), allowed, k >= backupDoneAt))) continue;
+                        checked++;
+                        String violation = check(workload, files, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, -1, policy);
+                        if (violation != null) violations.add("after op " + k + " (" + describe(ops, k) + ")" + (powerCut ? ", power cut" : "") + ": " + violation);
+                    }
                 }
-                if (k % 4 == 0) { // a crash during recovery of the kill state, at each of its first few operations
+                if (k % 4 == 0 && !workload.equals("repair")) { // a crash during recovery of the kill state, at each of its first few operations
+                    Object allowed = workload.equals("concurrent") ? CrashOracle.allowedPerKey(ops, k) : oracle.allowed(k, false);
                     for (int j = 1; j <= 3; j++) {
                         generated++;
                         checked++;
-                        String violation = check(kill, dir, states.allowed(k), k >= backupDoneAt ? backupSnapshot : null, j);
+                        String violation = check(workload, kill, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, j, policy);
                         if (violation != null) violations.add("after op " + k + ", recovery crashed at its op " + j + ": " + violation);
                     }
                 }
-                progress.update(k + 1, ops.size() + 1);
+                progress.update(k + 1 - fromK, toK + 1 - fromK);
             }
         } finally {
             deleteTree(dir);
         }
-        return new Result(workload, ops.size(), generated, checked, violations);
+        return new Counts(generated, checked);
+    }
+
+    private static int indexOfSynced(List<Op> ops, String what) {
+        for (int i = 0; i < ops.size(); i++) if (ops.get(i) instanceof Op.Synced s && s.what().equals(what)) return i;
+        return ops.size();
     }
 
     private static final int TORN_CUTS = 128;
@@ -235,9 +294,13 @@ public final class CrashTest {
         return Integer.MAX_VALUE;
     }
 
+    // ---- checking one state ----
+
     /** Materialises the files, opens them with the engine (first crashing its recovery if asked), and applies the oracle. */
-    private String check(Map<String, byte[]> files, Path dir, List<Map<String, String>> allowed, Map<String, String> backup, int crashRecoveryAt)
-            throws IOException {
+    @SuppressWarnings("unchecked")
+    private String check(String workload, Map<String, byte[]> files, Path dir, Object allowed, Recording r, Map<String, String> backup,
+            int crashRecoveryAt, SyncPolicy policy) throws IOException {
+        CaskOptions options = CaskOptions.defaults().withSyncPolicy(policy).withMaxFileSize(256).withAutoMerge(false, 0.5, 0);
         deleteTree(dir);
         Files.createDirectories(dir.resolve("db"));
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
@@ -245,14 +308,27 @@ public final class CrashTest {
             Files.createDirectories(p.getParent());
             Files.write(p, e.getValue());
         }
+        Path db = dir.resolve("db");
         try {
-            if (crashRecoveryAt > 0) crashRecovery(dir.resolve("db"), crashRecoveryAt);
-            Map<String, String> actual = read(dir.resolve("db"));
-            if (!allowed.contains(actual)) return "opened to " + actual + ", allowed only " + allowed;
-            CheckReport report = Verifier.check(dir.resolve("db"), options, false);
+            String marker = clearForceFailedMarker(db, options);
+            if (marker != null) return marker;
+            if (crashRecoveryAt > 0) crashRecovery(db, crashRecoveryAt, options);
+            if (workload.equals("repair")) {
+                Verifier.check(db, options, true); // what an operator does after a crash inside a repair: repair again
+                Map<String, String> actual = read(db, options);
+                if (!actual.equals(r.repaired)) return "after a second repair opened to " + actual + ", the first repair left " + r.repaired;
+            } else if (workload.equals("concurrent")) {
+                String wrong = perKey(read(db, options), (Map<String, Set<String>>) allowed);
+                if (wrong != null) return wrong;
+            } else {
+                Map<String, String> actual = read(db, options);
+                List<Map<String, String>> states = (List<Map<String, String>>) allowed;
+                if (!states.contains(actual)) return "opened to " + actual + ", allowed only " + states;
+            }
+            CheckReport report = Verifier.check(db, options, false);
             if (!report.problems().isEmpty()) return "cask check failed after recovery: " + report.problems();
             if (backup != null) {
-                Map<String, String> copy = read(dir.resolve("backup"));
+                Map<String, String> copy = read(dir.resolve("backup"), options);
                 if (!copy.equals(backup)) return "backup opened to " + copy + ", it should hold " + backup;
             }
             return null;
@@ -261,7 +337,30 @@ public final class CrashTest {
         }
     }
 
-    private Map<String, String> read(Path db) {
+    /** A state holding the fail-stop marker must be refused by open; the operator then deletes the marker (after a reboot). */
+    private static String clearForceFailedMarker(Path db, CaskOptions options) throws IOException {
+        Path marker = db.resolve("cask.force-failed");
+        if (!Files.exists(marker)) return null;
+        try (Cask unexpected = Cask.open(db, options)) {
+            return "opened although the fail-stop marker " + marker.getFileName() + " was there";
+        } catch (StorageException expected) {
+            Files.delete(marker);
+            return null;
+        }
+    }
+
+    private static String perKey(Map<String, String> actual, Map<String, Set<String>> allowed) {
+        for (Map.Entry<String, String> e : actual.entrySet()) {
+            Set<String> values = allowed.get(e.getKey());
+            if (values == null || !values.contains(e.getValue())) return "key " + e.getKey() + " opened to " + e.getValue() + ", allowed only " + values;
+        }
+        for (Map.Entry<String, Set<String>> e : allowed.entrySet()) {
+            if (!actual.containsKey(e.getKey()) && !e.getValue().contains(null)) return "key " + e.getKey() + " is missing, allowed only " + e.getValue();
+        }
+        return null;
+    }
+
+    private static Map<String, String> read(Path db, CaskOptions options) {
         Map<String, String> out = new HashMap<>();
         try (Cask cask = Cask.open(db, options)) {
             for (byte[] key : cask.keys()) out.put(new String(key, StandardCharsets.UTF_8), new String(cask.get(key), StandardCharsets.UTF_8));
@@ -270,7 +369,19 @@ public final class CrashTest {
         return out;
     }
 
-    private void crashRecovery(Path db, int at) {
+    /** What the engine reads once a repair ran to the end (a second repair finishes one that an injected failure stopped). */
+    private static Map<String, String> repairedState(Path db, CaskOptions options) {
+        CaskOptions real = options.withFileLayer(dev.cask.core.io.FileLayer.real());
+        try {
+            Files.deleteIfExists(db.resolve("cask.force-failed"));
+            Verifier.check(db, real, true);
+            return read(db, real);
+        } catch (IOException | RuntimeException e) {
+            return Map.of("<unreadable>", e.toString());
+        }
+    }
+
+    private static void crashRecovery(Path db, int at, CaskOptions options) {
         CrashingLayer crashing = new CrashingLayer(at);
         try (Cask cask = Cask.open(db, options.withFileLayer(crashing))) {
             cask.awaitBackgroundWork();

@@ -1,6 +1,7 @@
 package dev.cask.lab.crash;
 
 import dev.cask.core.io.DataFile;
+import dev.cask.core.io.FileLayer;
 import dev.cask.core.io.ForwardingDataFile;
 import dev.cask.core.io.ForwardingFileLayer;
 import dev.cask.core.io.OpenMode;
@@ -9,35 +10,65 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The real file layer, recording every operation that changes what is on disk, in order, with
- * paths relative to a root. Workloads add {@link Op.Ack} markers when the engine acknowledged
- * something as durable; crash states are built from the recording afterwards.
+ * A file layer recording every operation that changes what is on disk, in order, with paths
+ * relative to a root and the time each was recorded. Workloads add markers: {@link Op.Ack} when
+ * the engine acknowledged a write, {@link Op.Synced} when {@code sync()} returned, and for
+ * concurrent writers {@link Op.KeyBegin}/{@link Op.KeyAck} around each call. Crash states are
+ * built from the recording afterwards.
+ *
+ * <p>A write or a force is recorded when it returned. A force covers only the writes recorded
+ * before it began ({@link Op.Force#coversBefore}): a write that overlapped it is not credited.
  */
 public final class RecordingLayer extends ForwardingFileLayer {
     /** One recorded operation. */
     public sealed interface Op {
         record Create(String path) implements Op {}
-        record Write(String path, long position, byte[] bytes) implements Op {}
+        /** {@code sync}: 0 a plain write, 1 an {@code O_DSYNC} write (its data durable on return), 2 {@code O_SYNC} (data and size). */
+        record Write(String path, long position, byte[] bytes, int sync) implements Op {}
         /** A truncate or an extend: the file now has {@code size} bytes, zeros past what it had. */
         record Resize(String path, long size) implements Op {}
-        record Force(String path) implements Op {}
+        /** A force that returned: it covers the ops before index {@code coversBefore}, their sizes too if {@code metadata}. */
+        record Force(String path, boolean metadata, int coversBefore) implements Op {}
+        /** A force that failed: the dirty pages it was to write may be gone (fsyncgate), and no later force brings them back. */
+        record ForceFailed(String path) implements Op {}
         record Rename(String from, String to) implements Op {}
         record Link(String existing, String link) implements Op {}
         record Delete(String path) implements Op {}
         record SyncDir(String dir) implements Op {}
-        /** The workload's model after an acknowledged operation: every key and its value. */
-        record Ack(Map<String, String> state, String what) implements Op {}
+        record Mkdir(String dir) implements Op {}
+        /** The workload's model after an acknowledged operation: every key and its value; {@code write} if it was a write. */
+        record Ack(Map<String, String> state, String what, boolean write) implements Op {}
+        /** {@code sync()} returned: every write acknowledged before it is durable. */
+        record Synced(String what) implements Op {}
+        /** A system call failed by injection (or for real): {@code stops} if it is one after which nothing may be acknowledged. */
+        record Failed(String what, boolean stops) implements Op {}
+        /** A concurrent writer is about to set {@code key} to {@code value} (null: delete). */
+        record KeyBegin(String key, String value) implements Op {}
+        /** The engine acknowledged that write. */
+        record KeyAck(String key, String value) implements Op {}
     }
 
     private final Path root;
-    private final List<Op> ops = Collections.synchronizedList(new ArrayList<>());
+    private final List<Op> ops = new ArrayList<>();
+    private final List<Long> times = new ArrayList<>();
+    private volatile boolean dropForces;
+    private volatile boolean dead;
+    private volatile boolean syncParentsOfNewDirectories = true;
+    private volatile boolean brokenRecoveryForce;
+    private volatile boolean swallowForceFailures;
+    private volatile boolean forcesWithoutMetadata;
+    private final java.util.Set<Path> unsyncedParents = new java.util.HashSet<>();
 
     public RecordingLayer(Path root) {
+        this(root, FileLayer.real());
+    }
+
+    public RecordingLayer(Path root, FileLayer below) {
+        super(below);
         this.root = root.toAbsolutePath().normalize();
     }
 
@@ -47,8 +78,73 @@ public final class RecordingLayer extends ForwardingFileLayer {
         }
     }
 
+    /** When each op was recorded (System.nanoTime), by index. */
+    public long[] times() {
+        synchronized (ops) {
+            return times.stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    /** Adds an op; returns its index. */
+    public int add(Op op) {
+        synchronized (ops) {
+            ops.add(op);
+            times.add(System.nanoTime());
+            return ops.size() - 1;
+        }
+    }
+
+    private int recorded() {
+        synchronized (ops) {
+            return ops.size();
+        }
+    }
+
     public void ack(Map<String, String> state, String what) {
-        ops.add(new Op.Ack(Map.copyOf(state), what));
+        add(new Op.Ack(Map.copyOf(state), what, true));
+    }
+
+    public void ackNoWrite(Map<String, String> state, String what) {
+        add(new Op.Ack(Map.copyOf(state), what, false));
+    }
+
+    /** Ends a {@link #die}: the next session's operations are recorded again. */
+    public void revive() {
+        dead = false;
+    }
+
+    /** Puts back defect 3 for the reopen workload: {@code --broken recovery-force}. */
+    public void breakRecoveryForce() {
+        brokenRecoveryForce = true;
+    }
+
+    boolean brokenRecoveryForce() {
+        return brokenRecoveryForce;
+    }
+
+    /** Puts back defect 4: a failed force is recorded, then reported to the engine as a success ({@code --broken failstop}). */
+    public void swallowForceFailures() {
+        swallowForceFailures = true;
+    }
+
+    /** Every force is an fdatasync ({@code --broken fdatasync}): no force makes a new file length durable. */
+    public void forceWithoutMetadata() {
+        forcesWithoutMetadata = true;
+    }
+
+    /** A "kill": from now on nothing reaches the disk or the recording (so a close cannot tidy up what a kill leaves). */
+    public void die() {
+        dead = true;
+    }
+
+    /** Puts back defect 3 of the durability issue: forces are swallowed while set (around an open, for {@code --broken recovery-force}). */
+    public void dropForces(boolean drop) {
+        dropForces = drop;
+    }
+
+    /** Puts back defect 6: new directories are made without syncing their parents ({@code --broken mkdir}). */
+    public void skipParentSyncOfNewDirectories() {
+        syncParentsOfNewDirectories = false;
     }
 
     private String rel(Path p) {
@@ -57,59 +153,101 @@ public final class RecordingLayer extends ForwardingFileLayer {
 
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
-        if (mode.writable() && !Files.exists(path)) ops.add(new Op.Create(rel(path)));
+        boolean created = mode.writable() && !Files.exists(path);
+        DataFile opened = super.open(path, mode);
+        if (created && !dead) add(new Op.Create(rel(path)));
         String name = rel(path);
-        return new ForwardingDataFile(super.open(path, mode)) {
+        int sync = mode == OpenMode.WRITE_SYNC ? 2 : mode == OpenMode.WRITE_DSYNC ? 1 : 0;
+        return new ForwardingDataFile(opened) {
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
+                if (dead) {
+                    src.position(src.limit());
+                    return;
+                }
                 byte[] bytes = new byte[src.remaining()];
                 src.duplicate().get(bytes);
                 super.write(src, position);
-                ops.add(new Op.Write(name, position, bytes));
+                add(new Op.Write(name, position, bytes, sync));
             }
 
             @Override
             public void force(boolean metadata) throws IOException {
-                super.force(metadata);
-                ops.add(new Op.Force(name));
+                if (dead || dropForces) return;
+                int coversBefore = recorded();
+                boolean full = metadata && !forcesWithoutMetadata;
+                try {
+                    super.force(full);
+                } catch (IOException e) {
+                    add(new Op.ForceFailed(name));
+                    if (swallowForceFailures) return;
+                    throw e;
+                }
+                add(new Op.Force(name, full, coversBefore));
             }
 
             @Override
             public void truncate(long size) throws IOException {
+                if (dead) return;
                 super.truncate(size);
-                ops.add(new Op.Resize(name, size));
+                add(new Op.Resize(name, size));
             }
 
             @Override
             public void extend(long size) throws IOException {
+                if (dead) return;
                 super.extend(size);
-                ops.add(new Op.Resize(name, size));
+                add(new Op.Resize(name, size));
             }
         };
     }
 
     @Override
     public void rename(Path source, Path target) throws IOException {
+        if (dead) return;
         super.rename(source, target);
-        ops.add(new Op.Rename(rel(source), rel(target)));
+        add(new Op.Rename(rel(source), rel(target)));
     }
 
     @Override
     public void link(Path existing, Path link) throws IOException {
+        if (dead) return;
         super.link(existing, link);
-        ops.add(new Op.Link(rel(existing), rel(link)));
+        add(new Op.Link(rel(existing), rel(link)));
     }
 
     @Override
     public void delete(Path path) throws IOException {
+        if (dead) return;
         boolean existed = Files.exists(path);
         super.delete(path);
-        if (existed) ops.add(new Op.Delete(rel(path)));
+        if (existed) add(new Op.Delete(rel(path)));
     }
 
     @Override
     public void syncDirectory(Path dir) throws IOException {
+        if (dead || dropForces) return;
+        synchronized (unsyncedParents) {
+            if (unsyncedParents.remove(dir.toAbsolutePath().normalize())) return; // --broken mkdir: the sync after a mkdir never happens
+        }
         super.syncDirectory(dir);
-        ops.add(new Op.SyncDir(rel(dir)));
+        add(new Op.SyncDir(rel(dir)));
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && p.startsWith(root) && !p.equals(root) && !Files.isDirectory(p); p = p.getParent()) {
+            missing.addFirst(p);
+        }
+        super.createDirectories(dir);
+        for (Path p : missing) {
+            add(new Op.Mkdir(rel(p)));
+            if (!syncParentsOfNewDirectories) {
+                synchronized (unsyncedParents) {
+                    unsyncedParents.add(p.getParent());
+                }
+            }
+        }
     }
 }
