@@ -417,7 +417,7 @@ public final class Cask implements AutoCloseable {
                 throw new StorageException("an earlier merge failed after its commit began (" + late + "); its files are consistent on"
                         + " disk, but merging stays stopped until the database is reopened, whose recovery settles them", late);
             }
-            MergeResult result = new Merger(mergeHost(), dir, options, progress).run();
+            MergeResult result = new Merger(mergeHost(), dir, files, options, progress).run();
             lastMerge = result;
             return result;
         } catch (IOException e) {

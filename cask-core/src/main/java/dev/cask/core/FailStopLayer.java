@@ -13,7 +13,10 @@ import java.util.function.Consumer;
  * The one path every force of a database goes through, wherever it runs (the write path, group
  * commit, rotation, close, merge outputs, hints, backups, repair): a failed force or directory
  * sync stops the database at once (its listener fails every waiting writer and refuses writes),
- * and from then on nothing is renamed, linked or deleted until the database is reopened. After a
+ * and from then on nothing is forced, created, renamed, linked or deleted until the database is
+ * reopened: a later force may return success for pages the kernel already dropped, and a segment
+ * created after the failure (by a rotation that raced it) would leave the lost tail in the middle
+ * of the log, where recovery must call it damage. After a
  * failed fsync Linux may already have dropped the dirty pages (fsyncgate), so nothing that
  * depends on them may be made visible or acknowledged: no merge commits its outputs, no hint is
  * renamed into place, no input is deleted.
@@ -60,6 +63,7 @@ final class FailStopLayer extends ForwardingFileLayer {
             if (failure == null) failure = new IOException(what + " failed: " + e.getMessage(), e);
             first = failure;
         }
+        listener.accept(first); // stop the database first: the marker below is I/O, and writers must not slip in meanwhile
         try {
             DataFile marker = super.open(dir.resolve(MARKER), OpenMode.WRITE);
             try (marker) {
@@ -68,37 +72,81 @@ final class FailStopLayer extends ForwardingFileLayer {
         } catch (IOException | RuntimeException ignored) {
             // the disk may refuse this too: the failure state in memory still stops everything
         }
-        listener.accept(first);
         return e;
+    }
+
+    /** Forces running now, by ticket: a success is trusted only once every force that overlapped it ended without failing. */
+    private final java.util.TreeSet<Long> forcesRunning = new java.util.TreeSet<>();
+    private long nextTicket;
+
+    private synchronized long forceStarted() {
+        long ticket = nextTicket++;
+        forcesRunning.add(ticket);
+        return ticket;
+    }
+
+    /** Returns the horizon: every force with a smaller ticket began before this one ended. */
+    private synchronized long forceEnded(long ticket) {
+        forcesRunning.remove(ticket);
+        notifyAll();
+        return nextTicket;
+    }
+
+    /**
+     * Linux reports a writeback error to one fsync of a file description: of two concurrent forces
+     * of the same file, the one that checks second returns success for pages that were lost. So a
+     * force that succeeded waits for the forces that began before it ended, and counts as failed if
+     * one of them failed.
+     */
+    private synchronized void awaitOverlappingForces(long horizon) {
+        boolean interrupted = false;
+        while (failure == null && !forcesRunning.isEmpty() && forcesRunning.first() < horizon) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private void refuseAfterFailure(String what) throws IOException {
         IOException f = failure;
         if (f != null) {
-            throw new IOException(what + " refused: an earlier force failed (" + f.getMessage() + "); nothing is renamed or deleted"
-                    + " until the database is reopened", f);
+            throw new IOException(what + " refused: an earlier force failed (" + f.getMessage() + "); nothing is forced, created,"
+                    + " renamed or deleted until the database is reopened", f);
         }
     }
 
     @Override
     public DataFile open(Path path, OpenMode mode) throws IOException {
+        if (mode.writable()) refuseAfterFailure("opening " + path.getFileName() + " for writing");
         DataFile file = super.open(path, mode);
         return new ForwardingDataFile(file) {
             @Override
             public void force(boolean metadata) throws IOException {
+                // a force after a failed one may return success for pages the kernel already dropped (fsyncgate)
+                refuseAfterFailure("force of " + path.getFileName());
+                long ticket = forceStarted();
                 try {
                     super.force(metadata);
                 } catch (java.nio.channels.ClosedChannelException closedByUs) {
+                    forceEnded(ticket);
                     throw closedByUs; // the database closed or sealed this file itself: no fsync failed, the caller decides
                 } catch (IOException e) {
-                    throw trip(e, "force of " + path.getFileName());
+                    IOException tripped = trip(e, "force of " + path.getFileName());
+                    forceEnded(ticket);
+                    throw tripped;
                 }
+                awaitOverlappingForces(forceEnded(ticket));
+                refuseAfterFailure("force of " + path.getFileName() + " (it overlapped one that failed, which may have taken the error for both)");
             }
         };
     }
 
     @Override
     public void syncDirectory(Path directory) throws IOException {
+        refuseAfterFailure("directory sync of " + directory);
         try {
             super.syncDirectory(directory);
         } catch (IOException e) {

@@ -74,10 +74,11 @@ final class Merger {
     private final long maxFileSize;
     private final Progress progress;
 
-    Merger(Host host, Path dir, CaskOptions options, Progress progress) {
+    /** {@code files}: the database's fail-stop layer, so that a failed force of an output stops the database too. */
+    Merger(Host host, Path dir, FileLayer files, CaskOptions options, Progress progress) {
         this.host = host;
         this.dir = dir;
-        this.files = options.fileLayer();
+        this.files = files;
         this.maxFileSize = options.maxFileSize();
         this.progress = progress;
     }

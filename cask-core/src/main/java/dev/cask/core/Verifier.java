@@ -28,7 +28,7 @@ public final class Verifier {
     private Verifier(Path dir, CaskOptions options, Progress progress) {
         this.dir = dir;
         this.options = options;
-        this.files = options.fileLayer();
+        this.files = new FailStopLayer(options.fileLayer(), dir); // a repair whose force failed renames and deletes nothing more
         this.progress = progress;
     }
 

@@ -23,7 +23,8 @@ import java.util.Set;
  * </ul>
  *
  * Under every policy a {@code sync()} that returned makes everything acknowledged before it
- * durable. The state of a write in flight at the crash is allowed too, and so is every state
+ * durable. The state of a write in flight at the crash is allowed too (and of one the engine
+ * refused after a failure since the last acknowledgement: its outcome is unknown), and so is every state
  * between the oldest allowed and the newest: the log is a prefix, never a selection.
  */
 final class CrashOracle {
@@ -88,13 +89,30 @@ final class CrashOracle {
             }
         }
         List<Map<String, String>> out = new ArrayList<>(states.subList(durable, states.size()));
-        for (int i = k; i < ops.size(); i++) {
+        for (int i = at.getLast() + 1; i < k; i++) if (ops.get(i) instanceof Op.Attempt a) out.add(a.state()); // refused: fate unknown
+        for (int i = k; i < ops.size(); i++) { // the write in flight: acknowledged later, or refused later
             if (ops.get(i) instanceof Op.Ack a) {
+                out.add(a.state());
+                break;
+            }
+            if (ops.get(i) instanceof Op.Attempt a) {
                 out.add(a.state());
                 break;
             }
         }
         return out;
+    }
+
+    /** How many acknowledged writes a state that opened to {@code actual} after a crash at k lost (0 if it is the newest, or in flight). */
+    int acknowledgedWritesLost(int k, Map<String, String> actual) {
+        int writesAfter = 0;
+        for (int i = k - 1; i >= 0; i--) {
+            if (ops.get(i) instanceof Op.Ack a) {
+                if (a.state().equals(actual)) return writesAfter;
+                if (a.write()) writesAfter++;
+            }
+        }
+        return actual.isEmpty() ? writesAfter : 0;
     }
 
     /** For concurrent writers (keys owned by one thread each): the values each key may hold after a crash at k (null: absent). */

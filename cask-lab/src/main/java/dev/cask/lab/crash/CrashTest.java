@@ -40,10 +40,12 @@ public final class CrashTest {
 
     /** What one workload's enumeration under one policy and failure kind found. */
     public record Result(String workload, String policy, String failure, int operations, int runs, long statesGenerated, long distinctChecked,
-            List<String> violations) {}
+            List<String> violations, int maxAcknowledgedWritesLost, double intervalBoundMillis) {}
+
+    private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("db/[0-9]{10}\\.data");
 
     /** Crash points checked after an injected failure: the failure's neighbourhood and the end. */
-    private static final int AFTER_FAILURE = 12;
+    private static final int AFTER_FAILURE = 8;
 
     private final long seed;
     private final String broken;
@@ -68,8 +70,9 @@ public final class CrashTest {
         if (failure.equals("none")) {
             Recording r = record(workload, options, scratch, 0, null);
             List<String> violations = new ArrayList<>(r.violations);
-            Counts counts = enumerate(workload, policy, r, 0, r.ops.size(), scratch, violations, (d, t) -> progress.update(d, t));
-            return new Result(workload, policy.toString(), failure, r.ops.size(), 1, counts.generated, counts.checked, violations);
+            Counts counts = enumerate(workload, policy, r, 0, r.ops.size(), true, scratch, violations, (d, t) -> progress.update(d, t));
+            return new Result(workload, policy.toString(), failure, r.ops.size(), 1, counts.generated, counts.checked, violations, counts.maxLost,
+                    new CrashOracle(r.ops, r.times, policy).intervalBoundMillis());
         }
         FaultLayer.Kind kind = failure.equals("eio") ? FaultLayer.Kind.EIO : FaultLayer.Kind.ENOSPC;
         int calls = record(workload, options, scratch, 0, kind).calls;
@@ -77,20 +80,22 @@ public final class CrashTest {
         long generated = 0;
         long checked = 0;
         int operations = 0;
+        int maxLost = 0;
         for (int n = 1; n <= calls; n++) {
             Recording r = record(workload, options, scratch, n, kind);
             operations = Math.max(operations, r.ops.size());
             for (String v : r.violations) violations.add("with call " + n + " failing: " + v);
             if (r.failedAt < 0) continue;
             List<String> found = new ArrayList<>();
-            Counts counts = enumerate(workload, policy, r, r.failedAt, Math.min(r.ops.size(), r.failedAt + AFTER_FAILURE), scratch, found, (d, t) -> {});
-            Counts end = enumerate(workload, policy, r, r.ops.size(), r.ops.size(), scratch, found, (d, t) -> {});
+            Counts counts = enumerate(workload, policy, r, r.failedAt, Math.min(r.ops.size(), r.failedAt + AFTER_FAILURE), false, scratch, found, (d, t) -> {});
+            Counts end = enumerate(workload, policy, r, r.ops.size(), r.ops.size(), false, scratch, found, (d, t) -> {});
             for (String v : found) violations.add("with " + r.failedWhat + " failing (" + failure + "): " + v);
             generated += counts.generated + end.generated;
+            maxLost = Math.max(maxLost, Math.max(counts.maxLost, end.maxLost));
             checked += counts.checked + end.checked;
             progress.update(n, calls);
         }
-        return new Result(workload, policy.toString(), failure, operations, calls, generated, checked, violations);
+        return new Result(workload, policy.toString(), failure, operations, calls, generated, checked, violations, maxLost, 0);
     }
 
     // ---- recording ----
@@ -109,14 +114,8 @@ public final class CrashTest {
         Path root = Files.createTempDirectory(scratch, "crashtest-" + workload + "-");
         Recording out = new Recording();
         try {
-            RecordingLayer[] holder = new RecordingLayer[1];
-            FaultLayer faults = new FaultLayer(dev.cask.core.io.FileLayer.real(), failAt, kind == null ? FaultLayer.Kind.EIO : kind, what -> {
-                boolean stops = what.startsWith("force") || what.startsWith("syncdir");
-                holder[0].add(new Op.Failed(what, stops));
-                out.failedWhat = what;
-            });
+            FaultLayer faults = new FaultLayer(dev.cask.core.io.FileLayer.real(), failAt, kind == null ? FaultLayer.Kind.EIO : kind, what -> out.failedWhat = what);
             RecordingLayer layer = new RecordingLayer(root, faults);
-            holder[0] = layer;
             switch (broken == null ? "" : broken) {
                 case "recovery-force" -> layer.breakRecoveryForce();
                 case "failstop" -> layer.swallowForceFailures();
@@ -134,14 +133,21 @@ public final class CrashTest {
             out.ops = layer.ops();
             out.times = layer.times();
             out.calls = faults.calls();
-            boolean stopped = false;
+            // A write acknowledged after a failed force is a violation if its record was written after the failure: the engine
+            // must stop taking writes. (One whose force returned before the failure may be acknowledged a moment after it.)
+            int stoppedAt = -1;
+            int lastDataWrite = -1;
             for (int i = 0; i < out.ops.size(); i++) {
                 Op op = out.ops.get(i);
                 if (op instanceof Op.Failed f) {
                     if (out.failedAt < 0) out.failedAt = i;
-                    stopped |= f.stops();
-                } else if (stopped && (op instanceof Op.Ack a && a.write() || op instanceof Op.KeyAck || op instanceof Op.Synced s && !s.what().startsWith("repair"))) {
-                    out.violations.add("acknowledged after a failed force: " + op);
+                    if (f.stops() && stoppedAt < 0) stoppedAt = i;
+                } else if (op instanceof Op.Write w && SEGMENT.matcher(w.path()).matches()) {
+                    lastDataWrite = i;
+                } else if (stoppedAt >= 0 && lastDataWrite > stoppedAt && (op instanceof Op.Ack a && a.write() || op instanceof Op.KeyAck)) {
+                    out.violations.add("acknowledged after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
+                } else if (stoppedAt >= 0 && op instanceof Op.Synced s && !s.what().startsWith("repair")) {
+                    out.violations.add("sync() returned after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
                 }
             }
             if (workload.equals("repair")) out.repaired = repairedState(root.resolve("db"), options);
@@ -153,15 +159,16 @@ public final class CrashTest {
 
     // ---- enumeration ----
 
-    private record Counts(long generated, long checked) {}
+    private record Counts(long generated, long checked, int maxLost) {}
 
     private static final CrashStates.Kind[] POWER_CUTS = {
         CrashStates.Kind.POWER_CUT, CrashStates.Kind.POWER_CUT_NAMES_KEPT, CrashStates.Kind.POWER_CUT_PARTIAL, CrashStates.Kind.POWER_CUT_PARTIAL,
         CrashStates.Kind.POWER_CUT_SECTORS
     };
 
-    private Counts enumerate(String workload, SyncPolicy policy, Recording r, int fromK, int toK, Path scratch, List<String> violations, Progress progress)
-            throws IOException {
+    /** {@code full}: also torn writes, zeroed and garbage tails and recovery crashes (runs with an injected failure skip them). */
+    private Counts enumerate(String workload, SyncPolicy policy, Recording r, int fromK, int toK, boolean full, Path scratch, List<String> violations,
+            Progress progress) throws IOException {
         List<Op> ops = r.ops;
         CrashStates states = new CrashStates(ops, "dirsync".equals(broken), "force".equals(broken));
         CrashOracle oracle = new CrashOracle(ops, r.times, policy);
@@ -169,6 +176,7 @@ public final class CrashTest {
         Set<List<Object>> seen = new HashSet<>(); // the same files are checked again when the oracle differs
         long generated = 0;
         long checked = 0;
+        int[] lost = {0};
         Map<String, String> backupSnapshot = backupSnapshot(ops);
         int backupDoneAt = backupDoneAt(ops);
         int repairFrom = workload.equals("repair") ? indexOfSynced(ops, "repair begins") + 1 : 0;
@@ -181,11 +189,13 @@ public final class CrashTest {
                 kills.add(kill);
                 if (states.forceFailedBefore(k)) cuts.add(states.state(k, CrashStates.Kind.KILL_PAGES_DROPPED, random)); // lost pages: a power cut's bound
                 for (CrashStates.Kind kind : POWER_CUTS) cuts.add(states.state(k, kind, random));
-                if (k > 0 && ops.get(k - 1) instanceof Op.Write w) kills.addAll(torn(states, k, w, random));
-                kills.add(withTail(kill, new byte[64]));
-                byte[] garbage = new byte[77];
-                random.nextBytes(garbage);
-                kills.add(withTail(kill, garbage));
+                if (full) {
+                    if (k > 0 && ops.get(k - 1) instanceof Op.Write w) kills.addAll(torn(states, k, w, random));
+                    kills.add(withTail(kill, new byte[64]));
+                    byte[] garbage = new byte[77];
+                    random.nextBytes(garbage);
+                    kills.add(withTail(kill, garbage));
+                }
                 for (int p = 0; p < 2; p++) {
                     for (Map<String, byte[]> files : p == 0 ? kills : cuts) {
                         boolean powerCut = p == 1;
@@ -193,16 +203,18 @@ public final class CrashTest {
                         Object allowed = workload.equals("concurrent") ? CrashOracle.allowedPerKey(ops, k) : oracle.allowed(k, powerCut);
                         if (!seen.add(List.of(CrashTest.fingerprint(files), allowed, k >= backupDoneAt))) continue;
                         checked++;
-                        String violation = check(workload, files, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, -1, policy);
+                        int at = k;
+                        String violation = check(workload, files, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, -1, policy,
+                                actual -> lost[0] = Math.max(lost[0], oracle.acknowledgedWritesLost(at, actual)));
                         if (violation != null) violations.add("after op " + k + " (" + describe(ops, k) + ")" + (powerCut ? ", power cut" : "") + ": " + violation);
                     }
                 }
-                if (k % 4 == 0 && !workload.equals("repair")) { // a crash during recovery of the kill state, at each of its first few operations
+                if (full && k % 4 == 0 && !workload.equals("repair")) { // a crash during recovery of the kill state, at each of its first few operations
                     Object allowed = workload.equals("concurrent") ? CrashOracle.allowedPerKey(ops, k) : oracle.allowed(k, false);
                     for (int j = 1; j <= 3; j++) {
                         generated++;
                         checked++;
-                        String violation = check(workload, kill, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, j, policy);
+                        String violation = check(workload, kill, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, j, policy, actual -> {});
                         if (violation != null) violations.add("after op " + k + ", recovery crashed at its op " + j + ": " + violation);
                     }
                 }
@@ -211,7 +223,7 @@ public final class CrashTest {
         } finally {
             deleteTree(dir);
         }
-        return new Counts(generated, checked);
+        return new Counts(generated, checked, lost[0]);
     }
 
     private static int indexOfSynced(List<Op> ops, String what) {
@@ -299,7 +311,7 @@ public final class CrashTest {
     /** Materialises the files, opens them with the engine (first crashing its recovery if asked), and applies the oracle. */
     @SuppressWarnings("unchecked")
     private String check(String workload, Map<String, byte[]> files, Path dir, Object allowed, Recording r, Map<String, String> backup,
-            int crashRecoveryAt, SyncPolicy policy) throws IOException {
+            int crashRecoveryAt, SyncPolicy policy, java.util.function.Consumer<Map<String, String>> opened) throws IOException {
         CaskOptions options = CaskOptions.defaults().withSyncPolicy(policy).withMaxFileSize(256).withAutoMerge(false, 0.5, 0);
         deleteTree(dir);
         Files.createDirectories(dir.resolve("db"));
@@ -322,6 +334,7 @@ public final class CrashTest {
                 if (wrong != null) return wrong;
             } else {
                 Map<String, String> actual = read(db, options);
+                opened.accept(actual);
                 List<Map<String, String>> states = (List<Map<String, String>>) allowed;
                 if (!states.contains(actual)) return "opened to " + actual + ", allowed only " + states;
             }

@@ -101,7 +101,8 @@ final class CrashWorkloads {
                 }
                 if (workload.equals("rotation")) cask.awaitBackgroundWork(); // hint files written between steps, so each is recorded whole
             } catch (RuntimeException refused) {
-                // refused after an injected failure: not acknowledged; the model stays where it was
+                // refused after an injected failure: not acknowledged, the model stays where it was, and the write's fate is unknown
+                layer.add(new RecordingLayer.Op.Attempt(Map.copyOf(next), "step " + i + " refused: " + refused.getMessage()));
             }
         }
     }

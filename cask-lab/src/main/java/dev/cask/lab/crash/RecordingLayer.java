@@ -42,6 +42,8 @@ public final class RecordingLayer extends ForwardingFileLayer {
         record Mkdir(String dir) implements Op {}
         /** The workload's model after an acknowledged operation: every key and its value; {@code write} if it was a write. */
         record Ack(Map<String, String> state, String what, boolean write) implements Op {}
+        /** The engine refused a write (after an injected failure): its state may still show after a crash, as one in flight. */
+        record Attempt(Map<String, String> state, String what) implements Op {}
         /** {@code sync()} returned: every write acknowledged before it is durable. */
         record Synced(String what) implements Op {}
         /** A system call failed by injection (or for real): {@code stops} if it is one after which nothing may be acknowledged. */
@@ -167,7 +169,12 @@ public final class RecordingLayer extends ForwardingFileLayer {
                 }
                 byte[] bytes = new byte[src.remaining()];
                 src.duplicate().get(bytes);
-                super.write(src, position);
+                try {
+                    super.write(src, position);
+                } catch (IOException e) {
+                    add(new Op.Failed("write " + name + ": " + e.getMessage(), false));
+                    throw e;
+                }
                 add(new Op.Write(name, position, bytes, sync));
             }
 
@@ -179,6 +186,7 @@ public final class RecordingLayer extends ForwardingFileLayer {
                 try {
                     super.force(full);
                 } catch (IOException e) {
+                    add(new Op.Failed("force " + name + ": " + e.getMessage(), true));
                     add(new Op.ForceFailed(name));
                     if (swallowForceFailures) return;
                     throw e;
@@ -205,7 +213,12 @@ public final class RecordingLayer extends ForwardingFileLayer {
     @Override
     public void rename(Path source, Path target) throws IOException {
         if (dead) return;
-        super.rename(source, target);
+        try {
+            super.rename(source, target);
+        } catch (IOException e) {
+            add(new Op.Failed("rename " + rel(source) + ": " + e.getMessage(), false));
+            throw e;
+        }
         add(new Op.Rename(rel(source), rel(target)));
     }
 
@@ -220,7 +233,12 @@ public final class RecordingLayer extends ForwardingFileLayer {
     public void delete(Path path) throws IOException {
         if (dead) return;
         boolean existed = Files.exists(path);
-        super.delete(path);
+        try {
+            super.delete(path);
+        } catch (IOException e) {
+            add(new Op.Failed("unlink " + rel(path) + ": " + e.getMessage(), false));
+            throw e;
+        }
         if (existed) add(new Op.Delete(rel(path)));
     }
 
@@ -230,7 +248,12 @@ public final class RecordingLayer extends ForwardingFileLayer {
         synchronized (unsyncedParents) {
             if (unsyncedParents.remove(dir.toAbsolutePath().normalize())) return; // --broken mkdir: the sync after a mkdir never happens
         }
-        super.syncDirectory(dir);
+        try {
+            super.syncDirectory(dir);
+        } catch (IOException e) {
+            add(new Op.Failed("syncdir " + rel(dir) + ": " + e.getMessage(), true));
+            throw e;
+        }
         add(new Op.SyncDir(rel(dir)));
     }
 
