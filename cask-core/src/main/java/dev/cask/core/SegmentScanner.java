@@ -222,12 +222,21 @@ public final class SegmentScanner {
             if (zero && runStart < 0 && (at == from || at % SECTOR == 0)) runStart = at;
             if (!zero && runStart >= 0) {
                 // the run ended at a non-zero byte (or the gap's end): it counts if it ends there on a boundary
-                if ((at == to || at % SECTOR == 0) && at - runStart >= MIN_UNWRITTEN_RUN) return true;
+                if ((at == to || at % SECTOR == 0) && at - runStart >= minimumRun(runStart, from)) return true;
                 runStart = -1;
             }
-            if (zero && runStart >= 0 && (at + 1) % SECTOR == 0 && at + 1 - runStart >= MIN_UNWRITTEN_RUN) return true;
+            if (zero && runStart >= 0 && (at + 1) % SECTOR == 0 && at + 1 - runStart >= minimumRun(runStart, from)) return true;
         }
         return false;
+    }
+
+    /**
+     * A record whose first bytes, up to a sector boundary, are zeros was cut by a sector that never
+     * reached the disk (the sector before it held durable records): a whole zero CRC field is
+     * enough to tell. A run elsewhere must be longer, since records hold zeros of their own.
+     */
+    private static int minimumRun(long runStart, long gapStart) {
+        return runStart == gapStart ? RecordCodec.TIMESTAMP_AT : MIN_UNWRITTEN_RUN; // the CRC field: 4 bytes
     }
 
     /** Whether every byte of [from, to) is zero. */

@@ -248,7 +248,9 @@ final class RealFileLayer implements FileLayer {
                     try {
                         file.getFD().sync(); // fsync; not interruptible
                     } catch (java.io.SyncFailedException e) {
-                        if (closed || c.isOpen()) throw e;
+                        // closed by its owner meanwhile (a rotation sealed it): as the channel path says, no fsync failed
+                        if (closed) throw (java.nio.channels.ClosedChannelException) new java.nio.channels.ClosedChannelException().initCause(e);
+                        if (c.isOpen()) throw e;
                         // an interrupt closed the channel in another thread's operation, and with it this descriptor: the fsync
                         // reached no file. A new descriptor's fsync covers the same pages and reports any writeback error no
                         // descriptor has seen yet (errseq), so nothing is claimed that did not happen
