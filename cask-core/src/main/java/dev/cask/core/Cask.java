@@ -237,9 +237,9 @@ public final class Cask implements AutoCloseable {
         lockForWrite();
         try {
             ensureWritable();
-            keepReserve(RecordCodec.putSize(key.length, value.length));
-            long now = now();
             int length = RecordCodec.putSize(key.length, value.length);
+            keepReserve(length);
+            long now = now();
             ByteBuffer buf = writeBuffer(length);
             RecordCodec.encodePut(buf, now, expiryMillis, key, value);
             Segment segment = segmentFor(length);

@@ -75,41 +75,6 @@ final class FailStopLayer extends ForwardingFileLayer {
         return e;
     }
 
-    /** Forces running now, by ticket: a success is trusted only once every force that overlapped it ended without failing. */
-    private final java.util.TreeSet<Long> forcesRunning = new java.util.TreeSet<>();
-    private long nextTicket;
-
-    private synchronized long forceStarted() {
-        long ticket = nextTicket++;
-        forcesRunning.add(ticket);
-        return ticket;
-    }
-
-    /** Returns the horizon: every force with a smaller ticket began before this one ended. */
-    private synchronized long forceEnded(long ticket) {
-        forcesRunning.remove(ticket);
-        notifyAll();
-        return nextTicket;
-    }
-
-    /**
-     * Linux reports a writeback error to one fsync of a file description: of two concurrent forces
-     * of the same file, the one that checks second returns success for pages that were lost. So a
-     * force that succeeded waits for the forces that began before it ended, and counts as failed if
-     * one of them failed.
-     */
-    private synchronized void awaitOverlappingForces(long horizon) {
-        boolean interrupted = false;
-        while (failure == null && !forcesRunning.isEmpty() && forcesRunning.first() < horizon) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
     private void refuseAfterFailure(String what) throws IOException {
         IOException f = failure;
         if (f != null) {
@@ -122,26 +87,64 @@ final class FailStopLayer extends ForwardingFileLayer {
     public DataFile open(Path path, OpenMode mode) throws IOException {
         if (mode.writable()) refuseAfterFailure("opening " + path.getFileName() + " for writing");
         DataFile file = super.open(path, mode);
+        OverlappingForces overlapping = new OverlappingForces();
         return new ForwardingDataFile(file) {
             @Override
             public void force(boolean metadata) throws IOException {
                 // a force after a failed one may return success for pages the kernel already dropped (fsyncgate)
                 refuseAfterFailure("force of " + path.getFileName());
-                long ticket = forceStarted();
+                long ticket = overlapping.started();
+                long horizon;
                 try {
                     super.force(metadata);
                 } catch (java.nio.channels.ClosedChannelException closedByUs) {
-                    forceEnded(ticket);
                     throw closedByUs; // the database closed or sealed this file itself: no fsync failed, the caller decides
                 } catch (IOException e) {
-                    IOException tripped = trip(e, "force of " + path.getFileName());
-                    forceEnded(ticket);
-                    throw tripped;
+                    throw trip(e, "force of " + path.getFileName()); // before the end below, so that overlapping forces see it
+                } finally {
+                    horizon = overlapping.ended(ticket);
                 }
-                awaitOverlappingForces(forceEnded(ticket));
+                overlapping.await(horizon, () -> failure != null);
                 refuseAfterFailure("force of " + path.getFileName() + " (it overlapped one that failed, which may have taken the error for both)");
             }
         };
+    }
+
+    /**
+     * The forces running on one open file. Linux reports a writeback error once per file
+     * description: of two concurrent forces of the same descriptor, the one that checks second
+     * returns success for pages that were lost. So a force that succeeded waits for the forces of
+     * that descriptor that began before it ended, and counts as failed if one of them failed.
+     * Forces of other files (a merge output, a hint) are not waited for.
+     */
+    private static final class OverlappingForces {
+        private final java.util.TreeSet<Long> running = new java.util.TreeSet<>();
+        private long nextTicket;
+
+        synchronized long started() {
+            long ticket = nextTicket++;
+            running.add(ticket);
+            return ticket;
+        }
+
+        /** Returns the horizon: every force with a smaller ticket began before this one ended. */
+        synchronized long ended(long ticket) {
+            running.remove(ticket);
+            notifyAll();
+            return nextTicket;
+        }
+
+        synchronized void await(long horizon, java.util.function.BooleanSupplier failed) {
+            boolean interrupted = false;
+            while (!failed.getAsBoolean() && !running.isEmpty() && running.first() < horizon) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -216,16 +216,15 @@ public final class SegmentScanner {
         if (to - from > 64L * SECTOR) return false; // a torn page, not a damaged stretch: at most a few pages of writeback
         ByteBuffer gap = ByteBuffer.allocate((int) (to - from));
         if (file.read(gap, from) != gap.capacity()) return false;
-        long runStart = -1;
-        for (long at = from; at <= to; at++) {
-            boolean zero = at < to && gap.get((int) (at - from)) == 0;
-            if (zero && runStart < 0 && (at == from || at % SECTOR == 0)) runStart = at;
-            if (!zero && runStart >= 0) {
-                // the run ended at a non-zero byte (or the gap's end): it counts if it ends there on a boundary
-                if ((at == to || at % SECTOR == 0) && at - runStart >= minimumRun(runStart, from)) return true;
+        long runStart = -1; // where the current zero run began, if it began at the gap's start or on a sector boundary
+        for (long at = from; at < to; at++) {
+            if (gap.get((int) (at - from)) != 0) {
                 runStart = -1;
+                continue;
             }
-            if (zero && runStart >= 0 && (at + 1) % SECTOR == 0 && at + 1 - runStart >= minimumRun(runStart, from)) return true;
+            if (runStart < 0 && (at == from || at % SECTOR == 0)) runStart = at;
+            long end = at + 1;
+            if (runStart >= 0 && (end % SECTOR == 0 || end == to) && end - runStart >= minimumRun(runStart, from)) return true;
         }
         return false;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -145,12 +146,16 @@ class MidLogDamageTest {
      * disk (zeros: the file was a hole there) and a later one reaching it, left bytes that do not
      * parse followed by valid records, and open refused the database as damaged.
      */
-    @Test
-    void aSectorNeverWrittenBackInsideAPageIsATornTailNotDamage() throws Exception {
+    private Path fortyRecordsInOneSegment() throws IOException {
         try (Cask cask = Cask.open(dir, options)) {
             for (int i = 0; i < 40; i++) cask.put(b("key" + i), b("value-" + "x".repeat(20) + i));
         }
-        Path segment = TestFiles.newestSegment(dir);
+        return TestFiles.newestSegment(dir);
+    }
+
+    @Test
+    void aSectorNeverWrittenBackInsideAPageIsATornTailNotDamage() throws Exception {
+        Path segment = fortyRecordsInOneSegment();
         long size = Files.size(segment);
         assertThat(size).isGreaterThan(1536);
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
@@ -167,10 +172,7 @@ class MidLogDamageTest {
 
     @Test
     void damageWithoutASectorOfZerosIsStillRefused() throws Exception {
-        try (Cask cask = Cask.open(dir, options)) {
-            for (int i = 0; i < 40; i++) cask.put(b("key" + i), b("value-" + "x".repeat(20) + i));
-        }
-        Path segment = TestFiles.newestSegment(dir);
+        Path segment = fortyRecordsInOneSegment();
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.seek(1024);
             byte[] noise = new byte[512];

@@ -351,10 +351,7 @@ public final class RespHandler implements Handler {
         for (Session session : snapshot) {
             if (session.heldUntil == 0) continue; // closed meanwhile
             if (failure != null) {
-                heldTotal -= session.heldBytes;
-                session.held.clear();
-                session.heldBytes = 0;
-                session.heldUntil = 0;
+                dropHeld(session);
                 reply.clear();
                 reply.error("ERR force failed (" + failure.getMessage() + "); writes since the last successful force may be lost,"
                         + " so they are not acknowledged and this connection is closed");

@@ -34,7 +34,6 @@ import java.util.TreeMap;
  *
  * <p>With {@code brokenDirSync} the model ignores directory syncs and with {@code brokenForce} it
  * ignores forces: what a missing directory fsync or an acknowledgement before fsync looks like.
- * With {@code brokenOverlap} a force is credited with every write recorded before it returned.
  */
 public final class CrashStates {
     public enum Kind { KILL, KILL_PAGES_DROPPED, POWER_CUT, POWER_CUT_NAMES_KEPT, POWER_CUT_PARTIAL, POWER_CUT_SECTORS }
@@ -48,17 +47,11 @@ public final class CrashStates {
     private final boolean[] poisoned;
     private final boolean brokenDirSync;
     private final boolean brokenForce;
-    private final boolean brokenOverlap;
 
     public CrashStates(List<Op> ops, boolean brokenDirSync, boolean brokenForce) {
-        this(ops, brokenDirSync, brokenForce, false);
-    }
-
-    public CrashStates(List<Op> ops, boolean brokenDirSync, boolean brokenForce, boolean brokenOverlap) {
         this.ops = ops;
         this.brokenDirSync = brokenDirSync;
         this.brokenForce = brokenForce;
-        this.brokenOverlap = brokenOverlap;
         this.inodeOf = new int[ops.size()];
         this.poisoned = new boolean[ops.size()];
         Map<String, Integer> names = new HashMap<>();
@@ -236,7 +229,7 @@ public final class CrashStates {
     private boolean covered(int i, int k, boolean size) {
         if (brokenForce || inodeOf[i] < 0) return false;
         for (int j = i + 1; j < k; j++) {
-            if (ops.get(j) instanceof Op.Force f && inodeOf[j] == inodeOf[i] && (brokenOverlap || i < f.coversBefore()) && (f.metadata() || !size)) return true;
+            if (ops.get(j) instanceof Op.Force f && inodeOf[j] == inodeOf[i] && i < f.coversBefore() && (f.metadata() || !size)) return true;
         }
         return false;
     }

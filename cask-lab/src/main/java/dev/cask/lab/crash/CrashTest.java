@@ -114,7 +114,7 @@ public final class CrashTest {
         Path root = Files.createTempDirectory(scratch, "crashtest-" + workload + "-");
         Recording out = new Recording();
         try {
-            FaultLayer faults = new FaultLayer(dev.cask.core.io.FileLayer.real(), failAt, kind == null ? FaultLayer.Kind.EIO : kind, what -> out.failedWhat = what);
+            FaultLayer faults = new FaultLayer(dev.cask.core.io.FileLayer.real(), failAt, kind == null ? FaultLayer.Kind.EIO : kind);
             RecordingLayer layer = new RecordingLayer(root, faults);
             switch (broken == null ? "" : broken) {
                 case "recovery-force" -> layer.breakRecoveryForce();
@@ -133,18 +133,26 @@ public final class CrashTest {
             out.ops = layer.ops();
             out.times = layer.times();
             out.calls = faults.calls();
-            // A write acknowledged after a failed force is a violation if its record was written after the failure: the engine
-            // must stop taking writes. (One whose force returned before the failure may be acknowledged a moment after it.)
+            // A write acknowledged after a failed force is a violation if it began after the failure: the engine must stop taking
+            // writes. (One whose force returned before the failure may be acknowledged a moment after it.) A sequential workload's
+            // write began before its record was written; a concurrent writer's at its KeyBegin.
             int stoppedAt = -1;
             int lastDataWrite = -1;
+            Map<String, Integer> began = new HashMap<>();
             for (int i = 0; i < out.ops.size(); i++) {
                 Op op = out.ops.get(i);
                 if (op instanceof Op.Failed f) {
-                    if (out.failedAt < 0) out.failedAt = i;
+                    if (out.failedAt < 0) {
+                        out.failedAt = i;
+                        out.failedWhat = f.what();
+                    }
                     if (f.stops() && stoppedAt < 0) stoppedAt = i;
                 } else if (op instanceof Op.Write w && SEGMENT.matcher(w.path()).matches()) {
                     lastDataWrite = i;
-                } else if (stoppedAt >= 0 && lastDataWrite > stoppedAt && (op instanceof Op.Ack a && a.write() || op instanceof Op.KeyAck)) {
+                } else if (op instanceof Op.KeyBegin b) {
+                    began.put(b.key(), i);
+                } else if (stoppedAt >= 0 && (op instanceof Op.Ack a && a.write() && lastDataWrite > stoppedAt
+                        || op instanceof Op.KeyAck k && began.get(k.key()) > stoppedAt)) {
                     out.violations.add("acknowledged after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
                 } else if (stoppedAt >= 0 && op instanceof Op.Synced s && !s.what().startsWith("repair")) {
                     out.violations.add("sync() returned after a failed force (" + out.ops.get(stoppedAt) + "): " + op);

@@ -9,7 +9,6 @@ import dev.cask.core.io.OpenMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -206,9 +205,5 @@ final class CrashWorkloads {
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static boolean exists(Path p) {
-        return Files.exists(p);
     }
 }

@@ -8,13 +8,12 @@ import dev.cask.core.io.OpenMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
  * The real file layer with one injected failure: the Nth write, force, rename, unlink or
  * directory sync (counted together from when it is armed) fails with EIO or ENOSPC, as the
  * kernel reports them. Nothing of the failed call happens. {@link #calls} counts what a run
- * offers, so the lab can fail each call in turn.
+ * offers, so the lab can fail each call in turn; the recording layer above notes the failure.
  */
 final class FaultLayer extends ForwardingFileLayer {
     enum Kind {
@@ -30,16 +29,14 @@ final class FaultLayer extends ForwardingFileLayer {
 
     private final int failAt;
     private final Kind kind;
-    private final Consumer<String> onFailure;
     private volatile boolean armed;
     private int calls;
 
-    /** {@code failAt} 0 fails nothing (a counting run); {@code onFailure} hears what failed. */
-    FaultLayer(FileLayer below, int failAt, Kind kind, Consumer<String> onFailure) {
+    /** {@code failAt} 0 fails nothing (a counting run). */
+    FaultLayer(FileLayer below, int failAt, Kind kind) {
         super(below);
         this.failAt = failAt;
         this.kind = kind;
-        this.onFailure = onFailure;
     }
 
     void arm() {
@@ -55,7 +52,6 @@ final class FaultLayer extends ForwardingFileLayer {
         synchronized (this) {
             if (++calls != failAt) return;
         }
-        onFailure.accept(what);
         throw new IOException(kind.message + " (injected at " + what + ")");
     }
 

@@ -185,6 +185,8 @@ public final class RecordingLayer extends ForwardingFileLayer {
                 boolean full = metadata && !forcesWithoutMetadata;
                 try {
                     super.force(full);
+                } catch (java.nio.channels.ClosedChannelException closedByItsOwner) {
+                    throw closedByItsOwner; // a rotation sealed the file under a concurrent force: no fsync ran, none failed
                 } catch (IOException e) {
                     add(new Op.Failed("force " + name + ": " + e.getMessage(), true));
                     add(new Op.ForceFailed(name));
