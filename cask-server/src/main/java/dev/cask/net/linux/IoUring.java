@@ -25,6 +25,8 @@ final class IoUring implements AutoCloseable {
     static final long IORING_OFF_SQES = 0x10000000L;
     static final int IORING_ENTER_GETEVENTS = 1;
     static final int IORING_REGISTER_PBUF_RING = 22;
+    static final int IORING_UNREGISTER_PBUF_RING = 23;
+    private static final int EBADR = 53;
 
     static final byte OP_NOP = 0;
     static final byte OP_ACCEPT = 13;
@@ -59,6 +61,8 @@ final class IoUring implements AutoCloseable {
     private final boolean startsDisabled;
     private int sqLocalTail;
     private int toSubmit;
+    /** Times io_uring_enter reported EBADR (completions the kernel had to drop). */
+    long droppedCompletions;
 
     /**
      * Sets up a ring that only one thread will submit to and that runs completion work only when
@@ -100,7 +104,12 @@ final class IoUring implements AutoCloseable {
             int cqOffCqes = params.get(ValueLayout.JAVA_INT, 100);
             long ringSize = Math.max(sqOffArray + 4L * sqEntries, cqOffCqes + (long) CQE_SIZE * cqCount);
             ring = libc.mmap(ringSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, IORING_OFF_SQ_RING);
-            sqes = libc.mmap((long) SQE_SIZE * sqEntries, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, IORING_OFF_SQES);
+            try {
+                sqes = libc.mmap((long) SQE_SIZE * sqEntries, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, IORING_OFF_SQES);
+            } catch (NativeException | RuntimeException e) {
+                libc.munmap(ring); // a failed setup gives back what it mapped
+                throw e;
+            }
             sqMask = ring.get(ValueLayout.JAVA_INT, sqOffMask);
             cqMask = ring.get(ValueLayout.JAVA_INT, cqOffMask);
             sqHead = sqOffHead;
@@ -151,6 +160,11 @@ final class IoUring implements AutoCloseable {
             }
             if (r == -Libc.EINTR) continue;
             if (r == -Libc.EAGAIN || r == -16 /* EBUSY: completions must be reaped first */) return;
+            if (r == -EBADR) { // the kernel could not keep some completions: their connections stall until their timeout
+                droppedCompletions++;
+                if (droppedCompletions == 1) System.err.println("cask: io_uring dropped completions (EBADR); the loop goes on");
+                return;
+            }
             throw new NativeException("io_uring_enter", (int) -r);
         }
     }
@@ -180,12 +194,36 @@ final class IoUring implements AutoCloseable {
 
     /** io_uring_register(IORING_REGISTER_PBUF_RING) for a provided-buffer ring at {@code ringAddr}. */
     void registerBufferRing(long ringAddr, int entries, int groupId) throws NativeException {
-        MemorySegment reg = java.lang.foreign.Arena.ofAuto().allocate(40, 8);
-        reg.set(ValueLayout.JAVA_LONG, 0, ringAddr);
-        reg.set(ValueLayout.JAVA_INT, 8, entries);
-        reg.set(ValueLayout.JAVA_SHORT, 12, (short) groupId);
-        long r = libc.syscall(SYS_REGISTER, fd, IORING_REGISTER_PBUF_RING, reg.address(), 1, 0, 0);
-        if (r < 0) throw new NativeException("io_uring_register(PBUF_RING)", (int) -r);
+        // a confined arena, freed only after the call: an automatic one could be collected while the kernel reads the struct,
+        // since nothing but its address (a long) is passed on
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(40, 8);
+            reg.set(ValueLayout.JAVA_LONG, 0, ringAddr);
+            reg.set(ValueLayout.JAVA_INT, 8, entries);
+            reg.set(ValueLayout.JAVA_SHORT, 12, (short) groupId);
+            long r = libc.syscall(SYS_REGISTER, fd, IORING_REGISTER_PBUF_RING, reg.address(), 1, 0, 0);
+            if (r < 0) throw new NativeException("io_uring_register(PBUF_RING)", (int) -r);
+        }
+    }
+
+    /** io_uring_register(IORING_UNREGISTER_PBUF_RING): from its return on, the kernel takes no buffer of {@code groupId}. */
+    void unregisterBufferRing(int groupId) throws NativeException {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            MemorySegment reg = arena.allocate(40, 8);
+            reg.set(ValueLayout.JAVA_SHORT, 12, (short) groupId);
+            long r = libc.syscall(SYS_REGISTER, fd, IORING_UNREGISTER_PBUF_RING, reg.address(), 1, 0, 0);
+            if (r < 0) throw new NativeException("io_uring_register(UNREGISTER_PBUF_RING)", (int) -r);
+        }
+    }
+
+    /** Submits what is queued without waiting, so that no queued SQE names a descriptor about to be closed and reused. */
+    void submitQueued() throws NativeException {
+        if (toSubmit > 0) submit(0);
+    }
+
+    /** Whether every SQE handed out so far was submitted to the kernel. */
+    boolean allSubmitted() {
+        return toSubmit == 0;
     }
 
     /** Binds the ring to the calling thread, its only submitter (IORING_REGISTER_ENABLE_RINGS). */

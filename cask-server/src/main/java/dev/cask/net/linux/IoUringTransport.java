@@ -84,6 +84,15 @@ public final class IoUringTransport implements Transport {
     private long acceptPausedUntil;
     private long lastAcceptFailureLog;
     private static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
+    /** Requests the kernel holds (each until its last completion): the mappings it may write into are unmapped only at 0. */
+    private int inFlight;
+    private int timeoutsPending;
+    /** Descriptors closed while SQEs naming them could not be submitted yet; closed after the next submit. */
+    private final List<Integer> closeAfterSubmit = new ArrayList<>();
+    private static final long QUIESCE_NANOS = 2_000_000_000L;
+    /** Free send buffers kept for reuse; past these, a returned buffer is left to the collector. */
+    private static final int KEPT_SEND_BUFFERS = 64;
+    private static final int KEPT_SMALL_SEND_BUFFERS = 1024;
 
     private IoUringTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
         this.handler = handler;
@@ -91,20 +100,25 @@ public final class IoUringTransport implements Transport {
         this.ring = new IoUring(libc, 4096, 16384);
         int listen = -1;
         int wake = -1;
+        MemorySegment ringMapping = null;
+        MemorySegment pool = null;
         try {
             listen = libc.listen(bind, 8192);
             wake = libc.eventfd();
             this.port = libc.localPort(listen);
             // the provided-buffer ring: page-aligned, BUFFERS entries of struct io_uring_buf {u64 addr; u32 len; u16 bid; u16 resv}
-            bufRing = libc.mmap(16L * BUFFERS, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
-            buffers = libc.mmap((long) BUFFERS * BUFFER_SIZE, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
-            ring.registerBufferRing(bufRing.address(), BUFFERS, GROUP);
+            ringMapping = libc.mmap(16L * BUFFERS, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+            pool = libc.mmap((long) BUFFERS * BUFFER_SIZE, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+            ring.registerBufferRing(ringMapping.address(), BUFFERS, GROUP);
         } catch (IOException | RuntimeException e) {
             if (listen >= 0) libc.close(listen);
             if (wake >= 0) libc.close(wake);
             ring.close();
+            unmap(ringMapping, pool); // a failed setup gives back the 8 MiB it mapped
             throw e;
         }
+        this.bufRing = ringMapping;
+        this.buffers = pool;
         for (int bid = 0; bid < BUFFERS; bid++) giveBack(bid);
         this.listenFd = listen;
         this.wakeFd = wake;
@@ -127,6 +141,11 @@ public final class IoUringTransport implements Transport {
         return port;
     }
 
+    /** Where the provided-buffer pool is mapped (for the test that checks it is unmapped at close). */
+    long poolAddress() {
+        return buffers.address();
+    }
+
     @Override
     public String threadName() {
         return thread.getName();
@@ -146,6 +165,10 @@ public final class IoUringTransport implements Transport {
         }
     }
 
+    private void unmap(MemorySegment... mappings) {
+        for (MemorySegment m : mappings) if (m != null) libc.munmap(m);
+    }
+
     /** Puts buffer {@code bid} back in the provided-buffer ring. */
     private void giveBack(int bid) {
         long at = 16L * (bufTail & (BUFFERS - 1));
@@ -161,10 +184,12 @@ public final class IoUringTransport implements Transport {
         IoUring.prep(sqe, IoUring.OP_ACCEPT, listenFd, 0, 0, T_ACCEPT);
         sqe.set(ValueLayout.JAVA_SHORT, 2, IoUring.IORING_ACCEPT_MULTISHOT);
         sqe.set(ValueLayout.JAVA_INT, 28, Libc.SOCK_CLOEXEC);
+        inFlight++;
     }
 
     private void armWake() throws NativeException {
         IoUring.prep(ring.sqe(), IoUring.OP_READ, wakeFd, wakeBuffer.address(), 8, T_WAKE);
+        inFlight++;
     }
 
     private void armRecv(Conn c) throws NativeException {
@@ -174,12 +199,15 @@ public final class IoUringTransport implements Transport {
         sqe.set(ValueLayout.JAVA_SHORT, 2, IoUring.IORING_RECV_MULTISHOT);
         sqe.set(ValueLayout.JAVA_SHORT, 40, (short) GROUP);
         c.receiving = true;
+        inFlight++;
     }
 
     private void armTimeout(long millis) throws NativeException {
         timespec.set(ValueLayout.JAVA_LONG, 0, millis / 1000);
         timespec.set(ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1_000_000);
         IoUring.prep(ring.sqe(), OP_TIMEOUT, -1, timespec.address(), 1, T_TIMEOUT);
+        inFlight++;
+        timeoutsPending++;
     }
 
     private void loop() {
@@ -189,6 +217,7 @@ public final class IoUringTransport implements Transport {
             armWake();
             while (running) {
                 ring.submit(1);
+                closeDeferred();
                 ring.drainCompletions(this::completed);
                 if (!running) break;
                 endTurn();
@@ -198,14 +227,59 @@ public final class IoUringTransport implements Transport {
             if (running) handler.onLoopFailure(e);
             else System.err.println("cask: io_uring event loop failed while stopping: " + e);
         } finally {
+            running = false; // nothing is re-armed from here on, so the requests in flight can only end
+            accepting = false;
             for (Conn c : new ArrayList<>(byId.values())) c.close();
+            libc.shutdownBoth(listenFd); // ends the multishot accept
+            boolean quiet = quiesce();
+            closeDeferred();
             libc.close(listenFd);
             synchronized (wakeLibc) {
                 wakeClosed = true;
                 libc.close(wakeFd);
             }
+            if (quiet) {
+                try {
+                    ring.unregisterBufferRing(GROUP);
+                } catch (NativeException e) {
+                    quiet = false;
+                }
+            }
             ring.close();
+            if (quiet) unmap(bufRing, buffers);
+            else System.err.println("cask: " + inFlight + " io_uring requests still in flight at shutdown; their " + (POOL_BYTES >> 20)
+                    + " MiB buffer pool stays mapped rather than risk the kernel writing into memory reused since");
         }
+    }
+
+    /**
+     * Waits (bounded) until the kernel holds no request of ours: the wake read is completed by a
+     * wakeup, receives and accepts by their shutdowns, timeouts by themselves. Only then may the
+     * pool the kernel writes received bytes into be unmapped. False if it did not get there.
+     */
+    private boolean quiesce() {
+        try {
+            synchronized (wakeLibc) {
+                wakeValue.set(ValueLayout.JAVA_LONG, 0, 1);
+                wakeLibc.write(wakeFd, wakeValue, 8); // completes the pending wake read
+            }
+            long deadline = System.nanoTime() + QUIESCE_NANOS;
+            while (inFlight > 0 && System.nanoTime() < deadline) {
+                if (timeoutsPending == 0) armTimeout(20); // one at a time: a new one each round would always be in flight
+                ring.submit(1);
+                ring.drainCompletions(this::completed);
+            }
+            return inFlight == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Closes the descriptors whose SQEs are now submitted (the kernel took its own reference to each file). */
+    private void closeDeferred() {
+        if (closeAfterSubmit.isEmpty() || !ring.allSubmitted()) return;
+        for (int fd : closeAfterSubmit) libc.close(fd);
+        closeAfterSubmit.clear();
     }
 
     private void endTurn() throws NativeException {
@@ -225,6 +299,7 @@ public final class IoUringTransport implements Transport {
     private void completed(long userData, int res, int flags) throws NativeException {
         int type = (int) (userData & 0xff);
         boolean more = (flags & IoUring.IORING_CQE_F_MORE) != 0;
+        if (!more) inFlight--;
         switch (type) {
             case T_ACCEPT -> {
                 if (res >= 0) accepted(res);
@@ -246,7 +321,7 @@ public final class IoUringTransport implements Transport {
                     if (orphan != null) recycle(orphan);
                 }
             }
-            default -> { } // a drain timeout
+            default -> timeoutsPending--; // a drain or backoff timeout
         }
     }
 
@@ -323,7 +398,9 @@ public final class IoUringTransport implements Transport {
     }
 
     private void recycle(MemorySegment buffer) {
-        (buffer.byteSize() == SMALL_SEND_BUFFER ? freeSmallSendBuffers : freeSendBuffers).add(buffer);
+        boolean small = buffer.byteSize() == SMALL_SEND_BUFFER;
+        ArrayDeque<MemorySegment> free = small ? freeSmallSendBuffers : freeSendBuffers;
+        if (free.size() < (small ? KEPT_SMALL_SEND_BUFFERS : KEPT_SEND_BUFFERS)) free.add(buffer); // past a burst, the rest is collected
     }
 
     /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
@@ -354,6 +431,22 @@ public final class IoUringTransport implements Transport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Closes {@code fd} once no queued SQE names it: the kernel resolves an SQE's descriptor when
+     * it is submitted, and a number closed before that may already belong to a new client or a
+     * database file. Queued SQEs are submitted first; if the ring takes them only partly, the close
+     * waits for the next submit.
+     */
+    private void closeAfterItsSqes(int fd) {
+        try {
+            ring.submitQueued();
+        } catch (NativeException e) {
+            // the loop will fail on its next submit; the descriptor is closed with the others then
+        }
+        if (ring.allSubmitted()) libc.close(fd);
+        else closeAfterSubmit.add(fd);
     }
 
     private final class Conn extends ConnectionBase {
@@ -419,6 +512,7 @@ public final class IoUringTransport implements Transport {
                 MemorySegment sqe = ring.sqe();
                 IoUring.prep(sqe, IoUring.OP_SEND, fd, sending.address() + sendOffset, sendLength - sendOffset, id() << 8 | T_SEND);
                 sqe.set(ValueLayout.JAVA_INT, 28, MSG_NOSIGNAL);
+                inFlight++;
             } catch (NativeException e) { // no SQE: the kernel never saw this send, so its buffer goes back to the pool now
                 release(); // (kept as an orphan, it waited for a completion that never comes)
                 close();
@@ -474,7 +568,7 @@ public final class IoUringTransport implements Transport {
             clients--;
             byId.remove(id());
             libc.shutdownBoth(fd); // ends the multishot receive
-            libc.close(fd);
+            closeAfterItsSqes(fd);
             if (sending != null) orphanSends.put(id(), sending); // the kernel may still read it: back to the pool on its completion
             sending = null;
             handler.onClose(this);
