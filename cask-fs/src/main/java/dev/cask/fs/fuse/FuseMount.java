@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -50,6 +51,9 @@ public final class FuseMount implements AutoCloseable {
     private boolean exiting;
     private Path mountPoint;
 
+    /** The struct fuse_args handed to fuse_session_new. */
+    private final MemorySegment args;
+
     private FuseMount(LowLevelFileSystem fs, List<String> options, Consumer<String> log) {
         this.fs = fs;
         this.log = log;
@@ -72,7 +76,9 @@ public final class FuseMount implements AutoCloseable {
         } catch (Throwable t) {
             throw new IllegalStateException("fuse_session_new: " + t, t);
         }
+        this.args = args;
         if (session.equals(NULL)) {
+            freeArgs();
             arena.close();
             throw new IllegalArgumentException("libfuse refused the options " + options + " (its message is above)");
         }
@@ -222,7 +228,21 @@ public final class FuseMount implements AutoCloseable {
             log.accept("fuse_session_destroy: " + t);
         } finally {
             closed = true;
+            freeArgs();
             arena.close();
+        }
+    }
+
+    /**
+     * fuse_session_new parses the options in {@link #args} and may leave a newly allocated argv
+     * there (its {@code allocated} flag says so); as libfuse's own examples do, it is freed once the
+     * session is gone.
+     */
+    private void freeArgs() {
+        try {
+            LibFuse.OPT_FREE_ARGS.invokeExact(args);
+        } catch (Throwable t) {
+            log.accept("fuse_opt_free_args: " + t);
         }
     }
 
@@ -415,6 +435,7 @@ public final class FuseMount implements AutoCloseable {
             long fh = fs.open(caller(req), ino, Structs.openFlags(info));
             Structs.setOpened(info, fh, true);
             int rc = (int) LibFuse.REPLY_OPEN.invokeExact(req, info);
+            if (rc != 0) fs.release(ino, fh); // the kernel never got the handle (an interrupted request): nobody would release it
         } catch (Throwable t) {
             fail(req, "open", ino, t);
         }
@@ -471,8 +492,10 @@ public final class FuseMount implements AutoCloseable {
     private void opendir(MemorySegment req, long ino, MemorySegment fi) {
         try {
             MemorySegment info = fi.reinterpret(Structs.FILE_INFO_SIZE);
-            Structs.setOpened(info, fs.opendir(caller(req), ino), false);
+            long fh = fs.opendir(caller(req), ino);
+            Structs.setOpened(info, fh, false);
             int rc = (int) LibFuse.REPLY_OPEN.invokeExact(req, info);
+            if (rc != 0) fs.releasedir(ino, fh);
         } catch (Throwable t) {
             fail(req, "opendir", ino, t);
         }
@@ -491,6 +514,7 @@ public final class FuseMount implements AutoCloseable {
             long fh = Structs.fh(fi.reinterpret(Structs.FILE_INFO_SIZE));
             MemorySegment buf = buffer(size);
             long[] used = {0};
+            List<Long> referenced = new ArrayList<>(); // readdirplus entries other than . and .. count a lookup each
             fs.readdir(ino, fh, offset, plus, (name, attr, next) -> {
                 MemorySegment c = cString(name);
                 long room = size - used[0];
@@ -508,9 +532,11 @@ public final class FuseMount implements AutoCloseable {
                 }
                 if (need > room) return false; // not written: the next readdir starts with this entry
                 used[0] += need;
+                if (plus && !isDotOrDotDot(name)) referenced.add(attr.ino());
                 return true;
             });
             int rc = (int) LibFuse.REPLY_BUF.invokeExact(req, buf, used[0]);
+            if (rc != 0) for (long child : referenced) fs.forget(child, 1); // the kernel never saw these entries
         } catch (Throwable t) {
             fail(req, plus ? "readdirplus" : "readdir", ino, t);
         }
@@ -550,6 +576,10 @@ public final class FuseMount implements AutoCloseable {
             Structs.setOpened(info, handle[0], true);
             Structs.writeEntry(entry, attr, timeout);
             int rc = (int) LibFuse.REPLY_CREATE.invokeExact(req, entry, info);
+            if (rc != 0) { // the kernel got neither the entry nor the handle
+                fs.release(attr.ino(), handle[0]);
+                fs.forget(attr.ino(), 1);
+            }
         } catch (Throwable t) {
             fail(req, "create", parent, t);
         }
@@ -566,6 +596,10 @@ public final class FuseMount implements AutoCloseable {
 
     // ---- helpers ----
 
+    private static boolean isDotOrDotDot(byte[] name) {
+        return name.length == 1 && name[0] == '.' || name.length == 2 && name[0] == '.' && name[1] == '.';
+    }
+
     private Caller caller(MemorySegment req) throws Throwable {
         MemorySegment ctx = (MemorySegment) LibFuse.REQ_CTX.invokeExact(req);
         return Structs.caller(ctx.reinterpret(Structs.CTX_SIZE));
@@ -574,6 +608,7 @@ public final class FuseMount implements AutoCloseable {
     private void replyEntry(MemorySegment req, Attr attr) throws Throwable {
         Structs.writeEntry(entry, attr, timeout);
         int rc = (int) LibFuse.REPLY_ENTRY.invokeExact(req, entry);
+        if (rc != 0) fs.forget(attr.ino(), 1); // the kernel never took the reference the lookup counted: it would never forget it
     }
 
     private void replyAttr(MemorySegment req, Attr attr) throws Throwable {

@@ -34,6 +34,7 @@ final class LibFuse {
     static final MethodHandle REPLY_ERR;
     static final MethodHandle REPLY_NONE;
     static final MethodHandle REPLY_ENTRY;
+    static final MethodHandle OPT_FREE_ARGS;
     static final MethodHandle REPLY_CREATE;
     static final MethodHandle REPLY_ATTR;
     static final MethodHandle REPLY_READLINK;
@@ -64,6 +65,7 @@ final class LibFuse {
         REPLY_ERR = bind(LIB, "fuse_reply_err", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         REPLY_NONE = bind(LIB, "fuse_reply_none", FunctionDescriptor.ofVoid(ADDRESS));
         REPLY_ENTRY = bind(LIB, "fuse_reply_entry", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        OPT_FREE_ARGS = bind(LIB, "fuse_opt_free_args", FunctionDescriptor.ofVoid(ADDRESS));
         REPLY_CREATE = bind(LIB, "fuse_reply_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         REPLY_ATTR = bind(LIB, "fuse_reply_attr", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE));
         REPLY_READLINK = bind(LIB, "fuse_reply_readlink", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
