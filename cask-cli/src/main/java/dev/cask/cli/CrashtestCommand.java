@@ -55,7 +55,7 @@ final class CrashtestCommand implements Callable<Integer> {
 
     /**
      * Without options: every workload under always; every other policy on puts (and none on reopen,
-     * where defect 3 lived); EIO at each call of puts, rotation, merge, repair and concurrent, and
+     * where defect 3 lived, and on fs); EIO at each call of puts, rotation, merge, repair and concurrent, and
      * ENOSPC at each call of puts. About five minutes on two cores.
      */
     private static List<String[]> defaultMatrix() {
@@ -63,6 +63,7 @@ final class CrashtestCommand implements Callable<Integer> {
         for (String w : CrashTest.WORKLOADS) out.add(new String[] {w, "always", "none"});
         for (String p : CrashTest.POLICIES) if (!p.equals("always")) out.add(new String[] {"puts", p, "none"});
         out.add(new String[] {"reopen", "none", "none"});
+        out.add(new String[] {"fs", "none", "none"}); // fsync and fsyncdir are the promise there
         for (String w : List.of("puts", "rotation", "merge", "repair", "concurrent")) out.add(new String[] {w, "always", "eio"});
         out.add(new String[] {"puts", "always", "enospc"});
         return out;

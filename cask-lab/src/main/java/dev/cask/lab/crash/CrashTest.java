@@ -395,7 +395,7 @@ public final class CrashTest {
                 String wrong = perKey(read(db, options), (Map<String, Set<String>>) allowed);
                 if (wrong != null) return wrong;
             } else {
-                Map<String, String> actual = read(db, options);
+                Map<String, String> actual = workload.equals("fs") ? FsWorkload.read(db, options) : read(db, options);
                 opened.accept(actual);
                 List<Map<String, String>> states = (List<Map<String, String>>) allowed;
                 if (!states.contains(actual)) return "opened to " + actual + ", allowed only " + states;

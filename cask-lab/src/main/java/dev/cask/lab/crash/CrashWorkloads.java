@@ -22,7 +22,7 @@ import java.util.Random;
  * refused (after an injected failure) is not acknowledged, and the workload goes on.
  */
 final class CrashWorkloads {
-    static final List<String> ALL = List.of("puts", "deletes", "batches", "rotation", "merge", "backup", "reopen", "concurrent", "repair");
+    static final List<String> ALL = List.of("puts", "deletes", "batches", "rotation", "merge", "backup", "reopen", "concurrent", "repair", "fs");
     static final int STEPS = 24;
 
     private final long seed;
@@ -42,6 +42,7 @@ final class CrashWorkloads {
             case "reopen" -> reopen(root, layer, recording, armFaults);
             case "concurrent" -> concurrent(root, layer, recording.withAutoMerge(true, 0.3, 0), armFaults);
             case "repair" -> repair(root, layer, recording, armFaults);
+            case "fs" -> FsWorkload.record(root, layer, recording, armFaults);
             default -> sequential(workload, root, layer, recording, armFaults);
         }
     }
