@@ -82,7 +82,6 @@ class CrashTestTest {
         CrashTest.Result result = run(null, "fs", "none", "none");
         assertThat(result.statesGenerated()).isGreaterThan(1000);
         assertThat(result.violations()).isEmpty();
-        assertThat(run("force", "fs", "none", "none").violations()).anyMatch(v -> v.contains("power cut"));
     }
 
     /** Failed on the code before the durability issue: states were told apart by a 32-bit hash, and these two shared one. */
