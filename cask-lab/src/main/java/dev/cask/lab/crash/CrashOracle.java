@@ -105,9 +105,22 @@ final class CrashOracle {
 
     /** How many acknowledged writes a state that opened to {@code actual} after a crash at k lost (0 if it is the newest, or in flight). */
     int acknowledgedWritesLost(int k, Map<String, String> actual) {
+        for (int i = k; i < ops.size(); i++) { // the write in flight
+            if (ops.get(i) instanceof Op.Ack a) {
+                if (a.state().equals(actual)) return 0;
+                break;
+            }
+            if (ops.get(i) instanceof Op.Attempt a) {
+                if (a.state().equals(actual)) return 0;
+                break;
+            }
+        }
         int writesAfter = 0;
         for (int i = k - 1; i >= 0; i--) {
-            if (ops.get(i) instanceof Op.Ack a) {
+            Op op = ops.get(i);
+            // a refused write since the last acknowledgement: nothing acknowledged is missing
+            if (op instanceof Op.Attempt a && writesAfter == 0 && a.state().equals(actual)) return 0;
+            if (op instanceof Op.Ack a) {
                 if (a.state().equals(actual)) return writesAfter;
                 if (a.write()) writesAfter++;
             }
