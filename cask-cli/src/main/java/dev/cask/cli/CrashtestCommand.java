@@ -41,7 +41,9 @@ final class CrashtestCommand implements Callable<Integer> {
     @Option(names = "--broken", paramLabel = "WHAT",
             description = {"Check the checker by putting a defect back: dirsync (directory syncs never reach the disk), force (forces never do),",
                     "recovery-force (open does not force what it recovered), failstop (a failed force is reported as a success),",
-                    "mkdir (new directories are not synced into their parent), fdatasync (no force makes a new length durable)."})
+                    "mkdir (new directories are not synced into their parent), fdatasync (no force makes a new length durable),",
+                    "merge-failure (merging goes on after a merge failed late), close-force (close forces aside and a force of the closed",
+                    "file counts as done), stale-hint (a hint is applied before its check, and repair replaces data before its hint)."})
     String broken;
 
     @Mixin
@@ -55,7 +57,7 @@ final class CrashtestCommand implements Callable<Integer> {
 
     /**
      * Without options: every workload under always; every other policy on puts (and none on reopen,
-     * where defect 3 lived, and on fs); EIO at each call of puts, rotation, merge, repair and concurrent, and
+     * where defect 3 lived, and on fs); EIO at each call of puts, rotation, merge, repair, concurrent, close and turns, and
      * ENOSPC at each call of puts. About five minutes on two cores.
      */
     private static List<String[]> defaultMatrix() {
@@ -64,7 +66,7 @@ final class CrashtestCommand implements Callable<Integer> {
         for (String p : CrashTest.POLICIES) if (!p.equals("always")) out.add(new String[] {"puts", p, "none"});
         out.add(new String[] {"reopen", "none", "none"});
         out.add(new String[] {"fs", "none", "none"}); // fsync and fsyncdir are the promise there
-        for (String w : List.of("puts", "rotation", "merge", "repair", "concurrent")) out.add(new String[] {w, "always", "eio"});
+        for (String w : List.of("puts", "rotation", "merge", "repair", "concurrent", "close", "turns")) out.add(new String[] {w, "always", "eio"});
         out.add(new String[] {"puts", "always", "enospc"});
         return out;
     }

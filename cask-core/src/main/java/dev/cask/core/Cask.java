@@ -35,10 +35,6 @@ public final class Cask implements AutoCloseable {
     private static final long BACKGROUND_SYNC_BYTES = 8 << 20;
     /** How long a writer spins for the write lock before it parks (see {@link #lockForWrite}). */
     private static final long WRITE_LOCK_SPIN_NANOS = 20_000;
-    /** How far past its end the active segment's file is grown and read in (see {@link TailWarmer}). */
-    private static final long PREPARE_AHEAD = 8 << 20;
-    /** Once less than this is left prepared, the next {@link #PREPARE_AHEAD} is: one extend per 4 MiB of appends. */
-    private static final long PREPARE_LOW = 4 << 20;
 
     private final Path dir;
     private final CaskOptions options;
@@ -506,6 +502,7 @@ public final class Cask implements AutoCloseable {
             }
 
             public void failedAfterCommitBegan(Throwable failure) {
+                if (LabDefects.on(LabDefects.Defect.MERGING_GOES_ON_AFTER_A_LATE_FAILURE)) return;
                 mergeStopped = failure;
             }
         };
@@ -620,14 +617,17 @@ public final class Cask implements AutoCloseable {
                     trimPrepared(active);
                     // through group commit, like every force: a writer that appended before close and waits is released by
                     // this force, or failed by its failure; it never finds the file closed and returns as if durable
-                    commits.awaitDurable(active.endLsn(), this::forceActive);
+                    if (LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) active.file().force(true);
+                    else commits.awaitDurable(active.endLsn(), this::forceActive);
                 } catch (IOException | RuntimeException e) {
                     failure = e instanceof IOException io ? io : new IOException(e);
-                    stop(failure, "final force of " + active.path);
+                    if (!LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) stop(failure, "final force of " + active.path);
                 }
             }
             closed = true;
-            commits.fail(new IOException("database " + dir + " is closed")); // a late waiter: nothing after this force was appended
+            if (!LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) {
+                commits.fail(new IOException("database " + dir + " is closed")); // a late waiter: nothing after this force was appended
+            }
             for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
             if (failure != null) throw new StorageException("final force of " + active.path + " failed; recent writes may be lost: " + failure, failure);
@@ -798,13 +798,14 @@ public final class Cask implements AutoCloseable {
     }
 
     /**
-     * Keeps the file grown (a hole, no disk blocks) at least {@link #PREPARE_LOW} past {@code end},
+     * Keeps the file grown (a hole, no disk blocks) at least half of {@code prepareAhead} past {@code end},
      * and has the warmer read the new part in, so that appends land in cached pages. Bounded by
      * maxFileSize; a failure to grow is ignored, since the write grows the file itself.
      */
     private void prepareAhead(Segment segment, long end) {
-        if (segment.preparedEnd - end >= PREPARE_LOW) return;
-        long to = Math.min(end + PREPARE_AHEAD, options.maxFileSize());
+        long ahead = options.prepareAhead(); // by default 8 MiB, so one extend per 4 MiB of appends
+        if (segment.preparedEnd - end >= ahead / 2 || ahead == 0) return;
+        long to = Math.min(end + ahead, options.maxFileSize());
         if (to <= segment.preparedEnd || to <= end) return; // at the size limit, or a record bigger than it
         DataFile file = segment.file();
         try {
@@ -874,7 +875,7 @@ public final class Cask implements AutoCloseable {
         long end = segment.endLsn();
         DataFile file = segment.file();
         if (file == null) {
-            if (segment.sealed) return end; // sealed: rotation forced it before sealing
+            if (segment.sealed || LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) return end; // sealed: rotation forced it before sealing
             throw new ClosedChannelException(); // closed: no force happened, so none may be claimed
         }
         // read after end: the writer grows the file before it writes, so this length holds every record up to end
@@ -883,7 +884,7 @@ public final class Cask implements AutoCloseable {
         try {
             file.force(metadata);
         } catch (ClosedChannelException e) {
-            if (!segment.sealed) throw e; // sealed under us: rotation forced it before sealing
+            if (!segment.sealed && !LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) throw e; // sealed under us: rotation forced it
             return end;
         }
         if (metadata) segment.lengthForced = length;

@@ -22,13 +22,15 @@ import java.util.Objects;
  *   <tr><td>clock</td><td>system UTC</td><td>timestamps and expiry</td></tr>
  *   <tr><td>reservedBytes</td><td>64 MiB</td><td>puts are refused ({@link NoSpaceException}) once the disk has less free
  *       than this, so that deletes and a merge (whose output must fit) can still run on a full disk; 0 = no reserve</td></tr>
+ *   <tr><td>prepareAhead</td><td>8 MiB</td><td>how far past its end the active segment is grown and read in ahead of
+ *       the writes (0 .. 1 GiB; 0: never)</td></tr>
  *   <tr><td>recoveryMode</td><td>{@link RecoveryMode#TOLERATE_TORN_TAIL}</td><td>what open does with damage in the middle of a log</td></tr>
  * </table>
  */
 public record CaskOptions(
         long maxFileSize, SyncPolicy syncPolicy, int maxKeySize, int maxValueSize, boolean useHints,
         boolean autoMerge, double mergeFragmentation, long mergeMinDeadBytes, FileLayer fileLayer, Clock clock,
-        RecoveryMode recoveryMode, long reservedBytes) {
+        RecoveryMode recoveryMode, long reservedBytes, long prepareAhead) {
 
     public static final long MIN_FILE_SIZE = 64;
     public static final long MAX_FILE_SIZE = 2L << 30;
@@ -37,12 +39,14 @@ public record CaskOptions(
     public static final double DEFAULT_MERGE_FRAGMENTATION = 0.5;
     public static final long DEFAULT_MERGE_MIN_DEAD_BYTES = 256L << 20;
     public static final long DEFAULT_RESERVED_BYTES = 64L << 20;
+    public static final long DEFAULT_PREPARE_AHEAD = 8L << 20;
 
     public CaskOptions {
         Objects.requireNonNull(syncPolicy, "syncPolicy");
         Objects.requireNonNull(fileLayer, "fileLayer");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(recoveryMode, "recoveryMode");
+        if (prepareAhead < 0 || prepareAhead > 1L << 30) throw new IllegalArgumentException("prepareAhead must be 0 .. 1 GiB, got " + prepareAhead);
         if (reservedBytes < 0) throw new IllegalArgumentException("reservedBytes must be >= 0, got " + reservedBytes);
         if (maxFileSize < MIN_FILE_SIZE || maxFileSize > MAX_FILE_SIZE) {
             throw new IllegalArgumentException("maxFileSize must be " + MIN_FILE_SIZE + " .. " + MAX_FILE_SIZE + " bytes, got " + maxFileSize);
@@ -62,49 +66,58 @@ public record CaskOptions(
     public static CaskOptions defaults() {
         return new CaskOptions(MAX_FILE_SIZE, SyncPolicy.NONE, DEFAULT_MAX_KEY_SIZE, DEFAULT_MAX_VALUE_SIZE, true,
                 true, DEFAULT_MERGE_FRAGMENTATION, DEFAULT_MERGE_MIN_DEAD_BYTES, FileLayer.real(), Clock.systemUTC(),
-                RecoveryMode.TOLERATE_TORN_TAIL, DEFAULT_RESERVED_BYTES);
+                RecoveryMode.TOLERATE_TORN_TAIL, DEFAULT_RESERVED_BYTES, DEFAULT_PREPARE_AHEAD);
     }
 
     public CaskOptions withMaxFileSize(long bytes) {
-        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     public CaskOptions withSyncPolicy(SyncPolicy policy) {
-        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     public CaskOptions withMaxKeySize(int bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     public CaskOptions withMaxValueSize(int bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     public CaskOptions withUseHints(boolean use) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, use, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, use, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     /** Automatic merges: on when both thresholds are passed, checked whenever a segment is closed. */
     public CaskOptions withAutoMerge(boolean enabled, double fragmentation, long minDeadBytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, enabled, fragmentation, minDeadBytes, fileLayer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, enabled, fragmentation, minDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     public CaskOptions withFileLayer(FileLayer layer) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, layer, clock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, layer, clock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     public CaskOptions withClock(Clock newClock) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, newClock, recoveryMode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, newClock, recoveryMode, reservedBytes, prepareAhead);
     }
 
     /** What open does when it finds damage that is not a torn tail; see {@link RecoveryMode}. */
     public CaskOptions withRecoveryMode(RecoveryMode mode) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, mode, reservedBytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, mode, reservedBytes, prepareAhead);
+    }
+
+    /**
+     * How far past its last record the active segment's file is grown and read into the page
+     * cache ahead of the writes, so that appends land in cached pages (grown again once half is
+     * used; 0: never). Bounded by maxFileSize.
+     */
+    public CaskOptions withPrepareAhead(long bytes) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, bytes);
     }
 
     /** Free disk space kept for deletes and merges: puts are refused once less than this is left. */
     public CaskOptions withReservedBytes(long bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, bytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, bytes, prepareAhead);
     }
 }

@@ -157,7 +157,14 @@ public final class Verifier {
         }
         // the old hint goes first, durably: its positions describe the file about to be replaced, and a crash between
         // the two steps must never leave the rewritten data beside it (open also refuses a hint whose trailer names another size)
-        files.delete(dir.resolve(SegmentNames.hintName(SegmentNames.dataId(path.getFileName().toString()))));
+        Path hint = dir.resolve(SegmentNames.hintName(SegmentNames.dataId(path.getFileName().toString())));
+        if (LabDefects.on(LabDefects.Defect.HINT_APPLIED_BEFORE_ITS_CHECK)) {
+            files.rename(temp, path);
+            files.delete(hint);
+            files.syncDirectory(dir);
+            return;
+        }
+        files.delete(hint);
         files.syncDirectory(dir);
         files.rename(temp, path);
         files.syncDirectory(dir);

@@ -3,6 +3,7 @@ package dev.cask.lab.crash;
 import dev.cask.core.Cask;
 import dev.cask.core.CaskOptions;
 import dev.cask.core.CheckReport;
+import dev.cask.core.LabDefects;
 import dev.cask.core.Progress;
 import dev.cask.core.StorageException;
 import dev.cask.core.SyncPolicy;
@@ -36,7 +37,8 @@ public final class CrashTest {
             "interval:5:fdatasync", "none", "osync", "odsync");
     public static final List<String> FAILURES = List.of("none", "eio", "enospc");
     /** What {@code --broken} can put back, each a defect the lab must then find. */
-    public static final List<String> BROKEN = List.of("dirsync", "force", "recovery-force", "failstop", "mkdir", "fdatasync");
+    public static final List<String> BROKEN = List.of("dirsync", "force", "recovery-force", "failstop", "mkdir", "fdatasync", "merge-failure",
+            "close-force", "stale-hint");
 
     /** What one workload's enumeration under one policy and failure kind found. */
     public record Result(String workload, String policy, String failure, int operations, int runs, long statesGenerated, long distinctChecked,
@@ -63,6 +65,22 @@ public final class CrashTest {
     }
 
     public Result run(String workload, String policyText, String failure, Path scratch) throws IOException {
+        LabDefects.Defect engineDefect = switch (broken == null ? "" : broken) {
+            case "merge-failure" -> LabDefects.Defect.MERGING_GOES_ON_AFTER_A_LATE_FAILURE;
+            case "close-force" -> LabDefects.Defect.CLOSE_FORCES_ASIDE;
+            case "stale-hint" -> LabDefects.Defect.HINT_APPLIED_BEFORE_ITS_CHECK;
+            default -> null;
+        };
+        if (engineDefect == null) return runAsIs(workload, policyText, failure, scratch);
+        LabDefects.putBack(engineDefect); // in the engine's own code: recording and every check of a state run with it
+        try {
+            return runAsIs(workload, policyText, failure, scratch);
+        } finally {
+            LabDefects.clear();
+        }
+    }
+
+    private Result runAsIs(String workload, String policyText, String failure, Path scratch) throws IOException {
         if (!WORKLOADS.contains(workload)) throw new IllegalArgumentException("unknown workload '" + workload + "': " + WORKLOADS);
         if (!FAILURES.contains(failure)) throw new IllegalArgumentException("unknown failure kind '" + failure + "': " + FAILURES);
         SyncPolicy policy = SyncPolicy.parse(policyText);
@@ -138,6 +156,7 @@ public final class CrashTest {
             // write began before its record was written; a concurrent writer's at its KeyBegin.
             int stoppedAt = -1;
             int lastDataWrite = -1;
+            int syncBegan = Integer.MAX_VALUE; // a sync() with no begin recorded (the filesystem's fsync) is held to every failure before it
             Map<String, Integer> began = new HashMap<>();
             for (int i = 0; i < out.ops.size(); i++) {
                 Op op = out.ops.get(i);
@@ -154,8 +173,13 @@ public final class CrashTest {
                 } else if (stoppedAt >= 0 && (op instanceof Op.Ack a && a.write() && lastDataWrite > stoppedAt
                         || op instanceof Op.KeyAck k && began.get(k.key()) > stoppedAt)) {
                     out.violations.add("acknowledged after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
-                } else if (stoppedAt >= 0 && op instanceof Op.Synced s && !s.what().startsWith("repair")) {
-                    out.violations.add("sync() returned after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
+                } else if (op instanceof Op.SyncBegin) {
+                    syncBegan = i;
+                } else if (op instanceof Op.Synced s) {
+                    if (stoppedAt >= 0 && !s.what().startsWith("repair") && syncBegan > stoppedAt) {
+                        out.violations.add("sync() returned after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
+                    }
+                    syncBegan = Integer.MAX_VALUE;
                 }
             }
             if (workload.equals("repair")) out.repaired = repairedState(root.resolve("db"), options);

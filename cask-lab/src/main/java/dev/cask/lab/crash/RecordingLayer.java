@@ -44,6 +44,8 @@ public final class RecordingLayer extends ForwardingFileLayer {
         record Ack(Map<String, String> state, String what, boolean write) implements Op {}
         /** The engine refused a write (after an injected failure): its state may still show after a crash, as one in flight. */
         record Attempt(Map<String, String> state, String what) implements Op {}
+        /** {@code sync()} was called (a failure recorded before this must make it throw; one during it may not). */
+        record SyncBegin(String what) implements Op {}
         /** {@code sync()} returned: every write acknowledged before it is durable. */
         record Synced(String what) implements Op {}
         /** A system call failed by injection (or for real): {@code stops} if it is one after which nothing may be acknowledged. */
@@ -64,6 +66,45 @@ public final class RecordingLayer extends ForwardingFileLayer {
     private volatile boolean swallowForceFailures;
     private volatile boolean forcesWithoutMetadata;
     private final java.util.Set<Path> unsyncedParents = new java.util.HashSet<>();
+    private volatile ForceGate gate;
+
+    /** Holds one force at its start until released, so that a workload can run something while a writer waits on it. */
+    public static final class ForceGate {
+        private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        /** Whether a force reached the gate within {@code millis}. */
+        public boolean awaitArrival(long millis) throws InterruptedException {
+            return arrived.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        public void release() {
+            released.countDown();
+        }
+
+        private void pass() {
+            arrived.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private volatile boolean failNextSegmentForce;
+
+    /** The next force of a data segment fails with EIO, and nothing of it happens. */
+    public void failNextSegmentForce() {
+        failNextSegmentForce = true;
+    }
+
+    /** The next force of a data segment waits at the returned gate before it begins. */
+    public ForceGate holdNextSegmentForce() {
+        ForceGate g = new ForceGate();
+        gate = g;
+        return g;
+    }
 
     public RecordingLayer(Path root) {
         this(root, FileLayer.real());
@@ -181,9 +222,18 @@ public final class RecordingLayer extends ForwardingFileLayer {
             @Override
             public void force(boolean metadata) throws IOException {
                 if (dead || dropForces) return;
+                ForceGate g = gate;
+                if (g != null && name.endsWith(".data")) {
+                    gate = null;
+                    g.pass(); // before the force begins: what is recorded meanwhile is not covered by it
+                }
                 int coversBefore = recorded();
                 boolean full = metadata && !forcesWithoutMetadata;
                 try {
+                    if (failNextSegmentForce && name.endsWith(".data")) {
+                        failNextSegmentForce = false;
+                        throw new IOException("Input/output error (injected at a force while closing)");
+                    }
                     super.force(full);
                 } catch (java.nio.channels.ClosedChannelException closedByItsOwner) {
                     throw closedByItsOwner; // a rotation sealed the file under a concurrent force: no fsync ran, none failed

@@ -84,6 +84,27 @@ class CrashTestTest {
         assertThat(result.violations()).isEmpty();
     }
 
+    /** Defect 1: after a merge failed late, merging went on and dropped a tombstone an orphaned input still needed. */
+    @Test
+    void aMergeThatGoesOnAfterALateFailureIsFound() throws Exception {
+        assertThat(run(null, "merge", "always", "eio").violations()).isEmpty();
+        assertThat(run("merge-failure", "merge", "always", "eio").violations()).anyMatch(v -> v.contains("unlink") && v.contains("opened to"));
+    }
+
+    /** Defect 2: close forced aside, and a writer whose force found the file closed heard "durable" after close's force failed. */
+    @Test
+    void aWriterToldDurableByACloseWhoseForceFailedIsFound() throws Exception {
+        assertThat(run(null, "close", "always", "none").violations()).isEmpty();
+        assertThat(run("close-force", "close", "always", "none").violations()).anyMatch(v -> v.contains("power cut"));
+    }
+
+    /** Defect 5: a stale hint beside a repaired data file was applied before its trailer was checked. */
+    @Test
+    void aStaleHintAppliedBeforeItsCheckIsFound() throws Exception {
+        assertThat(run(null, "repair", "always", "none").violations()).isEmpty();
+        assertThat(run("stale-hint", "repair", "always", "none").violations()).isNotEmpty();
+    }
+
     /** Failed on the code before the durability issue: states were told apart by a 32-bit hash, and these two shared one. */
     @Test
     void distinctCrashStatesAreNeverTakenForTheSame() {
