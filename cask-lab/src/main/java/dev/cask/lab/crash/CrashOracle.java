@@ -103,6 +103,39 @@ final class CrashOracle {
         return out;
     }
 
+    /**
+     * Every state the database held up to the write in flight at k: what a crash that garbled a
+     * durable sector may open to. It may lose recent writes, never open to a value never written.
+     */
+    List<Map<String, String>> everHeld(int k) {
+        List<Map<String, String>> out = new ArrayList<>();
+        out.add(Map.of());
+        for (int i = 0; i < k; i++) {
+            if (ops.get(i) instanceof Op.Ack a) out.add(a.state());
+            else if (ops.get(i) instanceof Op.Attempt a) out.add(a.state());
+        }
+        for (int i = k; i < ops.size(); i++) {
+            if (ops.get(i) instanceof Op.Ack a) {
+                out.add(a.state());
+                break;
+            }
+            if (ops.get(i) instanceof Op.Attempt a) {
+                out.add(a.state());
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** For concurrent writers: every value each key was ever set to before k, or absent. */
+    static Map<String, Set<String>> everHeldPerKey(List<Op> ops, int k) {
+        Map<String, Set<String>> out = new HashMap<>();
+        for (int i = 0; i < k; i++) {
+            if (ops.get(i) instanceof Op.KeyBegin b) out.computeIfAbsent(b.key(), key -> new HashSet<>(java.util.Collections.singleton(null))).add(b.value());
+        }
+        return out;
+    }
+
     /** How many acknowledged writes a state that opened to {@code actual} after a crash at k lost (0 if it is the newest, or in flight). */
     int acknowledgedWritesLost(int k, Map<String, String> actual) {
         for (int i = k; i < ops.size(); i++) { // the write in flight

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  *   <li>{@code POWER_CUT_PARTIAL}: names kept; each unforced write reached the disk or not, at random.</li>
  *   <li>{@code POWER_CUT_SECTORS}: names kept; each 512-byte sector of each unforced write reached
  *       the disk or not, at random: a page torn inside, not only cut short.</li>
+ *   <li>{@code POWER_CUT_SECTOR_GARBLED}: names kept, unforced data gone, and every sector that an
+ *       unforced write shared with earlier bytes holds garbage, the durable bytes in it included: a
+ *       disk without atomic sector writes, cut while rewriting that sector.</li>
  * </ul>
  *
  * <p>What a force makes durable: the writes recorded before it began (a write that overlapped it
@@ -36,7 +39,7 @@ import java.util.TreeMap;
  * ignores forces: what a missing directory fsync or an acknowledgement before fsync looks like.
  */
 public final class CrashStates {
-    public enum Kind { KILL, KILL_PAGES_DROPPED, POWER_CUT, POWER_CUT_NAMES_KEPT, POWER_CUT_PARTIAL, POWER_CUT_SECTORS }
+    public enum Kind { KILL, KILL_PAGES_DROPPED, POWER_CUT, POWER_CUT_NAMES_KEPT, POWER_CUT_PARTIAL, POWER_CUT_SECTORS, POWER_CUT_SECTOR_GARBLED }
 
     static final int SECTOR = 512;
 
@@ -110,7 +113,9 @@ public final class CrashStates {
     /** The files (relative path to content) after a crash once the first {@code k} operations were issued. */
     public Map<String, byte[]> state(int k, Kind kind, Random random) {
         boolean kill = kind == Kind.KILL || kind == Kind.KILL_PAGES_DROPPED;
-        boolean namesAlwaysKept = kill || kind == Kind.POWER_CUT_NAMES_KEPT || kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS;
+        boolean namesAlwaysKept = kill || kind == Kind.POWER_CUT_NAMES_KEPT || kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS
+                || kind == Kind.POWER_CUT_SECTOR_GARBLED;
+        Map<Integer, Set<Long>> garbled = new HashMap<>();
         Map<String, Integer> names = new HashMap<>();
         Set<String> dirs = new HashSet<>();
         Set<String> createdDirs = new HashSet<>();
@@ -145,6 +150,8 @@ public final class CrashStates {
                         if (random.nextBoolean()) data.put(ino, write(content, w.position(), w.bytes(), 0, w.bytes().length));
                     } else if (kind == Kind.POWER_CUT_SECTORS) {
                         data.put(ino, sectorsOf(content, w, ino, sectorsWritten, random));
+                    } else if (kind == Kind.POWER_CUT_SECTOR_GARBLED && w.position() % SECTOR != 0) {
+                        garbled.computeIfAbsent(ino, x -> new HashSet<>()).add(w.position() / SECTOR * SECTOR);
                     }
                     boolean sizeKept = kill || sizeDurable || (kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean();
                     if (sizeKept) length.merge(ino, end, Math::max);
@@ -169,6 +176,13 @@ public final class CrashStates {
                 default -> { }
             }
         }
+        garbled.forEach((ino, sectors) -> {
+            byte[] content = data.get(ino);
+            if (content == null) return;
+            for (long sector : sectors) {
+                for (long b = sector; b < Math.min(sector + SECTOR, content.length); b++) content[(int) b] = (byte) random.nextInt(256);
+            }
+        });
         Map<String, byte[]> files = new TreeMap<>();
         names.forEach((name, ino) -> {
             if (!inKeptDirectory(name, createdDirs, dirs)) return;

@@ -241,6 +241,16 @@ public final class CrashTest {
                         if (violation != null) violations.add("after op " + k + " (" + describe(ops, k) + ")" + (powerCut ? ", power cut" : "") + ": " + violation);
                     }
                 }
+                if (full && !workload.equals("repair")) { // a garbled sector that held durable bytes: recent writes may go, no wrong value may come
+                    Map<String, byte[]> garbled = states.state(k, CrashStates.Kind.POWER_CUT_SECTOR_GARBLED, random);
+                    generated++;
+                    Object allowed = workload.equals("concurrent") ? CrashOracle.everHeldPerKey(ops, k) : oracle.everHeld(k);
+                    if (seen.add(List.of(CrashTest.fingerprint(garbled), allowed, k >= backupDoneAt))) {
+                        checked++;
+                        String violation = check(workload, garbled, dir, allowed, r, k >= backupDoneAt ? backupSnapshot : null, -1, policy, actual -> {});
+                        if (violation != null) violations.add("after op " + k + " (" + describe(ops, k) + "), power cut garbling a sector: " + violation);
+                    }
+                }
                 if (full && k % 4 == 0 && !workload.equals("repair")) { // a crash during recovery of the kill state, at each of its first few operations
                     Object allowed = workload.equals("concurrent") ? CrashOracle.allowedPerKey(ops, k) : oracle.allowed(k, false);
                     for (int j = 1; j <= 3; j++) {
