@@ -99,8 +99,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"cask " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+            return new String[] {"cask " + dev.cask.core.CaskVersion.get() + " (Java " + Runtime.version() + ")"};
         }
     }
 

@@ -31,7 +31,7 @@ final class SetCommand implements Callable<Integer> {
         if (ttl != null && ttl <= 0) throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be a positive number of seconds, got " + ttl);
         byte[] bytes = value.equals("-") ? Bytes.readAll(System.in) : Bytes.utf8(value);
         try (Cask cask = main.open()) {
-            long expiry = ttl == null ? 0 : System.currentTimeMillis() + Math.multiplyExact(ttl, 1000L);
+            long expiry = ttl == null ? 0 : cask.options().clock().millis() + Math.multiplyExact(ttl, 1000L);
             cask.put(Bytes.utf8(key), bytes, expiry);
         }
         return 0;

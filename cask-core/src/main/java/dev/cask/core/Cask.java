@@ -77,7 +77,7 @@ public final class Cask implements AutoCloseable {
         this.active = index.newest();
         this.commits = new GroupCommit(active.endLsn());
         files.onFailure(e -> stop(e, "a force")); // every failed force, wherever it ran, stops writes and fails the waiters
-        this.syncer = BackgroundSyncer.start(options.syncPolicy() instanceof SyncPolicy.Interval interval ? interval.millis() : 0,
+        this.syncer = BackgroundSyncer.start(options.syncPolicy().intervalMillis(),
                 this::syncInBackground, dir);
         this.background = new BackgroundWorker("cask-background " + dir.getFileName());
         this.warmer = new TailWarmer("cask-warmer " + dir.getFileName());
@@ -97,10 +97,7 @@ public final class Cask implements AutoCloseable {
             lock = DirectoryLock.acquire(dir);
             FailStopLayer.checkNoEarlierFailure(base, dir);
             FailStopLayer files = new FailStopLayer(base, dir);
-            OpenMode mode = switch (options.syncPolicy()) {
-                case SyncPolicy.OpenSync s -> s.dataOnly() ? OpenMode.WRITE_DSYNC : OpenMode.WRITE_SYNC;
-                default -> OpenMode.WRITE;
-            };
+            OpenMode mode = options.syncPolicy().openMode();
             Index index = new Index();
             Recovery.Result result;
             try {
@@ -148,7 +145,7 @@ public final class Cask implements AutoCloseable {
     public byte[] get(byte[] key) {
         return withRecord(key, (record, entry) -> {
             byte[] value = new byte[entry.valueSize()];
-            record.get(RecordCodec.HEADER_SIZE + key.length, value);
+            record.get((int) RecordCodec.valuePosition(0, key.length), value);
             return value;
         });
     }
@@ -203,7 +200,7 @@ public final class Cask implements AutoCloseable {
         if (from < 0) throw new IllegalArgumentException("from must be >= 0, got " + from);
         Integer length = withRecord(key, (record, entry) -> {
             int n = Math.max(0, Math.min(into.remaining(), entry.valueSize() - from));
-            if (n > 0) into.put(into.position(), record, RecordCodec.HEADER_SIZE + key.length + from, n).position(into.position() + n);
+            if (n > 0) into.put(into.position(), record, (int) RecordCodec.valuePosition(0, key.length) + from, n).position(into.position() + n);
             return entry.valueSize();
         });
         return length == null ? -1 : length;
@@ -240,7 +237,7 @@ public final class Cask implements AutoCloseable {
             RecordCodec.encodePut(buf, now, expiryMillis, key, value);
             Segment segment = segmentFor(length);
             long at = append(segment, buf.flip());
-            index.applyPut(key, new KeyDirEntry(segment.id, at + RecordCodec.HEADER_SIZE + key.length, value.length, expiryMillis),
+            index.applyPut(key, new KeyDirEntry(segment.id, RecordCodec.valuePosition(at, key.length), value.length, expiryMillis),
                     segment, length);
             lsn = afterAppend(segment);
         } finally {
@@ -333,7 +330,7 @@ public final class Cask implements AutoCloseable {
                 if (op.isDelete()) {
                     index.applyDelete(op.key());
                 } else {
-                    KeyDirEntry entry = new KeyDirEntry(segment.id, recordAt + RecordCodec.HEADER_SIZE + op.key().length,
+                    KeyDirEntry entry = new KeyDirEntry(segment.id, RecordCodec.valuePosition(recordAt, op.key().length),
                             op.value().length, op.expiry());
                     index.applyPut(op.key(), entry, segment, RecordCodec.putSize(op.key().length, op.value().length));
                 }
@@ -854,7 +851,8 @@ public final class Cask implements AutoCloseable {
                 }
                 yield -1;
             }
-            default -> -1;
+            case SyncPolicy.None n -> -1;
+            case SyncPolicy.Interval i -> -1; // the background syncer forces
         };
     }
 
@@ -892,12 +890,7 @@ public final class Cask implements AutoCloseable {
     }
 
     private boolean forceMetadata() {
-        return switch (options.syncPolicy()) {
-            case SyncPolicy.Always a -> a.call().metadata();
-            case SyncPolicy.EveryWrites e -> e.call().metadata();
-            case SyncPolicy.Interval i -> i.call().metadata();
-            default -> true;
-        };
+        return options.syncPolicy().forcesMetadata();
     }
 
     private void syncInBackground() {

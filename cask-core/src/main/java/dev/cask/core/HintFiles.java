@@ -87,7 +87,7 @@ final class HintFiles {
                 boolean tombstone = RecordCodec.isTombstone(b, at);
                 byte[] key = RecordCodec.key(b, at);
                 writer.add(RecordCodec.timestamp(b, at), RecordCodec.expiry(b, at), key,
-                        tombstone ? RecordCodec.TOMBSTONE : RecordCodec.valueSize(b, at), scan.offset() + RecordCodec.HEADER_SIZE + key.length);
+                        tombstone ? RecordCodec.TOMBSTONE : RecordCodec.valueSize(b, at), RecordCodec.valuePosition(scan.offset(), key.length));
             }
             if (scan.stop() != SegmentScanner.Stop.CLEAN_END) throw new IOException("segment " + data + " is damaged at offset " + scan.offset());
             writer.commit(size);

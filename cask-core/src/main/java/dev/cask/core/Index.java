@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * The keydir together with the segments it points into, kept consistent: every change of a
  * key's newest version moves its record's bytes from live to dead in the segment that held it.
- * Mutations happen under the database's write lock (or during open); lookups are lock-free.
+ * Mutations happen under the database's write lock (or during open); lookups are optimistic reads
+ * of the keydir that take its read lock only after a few tries lose to a writer (see {@link KeyDir}).
  */
 final class Index {
     final KeyDir keyDir = new KeyDir();

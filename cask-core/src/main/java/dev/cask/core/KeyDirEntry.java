@@ -9,7 +9,7 @@ public record KeyDirEntry(int segmentId, long valuePosition, int valueSize, long
 
     /** The record's first byte. */
     long recordPosition(int keySize) {
-        return valuePosition - RecordCodec.HEADER_SIZE - keySize;
+        return RecordCodec.recordOffset(valuePosition, keySize);
     }
 
     int recordLength(int keySize) {

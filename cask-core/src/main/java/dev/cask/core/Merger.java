@@ -115,7 +115,7 @@ final class Merger {
                         int at = scan.at();
                         if (RecordCodec.isControl(b, at) || RecordCodec.isTombstone(b, at)) continue;
                         byte[] key = RecordCodec.key(b, at);
-                        long valuePosition = scan.offset() + RecordCodec.HEADER_SIZE + key.length;
+                        long valuePosition = RecordCodec.valuePosition(scan.offset(), key.length);
                         KeyDirEntry entry = host.index().keyDir.get(key);
                         if (entry == null || entry.segmentId() != input.id || entry.valuePosition() != valuePosition) continue;
                         if (entry.expiredAt(now)) {
@@ -128,9 +128,9 @@ final class Merger {
                             outputs.add(out);
                         }
                         long at2 = out.append(b, at, scan.length());
-                        out.hint.add(RecordCodec.timestamp(b, at), entry.expiry(), key, entry.valueSize(), at2 + RecordCodec.HEADER_SIZE + key.length);
+                        out.hint.add(RecordCodec.timestamp(b, at), entry.expiry(), key, entry.valueSize(), RecordCodec.valuePosition(at2, key.length));
                         switches.add(new Switch(key, input.id, valuePosition,
-                                new KeyDirEntry(out.id, at2 + RecordCodec.HEADER_SIZE + key.length, entry.valueSize(), entry.expiry()), scan.length()));
+                                new KeyDirEntry(out.id, RecordCodec.valuePosition(at2, key.length), entry.valueSize(), entry.expiry()), scan.length()));
                         if ((switches.size() & 0x3ff) == 0) progress.update(done + scan.offset(), inputBytes);
                     }
                     if (scan.stop() != SegmentScanner.Stop.CLEAN_END) {

@@ -105,26 +105,15 @@ public final class RecordCodec {
      */
     public static int check(ByteBuffer buf, int at, int limit) {
         if (limit - at < HEADER_SIZE) return INCOMPLETE;
-        int keySize = keySize(buf, at);
-        long valueSize = rawValueSize(buf, at);
-        long length;
-        if (keySize == 0) {
-            if (valueSize != CONTROL_PAYLOAD_SIZE) return INVALID;
-            length = HEADER_SIZE + CONTROL_PAYLOAD_SIZE;
-        } else if (valueSize == TOMBSTONE) {
-            length = HEADER_SIZE + keySize;
-        } else if (valueSize > MAX_VALUE_SIZE) {
-            return INVALID;
-        } else {
-            length = HEADER_SIZE + keySize + valueSize;
-        }
+        long length = claimedLength(buf, at);
+        if (length < 0) return INVALID;
         if (limit - at < length) return INCOMPLETE;
         if (buf.getInt(at) != crc(buf, at + 4, (int) length - 4)) return INVALID;
-        if (keySize == 0 && !validControl(buf.get(at + HEADER_SIZE))) return INVALID;
+        if (keySize(buf, at) == 0 && !validControl(buf.get(at + HEADER_SIZE))) return INVALID;
         return (int) length;
     }
 
-    /** The length a record claims in its header, or -1 if the header is impossible. */
+    /** The length a record claims in its header, or -1 if the header is impossible. The one decode of a record's length. */
     public static long claimedLength(ByteBuffer buf, int at) {
         int keySize = keySize(buf, at);
         long valueSize = rawValueSize(buf, at);
@@ -134,12 +123,23 @@ public final class RecordCodec {
         return HEADER_SIZE + keySize + valueSize;
     }
 
-    private static boolean validControl(byte type) {
-        return type == CONTROL_BATCH_BEGIN || type == CONTROL_BATCH_COMMIT;
+    /** Where the value of a record that starts at {@code recordOffset} (in a file or a buffer) begins. */
+    public static long valuePosition(long recordOffset, int keySize) {
+        return recordOffset + HEADER_SIZE + keySize;
     }
 
-    public static int storedCrc(ByteBuffer buf, int at) {
+    /** Where the record whose value begins at {@code valuePosition} starts. */
+    public static long recordOffset(long valuePosition, int keySize) {
+        return valuePosition - HEADER_SIZE - keySize;
+    }
+
+    /** The CRC a record's header stores (over every byte after it). */
+    static int storedCrc(ByteBuffer buf, int at) {
         return buf.getInt(at);
+    }
+
+    private static boolean validControl(byte type) {
+        return type == CONTROL_BATCH_BEGIN || type == CONTROL_BATCH_COMMIT;
     }
 
     public static long timestamp(ByteBuffer buf, int at) {
@@ -181,12 +181,6 @@ public final class RecordCodec {
     public static boolean hasKey(ByteBuffer buf, int at, byte[] key) {
         if (keySize(buf, at) != key.length) return false;
         return buf.slice(at + HEADER_SIZE, key.length).equals(ByteBuffer.wrap(key));
-    }
-
-    public static byte[] value(ByteBuffer buf, int at) {
-        byte[] value = new byte[valueSize(buf, at)];
-        buf.get(at + HEADER_SIZE + keySize(buf, at), value);
-        return value;
     }
 
     static byte controlType(ByteBuffer buf, int at) {

@@ -279,8 +279,8 @@ final class Recovery {
         if (!readOnly) file.truncate(end);
         segment.size = end;
         segment.preparedEnd = end;
-        messages.add("cut " + bytes + " byte(s) of zeros past the last record of " + segment.path.getFileName()
-                + " (space grown ahead of the writer, never written; no data)");
+        messages.add((readOnly ? "found " : "cut ") + bytes + " byte(s) of zeros past the last record of " + segment.path.getFileName()
+                + " (space grown ahead of the writer, never written; no data)" + (readOnly ? "; the next open cuts them" : ""));
     }
 
     private void truncateTail(Segment segment, DataFile file, long cut, long dataEnd, String why, int dropped) throws IOException {
@@ -309,7 +309,7 @@ final class Recovery {
         if (p.tombstone) {
             bulk.delete(p.key);
         } else {
-            KeyDirEntry entry = new KeyDirEntry(segment.id, p.offset + RecordCodec.HEADER_SIZE + p.key.length, p.valueSize, p.expiry);
+            KeyDirEntry entry = new KeyDirEntry(segment.id, RecordCodec.valuePosition(p.offset, p.key.length), p.valueSize, p.expiry);
             bulk.put(p.key, entry, segment, p.length);
         }
     }

@@ -1,5 +1,6 @@
 package dev.cask.core;
 
+import dev.cask.core.io.OpenMode;
 import java.util.Locale;
 
 /**
@@ -31,13 +32,43 @@ public sealed interface SyncPolicy {
     /** Whether an acknowledged write is already durable. */
     boolean durableOnAck();
 
+    /** How the active segment is opened: {@code O_SYNC} or {@code O_DSYNC} for the open-sync policies. */
+    OpenMode openMode();
+
+    /**
+     * Whether a caller that appends many writes with {@code writeWithoutSync} and then calls
+     * {@code sync()} once (the server's turn) keeps this policy's promise: the server holds the
+     * replies for that force under {@code always}, and needs no force under {@code none}. Policies
+     * that count writes or open files synchronously are served one write at a time.
+     */
+    boolean combinesWrites();
+
+    /** Whether the replies to combined writes wait for the force that ends the turn. */
+    boolean holdsRepliesForForce();
+
+    /** The background force's period in ms, or 0 when there is none. */
+    long intervalMillis();
+
+    /** Whether a force must cover metadata (fsync) or may be data only (fdatasync); a file whose length changed is forced with it anyway. */
+    boolean forcesMetadata();
+
     record None() implements SyncPolicy {
         public boolean durableOnAck() { return false; }
+        public OpenMode openMode() { return OpenMode.WRITE; }
+        public boolean combinesWrites() { return true; }
+        public boolean holdsRepliesForForce() { return false; }
+        public long intervalMillis() { return 0; }
+        public boolean forcesMetadata() { return true; }
         public String toString() { return "none"; }
     }
 
     record Always(SyncCall call) implements SyncPolicy {
         public boolean durableOnAck() { return true; }
+        public OpenMode openMode() { return OpenMode.WRITE; }
+        public boolean combinesWrites() { return true; }
+        public boolean holdsRepliesForForce() { return true; }
+        public long intervalMillis() { return 0; }
+        public boolean forcesMetadata() { return call.metadata(); }
         public String toString() { return "always" + suffix(call); }
     }
 
@@ -46,6 +77,11 @@ public sealed interface SyncPolicy {
             if (writes < 1) throw new IllegalArgumentException("every:N needs N >= 1, got " + writes);
         }
         public boolean durableOnAck() { return writes == 1; }
+        public OpenMode openMode() { return OpenMode.WRITE; }
+        public boolean combinesWrites() { return false; }
+        public boolean holdsRepliesForForce() { return false; }
+        public long intervalMillis() { return 0; }
+        public boolean forcesMetadata() { return call.metadata(); }
         public String toString() { return "every:" + writes + suffix(call); }
     }
 
@@ -54,12 +90,22 @@ public sealed interface SyncPolicy {
             if (millis < 1) throw new IllegalArgumentException("interval:MS needs MS >= 1, got " + millis);
         }
         public boolean durableOnAck() { return false; }
+        public OpenMode openMode() { return OpenMode.WRITE; }
+        public boolean combinesWrites() { return false; }
+        public boolean holdsRepliesForForce() { return false; }
+        public long intervalMillis() { return millis; }
+        public boolean forcesMetadata() { return call.metadata(); }
         public String toString() { return "interval:" + millis + suffix(call); }
     }
 
     /** Segments opened with {@code O_SYNC} ({@code dataOnly} false) or {@code O_DSYNC}. */
     record OpenSync(boolean dataOnly) implements SyncPolicy {
         public boolean durableOnAck() { return true; }
+        public OpenMode openMode() { return dataOnly ? OpenMode.WRITE_DSYNC : OpenMode.WRITE_SYNC; }
+        public boolean combinesWrites() { return false; }
+        public boolean holdsRepliesForForce() { return false; }
+        public long intervalMillis() { return 0; }
+        public boolean forcesMetadata() { return true; }
         public String toString() { return dataOnly ? "odsync" : "osync"; }
     }
 

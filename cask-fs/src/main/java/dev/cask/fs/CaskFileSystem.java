@@ -786,7 +786,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         return new Errno(full ? Errno.ENOSPC : Errno.EIO, e.getMessage());
     }
 
-    private static long now() {
-        return dev.cask.fs.fuse.FsTime.now();
+    private long now() {
+        return dev.cask.fs.fuse.FsTime.now(cask.options().clock());
     }
 }

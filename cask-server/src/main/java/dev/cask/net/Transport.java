@@ -1,8 +1,8 @@
 package dev.cask.net;
 
 /**
- * How sockets are watched, read and written: NIO's level-triggered {@code Selector} here; the
- * native epoll and io_uring transports of a later issue plug in beside it. Everything a transport
+ * How sockets are watched, read and written: NIO's level-triggered {@code Selector}, native epoll
+ * (edge- or level-triggered) or io_uring, all behind this interface. Everything a transport
  * does for a handler happens on its one loop thread.
  */
 public interface Transport extends AutoCloseable {

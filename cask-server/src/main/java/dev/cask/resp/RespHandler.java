@@ -62,8 +62,7 @@ public final class RespHandler implements Handler {
         this.state = state;
         this.commands = new Commands(state, this);
         this.queryBudget = new QueryBudget();
-        var policy = state.cask.options().syncPolicy();
-        this.combineWrites = policy instanceof dev.cask.core.SyncPolicy.None || policy instanceof dev.cask.core.SyncPolicy.Always;
+        this.combineWrites = state.cask.options().syncPolicy().combinesWrites();
     }
 
     /** Wires the force thread to the loop it wakes (set once the transport runs). */
@@ -75,7 +74,8 @@ public final class RespHandler implements Handler {
     public void onOpen(Connection connection) {
         state.connectionsReceived++;
         state.connectedClients++;
-        Session session = new Session(connection, new RespParser(state.config.protocol(), queryBudget), state.config.requirePass() == null);
+        Session session = new Session(connection, new RespParser(state.config.protocol(), queryBudget), state.config.requirePass() == null,
+                state.cask.options().clock().millis());
         connection.attach(session);
         sessions.add(session);
     }

@@ -16,7 +16,7 @@ import java.util.Map;
 final class ServerCommands {
     /** The Redis version whose commands and replies Cask follows; clients read it from INFO and HELLO. */
     static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
-    static final String CASK_VERSION = "0.1.0";
+    static final String CASK_VERSION = dev.cask.core.CaskVersion.get();
 
     private final ServerState state;
 
@@ -44,7 +44,7 @@ final class ServerCommands {
             }
             case BGREWRITEAOF, MERGE -> merge(spec, r);
             case TIME -> {
-                long micros = System.currentTimeMillis() * 1000;
+                long micros = state.cask.options().clock().millis() * 1000;
                 r.array(2);
                 r.bulk(Long.toString(micros / 1_000_000));
                 r.bulk(Long.toString(micros % 1_000_000));
@@ -197,9 +197,9 @@ final class ServerCommands {
         }
     }
 
-    private static String clientLine(Session session) {
+    private String clientLine(Session session) {
         return "id=" + session.connection.id() + " addr=" + session.connection.peer() + " name=" + (session.name == null ? "" : session.name)
-                + " age=" + (System.currentTimeMillis() - session.createdMillis) / 1000 + " db=0 resp=" + (session.resp3 ? 3 : 2)
+                + " age=" + (state.cask.options().clock().millis() - session.createdMillis) / 1000 + " db=0 resp=" + (session.resp3 ? 3 : 2)
                 + " cmd-count=" + session.commands + "\n";
     }
 
@@ -325,7 +325,7 @@ final class ServerCommands {
         boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything") || wanted.contains("default");
         StringBuilder out = new StringBuilder();
         if (all || wanted.contains("server")) {
-            long uptime = (System.currentTimeMillis() - state.startMillis) / 1000;
+            long uptime = (state.cask.options().clock().millis() - state.startMillis) / 1000;
             out.append("# Server\r\n")
                     .append("redis_version:").append(REDIS_COMPATIBLE_VERSION).append("\r\n")
                     .append("cask_version:").append(CASK_VERSION).append("\r\n")

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ServerState {
     final Cask cask;
     final RespConfig config;
-    final long startMillis = System.currentTimeMillis();
+    final long startMillis;
     /** Whether replies to writes wait for the loop's turn-end force (the {@code always} policy). */
     final boolean holdWritesForForce;
     final Set<String> commandThreads = new HashSet<>();
@@ -39,6 +39,7 @@ final class ServerState {
     ServerState(Cask cask, RespConfig config) {
         this.cask = cask;
         this.config = config;
-        this.holdWritesForForce = cask.options().syncPolicy() instanceof dev.cask.core.SyncPolicy.Always;
+        this.startMillis = cask.options().clock().millis();
+        this.holdWritesForForce = cask.options().syncPolicy().holdsRepliesForForce();
     }
 }

@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 final class Session {
     final Connection connection;
     final RespParser parser;
-    final long createdMillis = System.currentTimeMillis();
+    final long createdMillis;
     /** Monotonic time of the connect and of the last bytes read, for the idle and unauthenticated timeouts. */
     final long connectedNanos = System.nanoTime();
     long lastReadNanos = connectedNanos;
@@ -29,8 +29,9 @@ final class Session {
     /** Has a write in the handler's pending (not yet appended) batch. */
     boolean inPendingBatch;
 
-    Session(Connection connection, RespParser parser, boolean authenticated) {
+    Session(Connection connection, RespParser parser, boolean authenticated, long createdMillis) {
         this.connection = connection;
+        this.createdMillis = createdMillis;
         this.parser = parser;
         this.authenticated = authenticated;
         parser.authenticated(authenticated);

@@ -25,8 +25,9 @@ public final class FsTime {
         return (seconds - BASE_SECONDS) * NANOS + Math.floorMod(nanos, NANOS) + Math.floorDiv(nanos, NANOS) * NANOS;
     }
 
-    public static long now() {
-        Instant t = Instant.now();
+    /** Now, by {@code clock} (the database's, so that tests and the engine agree on time). */
+    public static long now(java.time.Clock clock) {
+        Instant t = clock.instant();
         return of(t.getEpochSecond(), t.getNano());
     }
 

@@ -35,7 +35,7 @@ final class Libc {
     static final int SO_LINGER = 13;
     static final int IPPROTO_TCP = 6;
     static final int TCP_NODELAY = 1;
-    static final int SHUT_WR = 1;
+    static final int SHUT_RDWR = 2;
 
     static final int EPOLL_CLOEXEC = 02000000;
     static final int EPOLL_CTL_ADD = 1;
@@ -214,10 +214,6 @@ final class Libc {
         call1(CLOSE, fd);
     }
 
-    void shutdownOutput(int fd) {
-        call2(SHUTDOWN, fd, SHUT_WR);
-    }
-
     int epollCreate() throws NativeException {
         return check("epoll_create1", call1(EPOLL_CREATE1, EPOLL_CLOEXEC));
     }
@@ -279,7 +275,7 @@ final class Libc {
     }
 
     void shutdownBoth(int fd) {
-        call2(SHUTDOWN, fd, 2);
+        call2(SHUTDOWN, fd, SHUT_RDWR);
     }
 
     /** A raw system call (io_uring_setup, io_uring_enter, io_uring_register); returns its result or -errno. */
