@@ -58,7 +58,7 @@ final class CrashtestCommand implements Callable<Integer> {
     /**
      * Without options: every workload under always; every other policy on puts (and none on reopen,
      * where defect 3 lived, and on fs); EIO at each call of puts, rotation, merge, repair, concurrent, close and turns, and
-     * ENOSPC at each call of puts. About five minutes on two cores.
+     * ENOSPC at each call of puts. About eight minutes on two cores.
      */
     private static List<String[]> defaultMatrix() {
         List<String[]> out = new ArrayList<>();

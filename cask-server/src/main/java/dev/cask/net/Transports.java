@@ -1,5 +1,7 @@
 package dev.cask.net;
 
+import dev.cask.net.linux.Errno;
+
 import dev.cask.net.linux.EpollTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,9 +46,9 @@ public final class Transports {
                 // EADDRINUSE, EACCES, EADDRNOTAVAIL from bind are the user's to fix; an EACCES from io_uring_setup (a sandbox or
                 // kernel.io_uring_disabled) is the machine's, and falls back like any other missing feature
                 boolean bindFailure = e.getMessage() != null && e.getMessage().startsWith("bind");
-                if (bindFailure && (e.errno() == 98 || e.errno() == 13 || e.errno() == 99)) throw e;
+                if (bindFailure && (e.errno() == Errno.EADDRINUSE || e.errno() == Errno.EACCES || e.errno() == Errno.EADDRNOTAVAIL)) throw e;
                 notices.accept("transport " + kind + " is not available here (" + e.getMessage() + "); falling back to nio");
-            } catch (UnsatisfiedLinkError | IllegalStateException e) {
+            } catch (UnsatisfiedLinkError | IllegalStateException | UnsupportedOperationException e) {
                 notices.accept("transport " + kind + " is not available here (" + e + "); falling back to nio");
             }
         }

@@ -21,8 +21,8 @@ import java.util.List;
  * unversioned libfuse3.so comes only with libfuse3-dev.
  */
 final class LibFuse {
-    private static final List<String> SEARCH = List.of("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu",
-            "/usr/lib/aarch64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib");
+    private static final List<String> SEARCH = List.of("/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib",
+            "/usr/local/lib");
     private static final String NAME = "libfuse3.so.3";
 
     static final MethodHandle SESSION_NEW;
@@ -85,6 +85,12 @@ final class LibFuse {
 
     /** Loads libfuse3 (once), or says what to install. */
     static void load() {
+        String arch = System.getProperty("os.arch");
+        if (!System.getProperty("os.name").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            // Structs holds x86_64 glibc offsets (struct stat, fuse_file_info): elsewhere they would misread memory
+            throw new IllegalStateException("cask mount is built for x86_64 Linux (its struct layouts are that ABI's), not "
+                    + System.getProperty("os.name") + " on " + arch);
+        }
         try {
             Class.forName(LibFuse.class.getName(), true, LibFuse.class.getClassLoader());
         } catch (ExceptionInInitializerError e) {

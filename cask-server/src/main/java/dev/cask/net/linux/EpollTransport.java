@@ -106,6 +106,7 @@ public final class EpollTransport implements Transport {
     /** Binds (IPv4) and starts the loop thread. */
     public static EpollTransport start(InetSocketAddress bind, Handler handler, ServerLimits limits, boolean edgeTriggered, String threadName)
             throws IOException {
+        Libc.requireX86_64("the epoll transport");
         EpollTransport transport = new EpollTransport(bind, handler, limits, edgeTriggered, threadName);
         transport.thread.start();
         return transport;

@@ -26,7 +26,6 @@ final class IoUring implements AutoCloseable {
     static final int IORING_ENTER_GETEVENTS = 1;
     static final int IORING_REGISTER_PBUF_RING = 22;
     static final int IORING_UNREGISTER_PBUF_RING = 23;
-    private static final int EBADR = 53;
 
     static final byte OP_NOP = 0;
     static final byte OP_ACCEPT = 13;
@@ -77,7 +76,7 @@ final class IoUring implements AutoCloseable {
         params.set(ValueLayout.JAVA_INT, 8, IORING_SETUP_CQSIZE | IORING_SETUP_R_DISABLED | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN);
         long r = libc.syscall(SYS_SETUP, entries, params.address(), 0, 0, 0, 0);
         boolean disabled = true;
-        if (r == -22) { // EINVAL: an older kernel without those flags
+        if (r == -Errno.EINVAL) { // an older kernel without those flags
             params.fill((byte) 0);
             params.set(ValueLayout.JAVA_INT, 4, cqEntries);
             params.set(ValueLayout.JAVA_INT, 8, IORING_SETUP_CQSIZE);
@@ -158,9 +157,9 @@ final class IoUring implements AutoCloseable {
                 if (toSubmit < 0) toSubmit = 0;
                 return;
             }
-            if (r == -Libc.EINTR) continue;
-            if (r == -Libc.EAGAIN || r == -16 /* EBUSY: completions must be reaped first */) return;
-            if (r == -EBADR) { // the kernel could not keep some completions: their connections stall until their timeout
+            if (r == -Errno.EINTR) continue;
+            if (r == -Errno.EAGAIN || r == -Errno.EBUSY) return; // EBUSY: completions must be reaped first
+            if (r == -Errno.EBADR) { // the kernel could not keep some completions: their connections stall until their timeout
                 droppedCompletions++;
                 if (droppedCompletions == 1) System.err.println("cask: io_uring dropped completions (EBADR); the loop goes on");
                 return;

@@ -38,7 +38,6 @@ public final class IoUringTransport implements Transport {
     private static final int GROUP = 1;
     private static final int SEND_BUFFER = 64 * 1024;
     private static final int MSG_NOSIGNAL = 0x4000;
-    private static final int ENOBUFS = 105;
     private static final long DRAIN_NANOS = 5_000_000_000L;
     private static final byte OP_TIMEOUT = 11;
 
@@ -131,6 +130,7 @@ public final class IoUringTransport implements Transport {
 
     /** Binds (IPv4), sets up the ring and starts the loop thread. Throws NativeException if io_uring is not available. */
     public static IoUringTransport start(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
+        Libc.requireX86_64("the io_uring transport");
         IoUringTransport transport = new IoUringTransport(bind, handler, limits, threadName);
         transport.thread.start();
         return transport;
@@ -330,7 +330,7 @@ public final class IoUringTransport implements Transport {
         long now = System.nanoTime();
         if (now - lastAcceptFailureLog > 10_000_000_000L || lastAcceptFailureLog == 0) {
             lastAcceptFailureLog = now;
-            System.err.println("cask: accept failed (" + ErrnoNames.name(-negativeErrno) + "); serving the " + clients
+            System.err.println("cask: accept failed (" + Errno.name(-negativeErrno) + "); serving the " + clients
                     + " connected clients and trying again every " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
         }
         acceptPausedUntil = now + ACCEPT_BACKOFF_NANOS;
@@ -376,7 +376,7 @@ public final class IoUringTransport implements Transport {
                 if (!more && !c.isClosed() && !c.isClosing()) rearm.add(c);
             } else if (res == 0) {
                 c.closeAfterWrite(); // end of stream: flush what is owed, then close
-            } else if (res == -ENOBUFS) {
+            } else if (res == -Errno.ENOBUFS) {
                 rearm.add(c); // the pool ran dry this turn: receive again once buffers are back
             } else if (res < 0) {
                 c.close(); // a reset or error closes this connection only

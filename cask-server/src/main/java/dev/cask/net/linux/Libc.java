@@ -20,8 +20,9 @@ import java.net.InetSocketAddress;
 
 /**
  * The libc calls the native transports make, bound with {@code java.lang.foreign}: sockets,
- * epoll, eventfd, and the raw io_uring system calls. Constants are the x86_64 and aarch64 Linux
- * values from the kernel's uapi headers. Every call captures errno; a failure becomes a
+ * epoll, eventfd, and the raw io_uring system calls. Constants and struct layouts are the x86_64
+ * Linux ones from the kernel's uapi headers (epoll_event is packed there, and only there); on
+ * any other architecture {@link #requireX86_64} refuses, and the server falls back to NIO. Every call captures errno; a failure becomes a
  * {@link NativeException} naming the call and errno, except EAGAIN, which callers handle.
  * One instance per thread (the errno capture buffer is not shared).
  */
@@ -53,8 +54,15 @@ final class Libc {
     static final int EFD_NONBLOCK = 04000;
     static final int EFD_CLOEXEC = 02000000;
 
-    static final int EAGAIN = 11;
-    static final int EINTR = 4;
+
+    /** Throws, naming the architecture, unless this is x86_64 Linux: the layouts here are that ABI's. */
+    static void requireX86_64(String what) {
+        String arch = System.getProperty("os.arch");
+        if (!System.getProperty("os.name").equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new UnsupportedOperationException(what + " is built for x86_64 Linux (its struct layouts are that ABI's), not "
+                    + System.getProperty("os.name") + " on " + arch);
+        }
+    }
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -182,7 +190,7 @@ final class Libc {
         }
         if (fd >= 0) return fd;
         int e = errno();
-        if (e == EAGAIN || e == EINTR || e == 103 /* ECONNABORTED */) return -1;
+        if (e == Errno.EAGAIN || e == Errno.EINTR || e == Errno.ECONNABORTED) return -1;
         throw new NativeException("accept4", e);
     }
 
@@ -195,7 +203,7 @@ final class Libc {
             throw rethrow(t);
         }
         if (n >= 0) return n;
-        return errno() == EAGAIN ? -1 : -2;
+        return errno() == Errno.EAGAIN ? -1 : -2;
     }
 
     /** Bytes written; -1 for EAGAIN; -2 for an error (reset, broken pipe). */
@@ -207,7 +215,7 @@ final class Libc {
             throw rethrow(t);
         }
         if (n >= 0) return n;
-        return errno() == EAGAIN ? -1 : -2;
+        return errno() == Errno.EAGAIN ? -1 : -2;
     }
 
     void close(int fd) {
@@ -239,7 +247,7 @@ final class Libc {
             throw rethrow(t);
         }
         if (n >= 0) return n;
-        if (errno() == EINTR) return 0;
+        if (errno() == Errno.EINTR) return 0;
         throw failure("epoll_wait");
     }
 

@@ -7,7 +7,7 @@ public final class NativeException extends IOException {
     private final int errno;
 
     NativeException(String call, int errno) {
-        super(call + (errno != 0 ? " failed: errno " + errno + " (" + ErrnoNames.name(errno) + ")" : ""));
+        super(call + (errno != 0 ? " failed: errno " + errno + " (" + Errno.name(errno) + ")" : ""));
         this.errno = errno;
     }
 
