@@ -113,7 +113,7 @@ final class BenchFsCommand implements Callable<Integer> {
             mount.exit();
             loop.join(30_000);
             if (loop.isAlive()) { // freeing the session under a running loop would be a use after free: leave both as they are
-                throw new IllegalStateException("the FUSE loop of " + mount + " did not stop within 30 s; the mount is left for the process exit");
+                throw new IllegalStateException("the FUSE loop of " + mount.mountPoint() + " did not stop within 30 s; the mount is left for the process exit");
             }
             mount.close();
             cask.close();

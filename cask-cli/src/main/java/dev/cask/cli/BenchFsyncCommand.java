@@ -77,7 +77,7 @@ final class BenchFsyncCommand implements Callable<Integer> {
         }
         if (report != null) {
             Files.createDirectories(report.toAbsolutePath().getParent());
-            Files.writeString(report, DurabilityReport.render(LocalDate.now().toString(), fs, records, recordSize, rows, kills, cuts));
+            Files.writeString(report, DurabilityReport.render(LocalDate.now(java.time.ZoneOffset.UTC).toString(), fs, records, recordSize, rows, kills, cuts));
             System.err.println("wrote " + report);
         }
         if (json) {

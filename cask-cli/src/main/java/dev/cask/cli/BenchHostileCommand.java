@@ -301,10 +301,10 @@ final class BenchHostileCommand implements java.util.concurrent.Callable<Integer
                 case HTTP -> out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nFLUSHALL\r\n".getBytes(StandardCharsets.US_ASCII));
                 case RESET_MID_PIPELINE -> {
                     s.setSoLinger(true, 0);
-                    out.write(new String(command("SET", "r", "v")).repeat(1000).getBytes(StandardCharsets.US_ASCII));
+                    out.write(new String(command("SET", "r", "v"), StandardCharsets.ISO_8859_1).repeat(1000).getBytes(StandardCharsets.ISO_8859_1));
                 }
                 case HALF_READ -> {
-                    out.write(new String(command("HELLO", "3")).concat(new String(command("MGET", "big", "big"))).repeat(20)
+                    out.write(new String(command("HELLO", "3"), StandardCharsets.ISO_8859_1).concat(new String(command("MGET", "big", "big"), StandardCharsets.ISO_8859_1)).repeat(20)
                             .getBytes(StandardCharsets.ISO_8859_1));
                     drain(s.getInputStream(), random.nextInt(1 << 20));
                 }

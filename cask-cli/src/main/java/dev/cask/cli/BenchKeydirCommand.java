@@ -47,7 +47,7 @@ final class BenchKeydirCommand implements Callable<Integer> {
             }
             if (scratch.json) System.out.println(Json.write(out));
             else System.out.printf("%,d keys: keydir %,d bytes heap + %,d off-heap = %.2f bytes per key beyond the key (Basho: ~91)%n",
-                    keys, out.get("heapBytes"), out.get("offHeapBytes"), out.get("bytesPerKey"));
+                    keys, (long) out.get("heapBytes"), (long) out.get("offHeapBytes"), (double) out.get("bytesPerKey"));
             return 0;
         } finally {
             BenchSupport.delete(dir);

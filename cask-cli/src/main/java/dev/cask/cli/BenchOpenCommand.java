@@ -45,7 +45,7 @@ final class BenchOpenCommand implements Callable<Integer> {
             out.put("scanSeconds", scan);
             out.put("runs", 3);
             if (scratch.json) System.out.println(Json.write(out));
-            else System.out.printf("%,d keys: open from hints %.3f s, by scanning data files %.3f s%n", keys, out.get("hintsSeconds"), out.get("scanSeconds"));
+            else System.out.printf("%,d keys: open from hints %.3f s, by scanning data files %.3f s%n", keys, hints, scan);
             return 0;
         } finally {
             BenchSupport.delete(dir);

@@ -20,6 +20,7 @@ final class TerminalProgress implements Progress, AutoCloseable {
         this.enabled = enabled;
     }
 
+    @SuppressWarnings("SystemConsoleNull") // null still, without a console, where jdk.console selects the old implementation
     static TerminalProgress start(String label) {
         java.io.Console console = System.console();
         return new TerminalProgress(label, console != null && console.isTerminal());

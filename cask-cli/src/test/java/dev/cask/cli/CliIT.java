@@ -102,7 +102,10 @@ class CliIT {
     void checkFindsDamageAndRepairFixesIt() throws Exception {
         for (int i = 0; i < 30; i++) CaskProcess.run("--dir", dir.toString(), "--max-file-size", "300", "set", "key" + i, "value-" + i);
         assertThat(cask("check").exitCode()).isZero();
-        Path closed = Files.list(dir).filter(p -> p.toString().endsWith(".data")).sorted().findFirst().orElseThrow();
+        Path closed;
+        try (var files = Files.list(dir)) {
+            closed = files.filter(p -> p.toString().endsWith(".data")).sorted().findFirst().orElseThrow();
+        }
         try (RandomAccessFile raf = new RandomAccessFile(closed.toFile(), "rw")) {
             raf.seek(40);
             int original = raf.read();

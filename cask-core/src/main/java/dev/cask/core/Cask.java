@@ -224,7 +224,7 @@ public final class Cask implements AutoCloseable {
     /** Stores {@code value} under {@code key}, expiring at {@code expiryMillis} (ms since the epoch; 0 = never). */
     public void put(byte[] key, byte[] value, long expiryMillis) {
         checkKey(key);
-        checkValue(key, value);
+        checkValue(value);
         if (expiryMillis < 0) throw new IllegalArgumentException("expiry must be >= 0, got " + expiryMillis);
         long lsn;
         lockForWrite();
@@ -299,7 +299,7 @@ public final class Cask implements AutoCloseable {
             if (op.isDelete()) {
                 length += RecordCodec.tombstoneSize(op.key().length);
             } else {
-                checkValue(op.key(), op.value());
+                checkValue(op.value());
                 length += RecordCodec.putSize(op.key().length, op.value().length);
             }
             if (length > RecordCodec.MAX_VALUE_SIZE) {
@@ -347,7 +347,7 @@ public final class Cask implements AutoCloseable {
      */
     public void checkPut(byte[] key, byte[] value) {
         checkKey(key);
-        checkValue(key, value);
+        checkValue(value);
     }
 
     /** Forces everything written so far to disk, whatever the sync policy. */
@@ -475,14 +475,17 @@ public final class Cask implements AutoCloseable {
 
     private Merger.Host mergeHost() {
         return new Merger.Host() {
+            @Override
             public ReentrantLock writeLock() {
                 return writeLock;
             }
 
+            @Override
             public Index index() {
                 return index;
             }
 
+            @Override
             public int rotateForMerge(int reserve) {
                 ensureWritable();
                 Segment old = active;
@@ -490,14 +493,17 @@ public final class Cask implements AutoCloseable {
                 return old.id + 1;
             }
 
+            @Override
             public long now() {
                 return Cask.this.now();
             }
 
+            @Override
             public boolean stopped() {
                 return writeFailure != null;
             }
 
+            @Override
             public void failedAfterCommitBegan(Throwable failure) {
                 if (LabDefects.on(LabDefects.Defect.MERGING_GOES_ON_AFTER_A_LATE_FAILURE)) return;
                 mergeStopped = failure;
@@ -602,8 +608,12 @@ public final class Cask implements AutoCloseable {
         syncer.stop();
         closing = true;
         background.stop();
-        mergeLock.lock(); // a merge run by another thread finishes (or gives up) first
-        mergeLock.unlock();
+        mergeLock.lock(); // a barrier: a merge run by another thread finishes (or gives up) first
+        try {
+            closing = true;
+        } finally {
+            mergeLock.unlock();
+        }
         writeLock.lock();
         try {
             if (closed) return;
@@ -672,7 +682,7 @@ public final class Cask implements AutoCloseable {
     private Segment segmentFor(int length) {
         Segment current = active;
         // sealed: an earlier rotation sealed it but could not create the next segment; try again now
-        if (current.sealed || current.size > 0 && current.size + length > options.maxFileSize()) rotate(current);
+        if (current.sealed || (current.size > 0 && current.size + length > options.maxFileSize())) rotate(current);
         return active;
     }
 
@@ -938,7 +948,7 @@ public final class Cask implements AutoCloseable {
         }
     }
 
-    private void checkValue(byte[] key, byte[] value) {
+    private void checkValue(byte[] value) {
         if (value.length > options.maxValueSize()) {
             throw new LimitExceededException("value of " + value.length + " bytes is over the limit of " + options.maxValueSize()
                     + " bytes (maxValueSize); nothing was written");

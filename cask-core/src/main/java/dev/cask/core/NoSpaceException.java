@@ -21,7 +21,7 @@ public final class NoSpaceException extends StorageException {
     public static boolean isNoSpace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = t.getMessage();
-            if (t instanceof NoSpaceException || m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+            if (t instanceof NoSpaceException || (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded")))) {
                 return true;
             }
         }

@@ -118,7 +118,7 @@ public final class RecordCodec {
         int keySize = keySize(buf, at);
         long valueSize = rawValueSize(buf, at);
         if (keySize == 0) return valueSize == CONTROL_PAYLOAD_SIZE ? HEADER_SIZE + CONTROL_PAYLOAD_SIZE : -1;
-        if (valueSize == TOMBSTONE) return HEADER_SIZE + keySize;
+        if (valueSize == TOMBSTONE) return (long) HEADER_SIZE + keySize;
         if (valueSize > MAX_VALUE_SIZE) return -1;
         return HEADER_SIZE + keySize + valueSize;
     }

@@ -53,60 +53,60 @@ public sealed interface SyncPolicy {
     boolean forcesMetadata();
 
     record None() implements SyncPolicy {
-        public boolean durableOnAck() { return false; }
-        public OpenMode openMode() { return OpenMode.WRITE; }
-        public boolean combinesWrites() { return true; }
-        public boolean holdsRepliesForForce() { return false; }
-        public long intervalMillis() { return 0; }
-        public boolean forcesMetadata() { return true; }
-        public String toString() { return "none"; }
+        @Override public boolean durableOnAck() { return false; }
+        @Override public OpenMode openMode() { return OpenMode.WRITE; }
+        @Override public boolean combinesWrites() { return true; }
+        @Override public boolean holdsRepliesForForce() { return false; }
+        @Override public long intervalMillis() { return 0; }
+        @Override public boolean forcesMetadata() { return true; }
+        @Override public String toString() { return "none"; }
     }
 
     record Always(SyncCall call) implements SyncPolicy {
-        public boolean durableOnAck() { return true; }
-        public OpenMode openMode() { return OpenMode.WRITE; }
-        public boolean combinesWrites() { return true; }
-        public boolean holdsRepliesForForce() { return true; }
-        public long intervalMillis() { return 0; }
-        public boolean forcesMetadata() { return call.metadata(); }
-        public String toString() { return "always" + suffix(call); }
+        @Override public boolean durableOnAck() { return true; }
+        @Override public OpenMode openMode() { return OpenMode.WRITE; }
+        @Override public boolean combinesWrites() { return true; }
+        @Override public boolean holdsRepliesForForce() { return true; }
+        @Override public long intervalMillis() { return 0; }
+        @Override public boolean forcesMetadata() { return call.metadata(); }
+        @Override public String toString() { return "always" + suffix(call); }
     }
 
     record EveryWrites(int writes, SyncCall call) implements SyncPolicy {
         public EveryWrites {
             if (writes < 1) throw new IllegalArgumentException("every:N needs N >= 1, got " + writes);
         }
-        public boolean durableOnAck() { return writes == 1; }
-        public OpenMode openMode() { return OpenMode.WRITE; }
-        public boolean combinesWrites() { return false; }
-        public boolean holdsRepliesForForce() { return false; }
-        public long intervalMillis() { return 0; }
-        public boolean forcesMetadata() { return call.metadata(); }
-        public String toString() { return "every:" + writes + suffix(call); }
+        @Override public boolean durableOnAck() { return writes == 1; }
+        @Override public OpenMode openMode() { return OpenMode.WRITE; }
+        @Override public boolean combinesWrites() { return false; }
+        @Override public boolean holdsRepliesForForce() { return false; }
+        @Override public long intervalMillis() { return 0; }
+        @Override public boolean forcesMetadata() { return call.metadata(); }
+        @Override public String toString() { return "every:" + writes + suffix(call); }
     }
 
     record Interval(long millis, SyncCall call) implements SyncPolicy {
         public Interval {
             if (millis < 1) throw new IllegalArgumentException("interval:MS needs MS >= 1, got " + millis);
         }
-        public boolean durableOnAck() { return false; }
-        public OpenMode openMode() { return OpenMode.WRITE; }
-        public boolean combinesWrites() { return false; }
-        public boolean holdsRepliesForForce() { return false; }
-        public long intervalMillis() { return millis; }
-        public boolean forcesMetadata() { return call.metadata(); }
-        public String toString() { return "interval:" + millis + suffix(call); }
+        @Override public boolean durableOnAck() { return false; }
+        @Override public OpenMode openMode() { return OpenMode.WRITE; }
+        @Override public boolean combinesWrites() { return false; }
+        @Override public boolean holdsRepliesForForce() { return false; }
+        @Override public long intervalMillis() { return millis; }
+        @Override public boolean forcesMetadata() { return call.metadata(); }
+        @Override public String toString() { return "interval:" + millis + suffix(call); }
     }
 
     /** Segments opened with {@code O_SYNC} ({@code dataOnly} false) or {@code O_DSYNC}. */
     record OpenSync(boolean dataOnly) implements SyncPolicy {
-        public boolean durableOnAck() { return true; }
-        public OpenMode openMode() { return dataOnly ? OpenMode.WRITE_DSYNC : OpenMode.WRITE_SYNC; }
-        public boolean combinesWrites() { return false; }
-        public boolean holdsRepliesForForce() { return false; }
-        public long intervalMillis() { return 0; }
-        public boolean forcesMetadata() { return true; }
-        public String toString() { return dataOnly ? "odsync" : "osync"; }
+        @Override public boolean durableOnAck() { return true; }
+        @Override public OpenMode openMode() { return dataOnly ? OpenMode.WRITE_DSYNC : OpenMode.WRITE_SYNC; }
+        @Override public boolean combinesWrites() { return false; }
+        @Override public boolean holdsRepliesForForce() { return false; }
+        @Override public long intervalMillis() { return 0; }
+        @Override public boolean forcesMetadata() { return true; }
+        @Override public String toString() { return dataOnly ? "odsync" : "osync"; }
     }
 
     static SyncPolicy always() {

@@ -111,7 +111,7 @@ public final class Verifier {
                     continue;
                 }
                 boolean zeros = scan.stop() == SegmentScanner.Stop.ZEROS;
-                if (scan.stop() == SegmentScanner.Stop.CLEAN_END || zeros && newest) {
+                if (scan.stop() == SegmentScanner.Stop.CLEAN_END || (zeros && newest)) {
                     if (batchStart >= 0) record(path, batchStart, scan.offset(), "a batch with no commit record", damaged);
                     break;
                 }

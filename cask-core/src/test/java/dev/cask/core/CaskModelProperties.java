@@ -23,7 +23,7 @@ import net.jqwik.api.lifecycle.BeforeTry;
 class CaskModelProperties {
     sealed interface Step permits Put, Delete, Batch, Reopen, Merge {}
     record Put(String key, byte[] value) implements Step {
-        public String toString() { return "put " + key + "=" + value.length + "B"; }
+        @Override public String toString() { return "put " + key + "=" + value.length + "B"; }
     }
     record Delete(String key) implements Step {}
     record Batch(List<Step> ops) implements Step {}

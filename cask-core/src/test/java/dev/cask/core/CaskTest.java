@@ -103,9 +103,9 @@ class CaskTest {
     void expiredKeysAreInvisibleToGetAndIteration() {
         AtomicLong now = new AtomicLong(1_000_000);
         Clock clock = new Clock() {
-            public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
         };
         CaskOptions options = CaskOptions.defaults().withClock(clock);
         try (Cask cask = Cask.open(dir, options)) {

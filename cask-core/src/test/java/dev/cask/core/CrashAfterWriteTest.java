@@ -26,7 +26,7 @@ class CrashAfterWriteTest {
         final Map<String, String> acked = new HashMap<>(); // null value = deleted
         final Map<String, String> inFlight = new LinkedHashMap<>();
 
-        void run(Cask cask, Runnable op) {
+        void run(Runnable op) {
             op.run(); // throws on the crash, leaving inFlight as it is
             acked.putAll(inFlight);
             inFlight.clear();
@@ -40,16 +40,16 @@ class CrashAfterWriteTest {
                 int n = i;
                 String value = "v" + i + "-" + "x".repeat(i * 7);
                 o.inFlight.put("k" + n, value);
-                o.run(cask, () -> cask.put(b("k" + n), b(value)));
+                o.run(() -> cask.put(b("k" + n), b(value)));
                 if (i % 4 == 3 && o.acked.get("k" + (i - 2)) != null) {
                     o.inFlight.put("k" + (n - 2), null);
-                    o.run(cask, () -> cask.delete(b("k" + (n - 2))));
+                    o.run(() -> cask.delete(b("k" + (n - 2))));
                 }
                 if (i % 5 == 4) {
                     o.inFlight.put("k" + n, "batched" + n);
                     o.inFlight.put("k0", null);
                     o.inFlight.put("b" + n, "pair" + n);
-                    o.run(cask, () -> cask.write(new WriteBatch().put(b("k" + n), b("batched" + n)).delete(b("k0")).put(b("b" + n), b("pair" + n))));
+                    o.run(() -> cask.write(new WriteBatch().put(b("k" + n), b("batched" + n)).delete(b("k0")).put(b("b" + n), b("pair" + n))));
                 }
             }
         } catch (CaskException e) {

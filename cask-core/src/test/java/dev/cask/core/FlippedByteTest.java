@@ -83,7 +83,7 @@ class FlippedByteTest {
         CheckReport repaired = Verifier.check(dir, options, true);
         assertThat(repaired.repairs()).hasSize(1);
         assertThat(Files.size(victim)).isEqualTo(sizeBefore - recordLength);
-        assertThat(Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList()).hasSize(1);
+        assertThat(dir.resolve(SegmentNames.LOST_AND_FOUND).toFile().list()).hasSize(1);
 
         try (Cask cask = Cask.open(dir, options)) {
             int missing = 0;

@@ -26,7 +26,7 @@ class GroupCommitTest {
             CountDownLatch start = new CountDownLatch(1);
             for (int w = 0; w < writers; w++) {
                 int id = w;
-                pool.submit(() -> {
+                var unused = pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < each; i++) cask.put(b("w" + id + "-" + i), b("v"));
                     return null;

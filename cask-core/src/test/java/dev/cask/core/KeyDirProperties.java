@@ -25,7 +25,7 @@ class KeyDirProperties {
                 assertThat(keyDir.remove(bytes)).isEqualTo(model.remove(key));
             } else {
                 long expiry = random.nextInt(4) == 0 ? random.nextLong(1, Long.MAX_VALUE) : 0;
-                KeyDirEntry entry = new KeyDirEntry(1 + random.nextInt(1 << 24 - 1), random.nextLong(1L << 32), random.nextInt(Integer.MAX_VALUE), expiry);
+                KeyDirEntry entry = new KeyDirEntry(1 + random.nextInt((1 << 24) - 1), random.nextLong(1L << 32), random.nextInt(Integer.MAX_VALUE), expiry);
                 assertThat(keyDir.put(bytes, entry)).isEqualTo(model.put(key, entry));
             }
         }

@@ -58,11 +58,7 @@ class KeyPatternProperties {
 
     /** The matcher as it was before patterns were compiled: the oracle. */
     private record Reference(byte[] pattern) {
-        public boolean matchesAll() {
-            return pattern.length == 1 && pattern[0] == '*';
-        }
-    
-        public boolean matches(byte[] key) {
+        boolean matches(byte[] key) {
             int p = 0;
             int k = 0;
             int starP = -1;

@@ -28,7 +28,7 @@ class MergeSigkillTest {
             CaskOptions options = CaskOptions.defaults().withSyncPolicy(SyncPolicy.always()).withMaxFileSize(2048).withAutoMerge(false, 0.5, 0);
             Cask cask = Cask.open(Path.of(args[0]), options);
             long start = Long.parseLong(args[1]);
-            Thread merger = Thread.ofPlatform().daemon().start(() -> {
+            Thread.ofPlatform().daemon().start(() -> {
                 while (true) cask.merge();
             });
             for (long n = start; ; n++) {

@@ -63,9 +63,9 @@ class MergeTest {
     void dropsExpiredRecordsAndTheirKeys() {
         AtomicLong now = new AtomicLong(1_000_000_000L);
         Clock clock = new Clock() {
-            public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            public Clock withZone(java.time.ZoneId zone) { return this; }
-            public Instant instant() { return Instant.ofEpochMilli(now.get()); }
+            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return Instant.ofEpochMilli(now.get()); }
         };
         CaskOptions options = small.withClock(clock);
         try (Cask cask = Cask.open(dir, options)) {

@@ -136,11 +136,6 @@ class MidLogDamageTest {
     }
 
     /**
-     * Failed on the code before the hardening issue: repair resynchronised by trying every byte
-     * offset and read each candidate record whole (up to 1 GiB per try), so a 256 MiB segment of
-     * random 1 MiB values damaged at offset 5 ran for minutes or out of memory.
-     */
-    /**
      * Failed on the code before the durability issue (the crash lab's sector-torn power cuts found
      * it under the default policy): a page written back torn, one sector of it never reaching the
      * disk (zeros: the file was a hole there) and a later one reaching it, left bytes that do not
@@ -182,6 +177,11 @@ class MidLogDamageTest {
         assertThatThrownBy(() -> Cask.open(dir, options)).isInstanceOf(CorruptionException.class).hasMessageContaining("not a torn write");
     }
 
+    /**
+     * Failed on the code before the hardening issue: repair resynchronised by trying every byte
+     * offset and read each candidate record whole (up to 1 GiB per try), so a 256 MiB segment of
+     * random 1 MiB values damaged at offset 5 ran for minutes or out of memory.
+     */
     @Test
     void repairOfALargeSegmentIsFastInBoundedMemory() throws Exception {
         Random random = new Random(42);

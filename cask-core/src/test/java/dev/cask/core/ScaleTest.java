@@ -34,7 +34,7 @@ class ScaleTest {
         for (int id = 1; id <= segments; id++) {
             buf.clear();
             RecordCodec.encodePut(buf, id, 0, b("key" + (id % 5000)), b("value-" + id));
-            Files.write(dir.resolve(SegmentNames.dataName(id)), java.util.Arrays.copyOf(buf.array(), buf.position()));
+            Files.write(dir.resolve(SegmentNames.dataName(id)), java.util.Arrays.copyOf(buf.array(), buf.arrayOffset() + buf.position()));
         }
         long before = openFiles();
         CaskOptions options = CaskOptions.defaults().withMaxFileSize(1 << 20).withAutoMerge(false, 0.5, 0);

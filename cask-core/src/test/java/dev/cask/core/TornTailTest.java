@@ -111,7 +111,7 @@ class TornTailTest {
         System.arraycopy(base, (int) recordEnds.get(0)[0], tail, 0, 20); // the first 20 bytes of a record: a header cut short
         TestFiles.append(TestFiles.newestSegment(dir), tail);
         assertAllPresentAndTailCut(dir, 4096);
-        assertThat(Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList()).hasSize(1);
+        assertThat(dir.resolve(SegmentNames.LOST_AND_FOUND).toFile().list()).hasSize(1);
     }
 
     @Test
@@ -121,7 +121,7 @@ class TornTailTest {
         java.nio.ByteBuffer batch = RecordCodec.allocate(1024);
         RecordCodec.encodeControl(batch, 1, RecordCodec.CONTROL_BATCH_BEGIN, 2);
         RecordCodec.encodePut(batch, 1, 0, b("b1"), b("lost"));
-        byte[] open = java.util.Arrays.copyOf(batch.array(), batch.position()); // a begin and one put, no commit
+        byte[] open = java.util.Arrays.copyOf(batch.array(), batch.arrayOffset() + batch.position()); // a begin and one put, no commit
         byte[] tail = java.util.Arrays.copyOf(open, open.length + 4096);
         TestFiles.append(TestFiles.newestSegment(dir), tail);
         try (Cask cask = Cask.open(dir)) {
@@ -129,7 +129,10 @@ class TornTailTest {
             assertThat(cask.recoveryReport().droppedRecords()).isEqualTo(3);
             assertAllPresent(cask);
         }
-        List<Path> copies = Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList();
+        List<Path> copies;
+        try (var listed = Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND))) {
+            copies = listed.toList();
+        }
         assertThat(copies).hasSize(1);
         assertThat(Files.readAllBytes(copies.get(0))).isEqualTo(open);
     }
@@ -147,7 +150,7 @@ class TornTailTest {
         assertThat(Files.readAllBytes(TestFiles.newestSegment(dir))).as("check without --repair changes nothing").isEqualTo(damaged);
         assertThat(Files.exists(dir.resolve(SegmentNames.LOST_AND_FOUND))).isFalse();
         assertAllPresentAndTailCut(dir, 777);
-        assertThat(Files.list(dir.resolve(SegmentNames.LOST_AND_FOUND)).toList()).hasSize(1);
+        assertThat(dir.resolve(SegmentNames.LOST_AND_FOUND).toFile().list()).hasSize(1);
     }
 
     private void assertAllPresentAndTailCut(Path dir, long tail) throws IOException {

@@ -36,7 +36,7 @@ final class InodeCodec {
     }
 
     static Inode decode(long ino, byte[] v) {
-        if (v.length < FIXED || v[0] != VERSION && v[0] != VERSION_EPOCH_1970) {
+        if (v.length < FIXED || (v[0] != VERSION && v[0] != VERSION_EPOCH_1970)) {
             throw new IllegalStateException("inode " + ino + ": not a version-" + VERSION_EPOCH_1970 + " or " + VERSION
                     + " inode record (" + v.length + " bytes, version " + (v.length > 0 ? v[0] : -1) + ")");
         }

@@ -156,7 +156,7 @@ class CrashTest {
                     if (px.rmdir(x) == 0) dirs.remove(x);
                 }
             }
-            if (rc == 107 || rc == 2 && !Files.exists(base)) return; // ENOTCONN: the mount is gone
+            if (rc == 107 || (rc == 2 && !Files.exists(base))) return; // ENOTCONN: the mount is gone
             ops[0]++;
         }
     }

@@ -20,7 +20,7 @@ public final class DurabilityReport {
         md.append("## What each mode costs\n\n| mode | records/s | fsyncs per record | p50 µs | p99 µs | vs raw | why |\n|---|---|---|---|---|---|---|\n");
         for (FsyncRow r : rows) {
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.1f | %.1f | %s | %s |%n", r.mode(), r.recordsPerSec(), trim(r.fsyncsPerRecord()),
-                    r.p50Micros(), r.p99Micros(), r.rawMode() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratioToRaw()), why(r, rows)));
+                    r.p50Micros(), r.p99Micros(), r.rawMode() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratioToRaw()), why(r)));
         }
         if (!kills.isEmpty() || !cuts.isEmpty()) {
             md.append("\n## What each mode loses\n\nAcknowledged records lost, min / median / max over the trials. A record is acknowledged once the mode")
@@ -55,7 +55,7 @@ public final class DurabilityReport {
         return row(rows, mode.label).map(FsyncRow::recordsPerSec).orElse(Double.NaN);
     }
 
-    private static String why(FsyncRow r, List<FsyncRow> rows) {
+    private static String why(FsyncRow r) {
         if (r.kind().equals("engine")) {
             return r.ratioToRaw() >= 0.85 ? "the engine adds its record header, CRC and keydir update; the system calls are the same as the raw row's"
                     : "slower than the raw row: the engine's own work (CRC, keydir, group-commit handoff) shows at this rate";

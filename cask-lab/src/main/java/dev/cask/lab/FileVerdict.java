@@ -15,7 +15,7 @@ public record FileVerdict(long length, long validRecords, long tornRecords, long
 
     public static FileVerdict of(byte[] image, int recordSize, long acked) {
         ByteBuffer all = ByteBuffer.wrap(image);
-        long slots = (image.length + recordSize - 1) / recordSize;
+        long slots = ((long) image.length + recordSize - 1) / recordSize;
         long valid = 0;
         while (valid < slots && (valid + 1) * recordSize <= image.length
                 && LabRecord.valid(all.slice((int) (valid * recordSize), recordSize), valid)) {
@@ -24,7 +24,7 @@ public record FileVerdict(long length, long validRecords, long tornRecords, long
         long torn = 0;
         for (long slot = valid; slot < slots; slot++) {
             int from = (int) (slot * recordSize);
-            int to = (int) Math.min(image.length, from + recordSize);
+            int to = Math.min(image.length, from + recordSize);
             for (int i = from; i < to; i++) {
                 if (image[i] != 0) {
                     torn++;

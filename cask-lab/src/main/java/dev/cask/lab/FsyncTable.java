@@ -57,7 +57,7 @@ public final class FsyncTable {
 
     public List<FsyncRow> run(boolean withEngine) throws IOException, InterruptedException {
         List<FsyncRow> rows = new ArrayList<>();
-        int steps = SyncMode.TABLE.length + (withEngine ? ENGINE_POLICIES.size() : 0);
+        int steps = SyncMode.TABLE.size() + (withEngine ? ENGINE_POLICIES.size() : 0);
         int step = 0;
         warmUp(withEngine);
         Map<SyncMode, FsyncRow> raw = new LinkedHashMap<>();

@@ -35,8 +35,8 @@ public final class LossTrials {
         this.progress = progress;
     }
 
-    public static final SyncMode[] MODES = {SyncMode.NO_FSYNC, SyncMode.FSYNC_EACH, SyncMode.FSYNC_10, SyncMode.FSYNC_100, SyncMode.O_SYNC,
-        SyncMode.FDATASYNC_EACH, SyncMode.O_DSYNC, SyncMode.FDATASYNC_PREALLOCATED, SyncMode.USER_BUFFERED};
+    public static final java.util.List<SyncMode> MODES = java.util.List.of(SyncMode.NO_FSYNC, SyncMode.FSYNC_EACH, SyncMode.FSYNC_10, SyncMode.FSYNC_100, SyncMode.O_SYNC,
+        SyncMode.FDATASYNC_EACH, SyncMode.O_DSYNC, SyncMode.FDATASYNC_PREALLOCATED, SyncMode.USER_BUFFERED);
 
     public List<Summary> killTrials(String classpath) throws IOException, InterruptedException {
         List<Summary> out = new ArrayList<>();
@@ -45,7 +45,7 @@ public final class LossTrials {
             List<FileVerdict> verdicts = new ArrayList<>();
             for (int t = 0; t < trials; t++) {
                 verdicts.add(killOnce(mode, classpath));
-                progress.update(++step, (long) MODES.length * trials);
+                progress.update(++step, (long) MODES.size() * trials);
             }
             out.add(summarize(mode, "SIGKILL", verdicts));
         }
@@ -60,7 +60,7 @@ public final class LossTrials {
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
                 KillChild.class.getName(), mode.id(), file.toString(), Integer.toString(recordSize))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader acks = new BufferedReader(new InputStreamReader(child.getInputStream()));
+        BufferedReader acks = new BufferedReader(new InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
         long acked = 0;
         String first = acks.readLine(); // the child is up and writing
         if (first != null) acked = Long.parseLong(first.trim()) + 1;

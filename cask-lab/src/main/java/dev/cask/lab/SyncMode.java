@@ -35,7 +35,8 @@ public enum SyncMode {
     }
 
     /** The six rows every fsync table has, then the rows nobody else shows side by side. */
-    public static final SyncMode[] TABLE = {NO_FSYNC, FSYNC_EACH, FSYNC_10, FSYNC_100, O_SYNC, FDATASYNC_EACH, O_DSYNC, FDATASYNC_PREALLOCATED};
+    public static final java.util.List<SyncMode> TABLE = java.util.List.of(NO_FSYNC, FSYNC_EACH, FSYNC_10, FSYNC_100, O_SYNC, FDATASYNC_EACH, O_DSYNC,
+            FDATASYNC_PREALLOCATED);
 
     public boolean preallocated() {
         return this == FDATASYNC_PREALLOCATED;

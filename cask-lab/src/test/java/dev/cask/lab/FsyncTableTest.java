@@ -19,7 +19,7 @@ class FsyncTableTest {
     void aTinyRunHasEveryRowAndEachModeMakesTheSystemCallsItClaims() throws Exception {
         List<FsyncRow> rows = new FsyncTable(dir, 200, 512, (d, t) -> {}).run(true);
         Map<String, FsyncRow> byMode = rows.stream().collect(Collectors.toMap(FsyncRow::mode, Function.identity()));
-        assertThat(rows).hasSize(SyncMode.TABLE.length + FsyncTable.ENGINE_POLICIES.size());
+        assertThat(rows).hasSize(SyncMode.TABLE.size() + FsyncTable.ENGINE_POLICIES.size());
         assertThat(byMode.get("no fsync").fsyncsPerRecord()).isZero();
         assertThat(byMode.get("fsync per record").fsyncsPerRecord()).isEqualTo(1.0);
         assertThat(byMode.get("fsync per 10 records").fsyncsPerRecord()).isEqualTo(0.1);

@@ -58,7 +58,8 @@ enum CommandSpec {
     }
 
     final int arity;
-    final String[] flags;
+    @SuppressWarnings("ImmutableEnumChecker") // List.of is unmodifiable; the checker knows only Guava's immutable types
+    final java.util.List<String> flags;
     final int firstKey;
     final int lastKey;
     final int step;
@@ -67,7 +68,7 @@ enum CommandSpec {
 
     CommandSpec(int arity, String flags, int firstKey, int lastKey, int step, String group, String summary) {
         this.arity = arity;
-        this.flags = flags.isEmpty() ? new String[0] : flags.split(" ");
+        this.flags = flags.isEmpty() ? java.util.List.of() : java.util.List.of(flags.split(" ", -1));
         this.firstKey = firstKey;
         this.lastKey = lastKey;
         this.step = step;

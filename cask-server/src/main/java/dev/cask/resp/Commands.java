@@ -23,13 +23,11 @@ final class Commands {
     /** Deletes per batch when FLUSHALL empties a big database. */
     private static final int FLUSH_BATCH = 10_000;
 
-    private final ServerState state;
     private final Cask cask;
     private final RespHandler handler;
     private final ServerCommands server;
 
     Commands(ServerState state, RespHandler handler) {
-        this.state = state;
         this.cask = state.cask;
         this.handler = handler;
         this.server = new ServerCommands(state);

@@ -225,7 +225,7 @@ public final class RespHandler implements Handler {
             reply.error("NOAUTH Authentication required.");
             return;
         }
-        if (combineWrites && !state.cask.writesStopped() && (spec == CommandSpec.SET && args.size() == 3 || spec == CommandSpec.MSET && args.size() % 2 == 1)) {
+        if (combineWrites && !state.cask.writesStopped() && ((spec == CommandSpec.SET && args.size() == 3) || (spec == CommandSpec.MSET && args.size() % 2 == 1))) {
             gather(session, args);
             return;
         }

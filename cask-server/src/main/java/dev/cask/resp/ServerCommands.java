@@ -306,7 +306,7 @@ final class ServerCommands {
         r.array(10);
         r.bulk(spec.lowerName());
         r.integer(spec.arity);
-        r.array(spec.flags.length);
+        r.array(spec.flags.size());
         for (String f : spec.flags) r.simple(f);
         r.integer(spec.firstKey);
         r.integer(spec.lastKey);

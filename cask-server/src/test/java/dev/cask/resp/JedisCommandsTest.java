@@ -212,7 +212,7 @@ class JedisCommandsTest {
         assertThat(jedis.clientId()).isPositive();
         assertThat(jedis.commandCount()).isGreaterThan(30);
         assertThat(jedis.commandDocs("get")).containsKey("get");
-        List<Object> info2 = (List<Object>) jedis.sendCommand(Protocol.Command.COMMAND, "INFO", "get");
+        List<?> info2 = (List<?>) jedis.sendCommand(Protocol.Command.COMMAND, "INFO", "get");
         assertThat(info2).hasSize(1);
         assertThat(jedis.save()).isEqualTo("OK");
         assertThatThrownBy(() -> jedis.auth("pw")).hasMessageContaining("without any password configured");

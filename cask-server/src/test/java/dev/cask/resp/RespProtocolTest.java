@@ -101,13 +101,12 @@ class RespProtocolTest {
              RawClient c = new RawClient(server.port())) {
             c.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n");
             byte[] chunk = new byte[64 << 10];
-            String reply = null;
             try {
                 for (int i = 0; i < 40; i++) c.send(chunk);
             } catch (java.io.IOException closed) {
                 // the server may close before all of it is sent
             }
-            reply = c.reply();
+            String reply = c.reply();
             assertThat(reply).startsWith("-ERR Protocol error: query buffer").contains("1048576");
             assertThat(c.closedByPeer()).isTrue();
             assertThat(server.cask.get("k".getBytes())).isNull();

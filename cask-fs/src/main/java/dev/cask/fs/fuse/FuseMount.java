@@ -30,6 +30,10 @@ import java.util.function.Consumer;
  * as its last step, with the operation's result, its {@link Errno}, or EIO for anything else,
  * which is logged.
  */
+// The callbacks are found by name when the upcall stubs are made, and keep the C signatures'
+// parameters; a reply's return code is assigned (invokeExact needs the exact type) and ignored
+// where a refused reply leaves nothing to release.
+@SuppressWarnings({"UnusedMethod", "UnusedVariable"})
 public final class FuseMount implements AutoCloseable {
     private static final MemorySegment NULL = MemorySegment.NULL;
     /** Long enough for any name (the kernel caps them at 1,024 bytes) or symlink target (4,096). */
@@ -50,6 +54,11 @@ public final class FuseMount implements AutoCloseable {
     private boolean closed;
     private boolean exiting;
     private Path mountPoint;
+
+    /** Where it is mounted (null once unmounted). */
+    public Path mountPoint() {
+        return mountPoint;
+    }
 
     /** The struct fuse_args handed to fuse_session_new. */
     private final MemorySegment args;
@@ -597,7 +606,7 @@ public final class FuseMount implements AutoCloseable {
     // ---- helpers ----
 
     private static boolean isDotOrDotDot(byte[] name) {
-        return name.length == 1 && name[0] == '.' || name.length == 2 && name[0] == '.' && name[1] == '.';
+        return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
     }
 
     private Caller caller(MemorySegment req) throws Throwable {

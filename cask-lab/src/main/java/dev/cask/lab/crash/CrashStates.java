@@ -153,12 +153,12 @@ public final class CrashStates {
                     } else if (kind == Kind.POWER_CUT_SECTOR_GARBLED && w.position() % SECTOR != 0) {
                         garbled.computeIfAbsent(ino, x -> new HashSet<>()).add(w.position() / SECTOR * SECTOR);
                     }
-                    boolean sizeKept = kill || sizeDurable || (kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean();
+                    boolean sizeKept = kill || sizeDurable || ((kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean());
                     if (sizeKept) length.merge(ino, end, Math::max);
                 }
                 case Op.Resize t -> {
-                    if (ino < 0 || poisoned[i] && kind != Kind.KILL) break;
-                    boolean kept = kill || covered(i, k, true) && !poisoned[i] || (kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean();
+                    if (ino < 0 || (poisoned[i] && kind != Kind.KILL)) break;
+                    boolean kept = kill || (covered(i, k, true) && !poisoned[i]) || ((kind == Kind.POWER_CUT_PARTIAL || kind == Kind.POWER_CUT_SECTORS) && random.nextBoolean());
                     if (!kept) break;
                     length.put(ino, t.size());
                     byte[] content = data.getOrDefault(ino, new byte[0]);

@@ -170,8 +170,8 @@ public final class CrashTest {
                     lastDataWrite = i;
                 } else if (op instanceof Op.KeyBegin b) {
                     began.put(b.key(), i);
-                } else if (stoppedAt >= 0 && (op instanceof Op.Ack a && a.write() && lastDataWrite > stoppedAt
-                        || op instanceof Op.KeyAck k && began.get(k.key()) > stoppedAt)) {
+                } else if (stoppedAt >= 0 && ((op instanceof Op.Ack a && a.write() && lastDataWrite > stoppedAt)
+                        || (op instanceof Op.KeyAck k && began.get(k.key()) > stoppedAt))) {
                     out.violations.add("acknowledged after a failed force (" + out.ops.get(stoppedAt) + "): " + op);
                 } else if (op instanceof Op.SyncBegin) {
                     syncBegan = i;

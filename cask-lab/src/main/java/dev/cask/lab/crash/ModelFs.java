@@ -247,11 +247,11 @@ public final class ModelFs {
         return switch (mode) {
             case NAIVE -> fsck(disk);
             case COW -> List.of();
-            default -> replay(disk, mode);
+            default -> replay(disk);
         };
     }
 
-    private static List<Step.Write> replay(List<Block> disk, Mode mode) {
+    private static List<Step.Write> replay(List<Block> disk) {
         if (!(disk.get(LOG) instanceof TxBegin begin)) return List.of();
         int n = begin.targets().size();
         if (!(disk.get(LOG + 1 + n) instanceof TxEnd end) || end.tid() != begin.tid()) return List.of(); // never committed
