@@ -1,6 +1,5 @@
 package dev.cask.core;
 
-import dev.cask.core.io.DataFile;
 import dev.cask.core.io.FileLayer;
 import dev.cask.core.io.OpenMode;
 import java.io.IOException;
@@ -8,9 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -28,13 +25,6 @@ import java.util.function.Consumer;
  * <p>Only one process may open a directory: a second gets {@link DatabaseLockedException}.
  */
 public final class Cask implements AutoCloseable {
-    private static final int MIN_WRITE_BUFFER = 64 << 10;
-    /** Up to this, a grown write buffer is kept: a stream of 1 MiB batches (a file copy through cask mount) must not reallocate it. */
-    private static final int KEPT_WRITE_BUFFER = 4 << 20;
-    /** Appended bytes after which the background syncer is asked for a force, whatever the policy (see {@link BackgroundSyncer}). */
-    private static final long BACKGROUND_SYNC_BYTES = 8 << 20;
-    /** How long a writer spins for the write lock before it parks (see {@link #lockForWrite}). */
-    private static final long WRITE_LOCK_SPIN_NANOS = 20_000;
 
     private final Path dir;
     private final CaskOptions options;
@@ -42,27 +32,10 @@ public final class Cask implements AutoCloseable {
     private final DirectoryLock lock;
     private final Index index;
     private final RecoveryReport recovery;
-    private final GroupCommit commits;
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final BackgroundSyncer syncer;
-    private long bytesSinceSyncRequest;
-    private final OpenMode activeMode;
-    private volatile Segment active;
-    private volatile Throwable writeFailure;
+    private final ActiveLog log;
     private volatile boolean closed;
-    private volatile boolean closing;
-    private ByteBuffer writeBuffer = directBuffer(MIN_WRITE_BUFFER);
-    private int writesSinceForce;
-    /** Bytes put since the free space was last asked for, and whether it was short then (see keepReserve). */
-    private long bytesSinceSpaceCheck = Long.MAX_VALUE / 2;
-    private boolean shortOfSpace;
-    private static final long SPACE_CHECK_BYTES = 1 << 20;
-    private final ReentrantLock mergeLock = new ReentrantLock();
+    private final Merges merges;
     private final BackgroundWorker background;
-    private final TailWarmer warmer;
-    private volatile MergeResult lastMerge;
-    /** A merge that failed after its commit began: no merge runs again until reopen (see Merger.Host). */
-    private volatile Throwable mergeStopped;
     private volatile String lastBackgroundError;
 
     private Cask(Path dir, CaskOptions options, FailStopLayer files, DirectoryLock lock, Index index, RecoveryReport recovery,
@@ -73,14 +46,12 @@ public final class Cask implements AutoCloseable {
         this.lock = lock;
         this.index = index;
         this.recovery = recovery;
-        this.activeMode = activeMode;
-        this.active = index.newest();
-        this.commits = new GroupCommit(active.endLsn());
-        files.onFailure(e -> stop(e, "a force")); // every failed force, wherever it ran, stops writes and fails the waiters
-        this.syncer = BackgroundSyncer.start(options.syncPolicy().intervalMillis(),
-                this::syncInBackground, dir);
         this.background = new BackgroundWorker("cask-background " + dir.getFileName());
-        this.warmer = new TailWarmer("cask-warmer " + dir.getFileName());
+        this.log = new ActiveLog(dir, options, files, index, activeMode, sealed -> {
+            background.submit(() -> writeHint(sealed));
+            if (options.autoMerge()) background.submit(this::mergeIfWorthIt);
+        });
+        this.merges = new Merges(dir, options, files, index, log, this::stats);
         background.onFailure(t -> lastBackgroundError = t.toString());
         for (int id : segmentsWithoutHint) background.submit(() -> writeHint(id));
     }
@@ -107,7 +78,7 @@ public final class Cask implements AutoCloseable {
                 throw e;
             }
             try {
-                forceRecovered(index.newest());
+                ActiveLog.forceRecovered(index.newest());
             } catch (IOException | RuntimeException e) {
                 for (Segment s : index.segments()) closeQuietly(s::close);
                 throw e;
@@ -124,21 +95,6 @@ public final class Cask implements AutoCloseable {
 
     public static Cask open(Path dir) {
         return open(dir, CaskOptions.defaults());
-    }
-
-    /**
-     * Forces what recovery kept of the active segment: after a kill under a lazy policy its tail may
-     * still be page cache only, and recovery's cut of the grown zeros is a size change. The group
-     * commit starts with everything up to the recovered end counted as durable, so a sync before
-     * any new write must not be told that without this force (an fsync of a file written before
-     * the kill would return at once, and a power cut could still lose it).
-     */
-    private static void forceRecovered(Segment active) throws IOException {
-        DataFile file = active.file();
-        if (file != null && active.size > 0) {
-            file.force(true);
-            active.lengthForced = active.size;
-        }
     }
 
     /** The value of {@code key}, or null if it is missing, deleted or expired. */
@@ -227,45 +183,45 @@ public final class Cask implements AutoCloseable {
         checkValue(value);
         if (expiryMillis < 0) throw new IllegalArgumentException("expiry must be >= 0, got " + expiryMillis);
         long lsn;
-        lockForWrite();
+        log.lock();
         try {
-            ensureWritable();
+            log.ensureWritable();
             int length = RecordCodec.putSize(key.length, value.length);
-            keepReserve(length);
+            log.keepReserve(length);
             long now = now();
-            ByteBuffer buf = writeBuffer(length);
+            ByteBuffer buf = log.writeBuffer(length);
             RecordCodec.encodePut(buf, now, expiryMillis, key, value);
-            Segment segment = segmentFor(length);
-            long at = append(segment, buf.flip());
+            Segment segment = log.segmentFor(length);
+            long at = log.append(segment, buf.flip());
             index.applyPut(key, new KeyDirEntry(segment.id, RecordCodec.valuePosition(at, key.length), value.length, expiryMillis),
                     segment, length);
-            lsn = afterAppend(segment);
+            lsn = log.afterAppend(segment);
         } finally {
-            writeLock.unlock();
+            log.writeLock().unlock();
         }
-        awaitDurable(lsn);
+        log.awaitDurable(lsn);
     }
 
     /** Deletes {@code key} with a tombstone; false (and nothing written) if it was not visible. */
     public boolean delete(byte[] key) {
         checkKey(key);
         long lsn;
-        lockForWrite();
+        log.lock();
         try {
-            ensureWritable();
+            log.ensureWritable();
             KeyDirEntry entry = index.keyDir.get(key);
             if (entry == null || entry.expiredAt(now())) return false;
             int length = RecordCodec.tombstoneSize(key.length);
-            ByteBuffer buf = writeBuffer(length);
+            ByteBuffer buf = log.writeBuffer(length);
             RecordCodec.encodeTombstone(buf, now(), key);
-            Segment segment = segmentFor(length);
-            append(segment, buf.flip());
+            Segment segment = log.segmentFor(length);
+            log.append(segment, buf.flip());
             index.applyDelete(key);
-            lsn = afterAppend(segment);
+            lsn = log.afterAppend(segment);
         } finally {
-            writeLock.unlock();
+            log.writeLock().unlock();
         }
-        awaitDurable(lsn);
+        log.awaitDurable(lsn);
         return true;
     }
 
@@ -275,7 +231,7 @@ public final class Cask implements AutoCloseable {
      * A batch of one operation is written as a plain record, which its CRC makes atomic.
      */
     public void write(WriteBatch batch) {
-        awaitDurable(append(batch));
+        log.awaitDurable(append(batch));
     }
 
     /**
@@ -307,12 +263,12 @@ public final class Cask implements AutoCloseable {
             }
         }
         boolean onlyDeletes = batch.ops().stream().allMatch(WriteBatch.Op::isDelete);
-        lockForWrite();
+        log.lock();
         try {
-            ensureWritable();
-            if (!onlyDeletes) keepReserve(length);
+            log.ensureWritable();
+            if (!onlyDeletes) log.keepReserve(length);
             long now = now();
-            ByteBuffer buf = writeBuffer(length);
+            ByteBuffer buf = log.writeBuffer(length);
             if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
             long[] offsets = new long[batch.size()];
             int i = 0;
@@ -322,8 +278,8 @@ public final class Cask implements AutoCloseable {
                 else RecordCodec.encodePut(buf, now, op.expiry(), op.key(), op.value());
             }
             if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_COMMIT, batch.size());
-            Segment segment = segmentFor(length);
-            long at = append(segment, buf.flip());
+            Segment segment = log.segmentFor(length);
+            long at = log.append(segment, buf.flip());
             i = 0;
             for (WriteBatch.Op op : batch.ops()) {
                 long recordAt = at + offsets[i++];
@@ -335,9 +291,9 @@ public final class Cask implements AutoCloseable {
                     index.applyPut(op.key(), entry, segment, RecordCodec.putSize(op.key().length, op.value().length));
                 }
             }
-            return afterAppend(segment);
+            return log.afterAppend(segment);
         } finally {
-            writeLock.unlock();
+            log.writeLock().unlock();
         }
     }
 
@@ -353,9 +309,7 @@ public final class Cask implements AutoCloseable {
     /** Forces everything written so far to disk, whatever the sync policy. */
     public void sync() {
         ensureOpen();
-        Throwable failure = writeFailure;
-        if (failure != null) throw stopped(failure);
-        awaitDurableOrStop(active.endLsn());
+        log.sync();
     }
 
     /** How many keys the keydir holds: expired ones count until a merge drops them (Redis's DBSIZE counts the same way). */
@@ -401,23 +355,7 @@ public final class Cask implements AutoCloseable {
      * merge is already running. See {@code Merger} for the crash-safety argument.
      */
     public MergeResult merge(Progress progress) {
-        ensureWritable();
-        if (!mergeLock.tryLock()) throw new MergeInProgressException("a merge of " + dir + " is already running");
-        try {
-            ensureWritable();
-            Throwable late = mergeStopped;
-            if (late != null) {
-                throw new StorageException("an earlier merge failed after its commit began (" + late + "); its files are consistent on"
-                        + " disk, but merging stays stopped until the database is reopened, whose recovery settles them", late);
-            }
-            MergeResult result = new Merger(mergeHost(), dir, files, options, progress).run();
-            lastMerge = result;
-            return result;
-        } catch (IOException e) {
-            throw new StorageException("merge of " + dir + " failed: " + e + "; the old segments are untouched", e);
-        } finally {
-            mergeLock.unlock();
-        }
+        return merges.run(progress);
     }
 
     public MergeResult merge() {
@@ -431,25 +369,24 @@ public final class Cask implements AutoCloseable {
      */
     public BackupResult backup(Path dest) {
         ensureOpen();
-        mergeLock.lock();
         try {
-            Backup.Snapshot snapshot;
-            writeLock.lock();
-            try {
-                ensureWritable();
-                Segment current = active;
-                awaitDurableOrStop(current.endLsn());
-                List<Integer> sealed = new ArrayList<>();
-                for (Segment s : index.segments()) if (s != current) sealed.add(s.id);
-                snapshot = new Backup.Snapshot(sealed, current.id, current.size);
-            } finally {
-                writeLock.unlock();
-            }
-            return Backup.write(files, dir, dest, snapshot);
+            return merges.exclusive(() -> {
+                Backup.Snapshot snapshot;
+                log.writeLock().lock();
+                try {
+                    log.ensureWritable();
+                    Segment current = log.active();
+                    log.awaitDurableOrStop(current.endLsn());
+                    List<Integer> sealed = new ArrayList<>();
+                    for (Segment s : index.segments()) if (s != current) sealed.add(s.id);
+                    snapshot = new Backup.Snapshot(sealed, current.id, current.size);
+                } finally {
+                    log.writeLock().unlock();
+                }
+                return Backup.write(files, dir, dest, snapshot);
+            });
         } catch (IOException e) {
             throw new StorageException("backup of " + dir + " to " + dest + " failed: " + e, e);
-        } finally {
-            mergeLock.unlock();
         }
     }
 
@@ -460,7 +397,7 @@ public final class Cask implements AutoCloseable {
 
     /** The last completed merge of this handle, or null. */
     public MergeResult lastMerge() {
-        return lastMerge;
+        return merges.last();
     }
 
     /** Keydir slots held by segments (package-private: tests check that removed segments give theirs back). */
@@ -473,55 +410,8 @@ public final class Cask implements AutoCloseable {
         return lastBackgroundError;
     }
 
-    private Merger.Host mergeHost() {
-        return new Merger.Host() {
-            @Override
-            public ReentrantLock writeLock() {
-                return writeLock;
-            }
-
-            @Override
-            public Index index() {
-                return index;
-            }
-
-            @Override
-            public int rotateForMerge(int reserve) {
-                ensureWritable();
-                Segment old = active;
-                rotateTo(old, old.id + reserve + 1);
-                return old.id + 1;
-            }
-
-            @Override
-            public long now() {
-                return Cask.this.now();
-            }
-
-            @Override
-            public boolean stopped() {
-                return writeFailure != null;
-            }
-
-            @Override
-            public void failedAfterCommitBegan(Throwable failure) {
-                if (LabDefects.on(LabDefects.Defect.MERGING_GOES_ON_AFTER_A_LATE_FAILURE)) return;
-                mergeStopped = failure;
-            }
-        };
-    }
-
     private void mergeIfWorthIt() {
-        if (closing || writeFailure != null || mergeStopped != null) return;
-        CaskStats stats = stats();
-        long dead = stats.deadBytes() + stats.expiredBytes();
-        long all = stats.liveBytes() + stats.deadBytes();
-        if (all == 0 || dead < options.mergeMinDeadBytes() || (double) dead / all < options.mergeFragmentation()) return;
-        try {
-            merge();
-        } catch (MergeInProgressException ignored) {
-            // someone else is merging already
-        }
+        merges.runIfWorthIt();
     }
 
     private void writeHint(int id) {
@@ -549,32 +439,11 @@ public final class Cask implements AutoCloseable {
 
     private CaskStats stats(boolean countExpired) {
         ensureOpen();
-        writeLock.lock();
+        log.writeLock().lock();
         try {
-            long now = now();
-            long[] expired = new long[2];
-            if (countExpired) {
-                index.keyDir.forEach((key, entry) -> {
-                    if (entry.expiredAt(now)) {
-                        expired[0]++;
-                        expired[1] += entry.recordLength(key.length);
-                    }
-                });
-            }
-            List<SegmentStats> segments = new ArrayList<>();
-            long live = 0;
-            long dead = 0;
-            for (Segment s : index.segments()) {
-                SegmentStats stats = new SegmentStats(s.id, s.path.getFileName().toString(), s.size, s.liveBytes, s == active);
-                segments.add(stats);
-                live += stats.liveBytes();
-                dead += stats.deadBytes();
-            }
-            double fragmentation = live + dead == 0 ? 0 : (double) dead / (live + dead);
-            return new CaskStats(index.keyDir.size(), expired[0], expired[1], live, dead, fragmentation, options.syncPolicy().toString(),
-                    List.copyOf(segments), recovery.foreignFiles());
+            return index.stats(now(), countExpired, log.active(), options.syncPolicy().toString(), recovery.foreignFiles());
         } finally {
-            writeLock.unlock();
+            log.writeLock().unlock();
         }
     }
 
@@ -593,347 +462,34 @@ public final class Cask implements AutoCloseable {
 
     /** How many forces the engine has run through its group commit (for tests and benchmarks). */
     public long forceCount() {
-        return commits.forceCount();
+        return log.forceCount();
     }
 
     /** Whether writes were stopped by a failed force; if so, {@link #put} throws until reopened. */
     public boolean writesStopped() {
-        return writeFailure != null;
+        return log.failure() != null;
     }
 
     /** Forces what was written (unless writes were stopped by a failure), then closes every file and the lock. */
     @Override
     public void close() {
         if (closed) return;
-        syncer.stop();
-        closing = true;
+        log.stopSyncer();
+        merges.close(); // no automatic merge starts; a running one finishes first
         background.stop();
-        mergeLock.lock(); // a barrier: a merge run by another thread finishes (or gives up) first
-        try {
-            closing = true;
-        } finally {
-            mergeLock.unlock();
-        }
-        writeLock.lock();
+        log.writeLock().lock();
         try {
             if (closed) return;
-            IOException failure = null;
-            warmer.stop();
-            if (writeFailure == null) {
-                try {
-                    trimPrepared(active);
-                    // through group commit, like every force: a writer that appended before close and waits is released by
-                    // this force, or failed by its failure; it never finds the file closed and returns as if durable
-                    if (LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) active.file().force(true);
-                    else commits.awaitDurable(active.endLsn(), this::forceActive);
-                } catch (IOException | RuntimeException e) {
-                    failure = e instanceof IOException io ? io : new IOException(e);
-                    if (!LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) stop(failure, "final force of " + active.path);
-                }
-            }
+            IOException failure = log.close();
             closed = true;
-            if (!LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) {
-                commits.fail(new IOException("database " + dir + " is closed")); // a late waiter: nothing after this force was appended
-            }
             for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
-            if (failure != null) throw new StorageException("final force of " + active.path + " failed; recent writes may be lost: " + failure, failure);
+            if (failure != null) {
+                throw new StorageException("final force of " + log.active().path + " failed; recent writes may be lost: " + failure, failure);
+            }
         } finally {
-            writeLock.unlock();
+            log.writeLock().unlock();
         }
-    }
-
-    // ---- the write path (all under writeLock) ----
-
-    /**
-     * Takes the write lock for a write, spinning for up to {@link #WRITE_LOCK_SPIN_NANOS} before
-     * queueing. The lock is held for microseconds (one append, or one slice of a merge's keydir
-     * switch), and a thread that queues parks at once: waking it again takes tens of µs on this
-     * kind of VM (its vCPU may have halted), more than the wait itself.
-     */
-    private void lockForWrite() {
-        if (writeLock.tryLock()) return;
-        long deadline = System.nanoTime() + WRITE_LOCK_SPIN_NANOS;
-        do {
-            Thread.onSpinWait();
-            if (writeLock.tryLock()) return;
-        } while (System.nanoTime() < deadline);
-        writeLock.lock();
-    }
-
-    /**
-     * The buffer records are encoded into before the append. It is direct: the channel writes a
-     * heap buffer by first copying it into a temporary direct one, a second copy of every byte.
-     */
-    private ByteBuffer writeBuffer(int length) {
-        if (writeBuffer.capacity() < length) {
-            writeBuffer = directBuffer(Math.max(length, writeBuffer.capacity() * 2));
-        } else if (writeBuffer.capacity() > KEPT_WRITE_BUFFER && length <= MIN_WRITE_BUFFER) {
-            writeBuffer = directBuffer(MIN_WRITE_BUFFER); // give back what one huge value took
-        }
-        return writeBuffer.clear();
-    }
-
-    private static ByteBuffer directBuffer(int capacity) {
-        return ByteBuffer.allocateDirect(capacity).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** The segment a record of {@code length} bytes goes to: the active one, rotated first if it would pass the limit. */
-    private Segment segmentFor(int length) {
-        Segment current = active;
-        // sealed: an earlier rotation sealed it but could not create the next segment; try again now
-        if (current.sealed || (current.size > 0 && current.size + length > options.maxFileSize())) rotate(current);
-        return active;
-    }
-
-    private void rotate(Segment old) {
-        rotateTo(old, old.id + 1);
-        background.submit(() -> writeHint(old.id));
-        if (options.autoMerge()) background.submit(this::mergeIfWorthIt);
-    }
-
-    /**
-     * Seals {@code old} (forced first, whatever the policy) and makes segment {@code id} the active
-     * one. Whatever step fails, the state stays consistent: a failed trim or force stops writes; if
-     * the new segment cannot be created (or made durable in its directory), {@code old} stays the
-     * active segment, sealed, and the next write tries the creation again.
-     */
-    private void rotateTo(Segment old, int id) {
-        if (!old.sealed) {
-            try {
-                trimPrepared(old); // a sealed segment ends at its last record: recovery refuses zeros in one
-                DataFile file = old.file();
-                if (file != null) file.force(true);
-            } catch (IOException e) {
-                throw stop(e, "trim and force of " + old.path + " before closing it");
-            }
-            commits.advance(old.endLsn());
-            try {
-                old.seal();
-            } catch (IOException e) {
-                throw new StorageException("cannot close segment " + old.path + ": " + e + " (its records were forced);"
-                        + " the next write opens a new segment", e);
-            }
-        }
-        if (id <= old.id) { // past Integer.MAX_VALUE: at one segment per 64 bytes, 128 GiB of segments; at the default size, never
-            throw new LimitExceededException("segment ids are exhausted (the next would pass " + Integer.MAX_VALUE + "); nothing was written");
-        }
-        Path path = dir.resolve(SegmentNames.dataName(id));
-        index.keyDir.registerSegment(id); // a segment the keydir could not index is refused here, before any write to it
-        DataFile file;
-        try {
-            file = files.open(path, activeMode);
-        } catch (IOException e) {
-            index.keyDir.releaseSegment(id);
-            throw new StorageException("cannot create segment " + path + ": " + e + "; nothing was written", e);
-        }
-        try {
-            files.syncDirectory(dir);
-        } catch (IOException e) {
-            closeQuietly(file);
-            try {
-                files.delete(path);
-            } catch (IOException ignored) {
-                // an empty segment left behind is harmless: it loads as empty
-            }
-            index.keyDir.releaseSegment(id);
-            throw new StorageException("cannot make segment " + path + " durable in its directory: " + e + "; nothing was written", e);
-        }
-        Segment segment = Segment.active(id, path, files, file, 0);
-        index.addSegment(segment);
-        active = segment;
-    }
-
-    /**
-     * Refuses a put of {@code length} bytes that would eat into the free space kept for deletes and
-     * merges (as file systems keep reserved blocks): after a full disk, a user can still delete keys
-     * and merge. The file system is asked (one statfs) once per MiB written, and before every put
-     * while space is short; deletes never ask.
-     */
-    private void keepReserve(int length) {
-        long reserve = options.reservedBytes();
-        if (reserve == 0) return;
-        bytesSinceSpaceCheck += length;
-        if (!shortOfSpace && bytesSinceSpaceCheck < SPACE_CHECK_BYTES) return;
-        bytesSinceSpaceCheck = 0;
-        long usable;
-        try {
-            usable = files.usableSpace(dir);
-        } catch (IOException e) {
-            return; // cannot tell: the write itself will say if the disk is full
-        }
-        shortOfSpace = usable - SPACE_CHECK_BYTES - length < reserve;
-        if (shortOfSpace) {
-            throw new NoSpaceException("the disk holding " + dir + " has " + usable + " bytes free, and " + reserve + " are kept so that"
-                    + " deletes and merges can still run; this put of " + length + " bytes was refused and nothing was written."
-                    + " Delete keys and merge, or free space, and puts work again", null);
-        }
-    }
-
-    /** Writes the whole buffer at the segment's end; on failure cuts back so that nothing is half there. */
-    private long append(Segment segment, ByteBuffer buf) {
-        long at = segment.size;
-        int length = buf.remaining();
-        prepareAhead(segment, at + length);
-        try {
-            segment.file().write(buf, at);
-        } catch (IOException e) {
-            try {
-                segment.file().truncate(at);
-                segment.preparedEnd = at;
-            } catch (IOException t) {
-                e.addSuppressed(t);
-                throw stop(e, "write of " + length + " bytes to " + segment.path + " (and the truncate undoing it)");
-            }
-            if (activeMode != OpenMode.WRITE) throw stop(e, "synchronous write of " + length + " bytes to " + segment.path);
-            if (NoSpaceException.isNoSpace(e)) {
-                throw new NoSpaceException("the disk is full: write of " + length + " bytes to " + segment.path + " failed (" + e.getMessage()
-                        + "); nothing was written."
-                        + " Delete keys and merge, or free space, and writes work again", e);
-            }
-            throw new StorageException("write of " + length + " bytes to " + segment.path + " at offset " + at + " failed: "
-                    + e.getMessage() + "; nothing was written", e);
-        }
-        if (activeMode == OpenMode.WRITE_DSYNC && at + length > segment.lengthForced) forceLength(segment, at + length); // grew past the prepared hole
-        segment.size = at + length;
-        bytesSinceSyncRequest += length;
-        if (bytesSinceSyncRequest >= BACKGROUND_SYNC_BYTES) {
-            bytesSinceSyncRequest = 0;
-            syncer.request();
-        }
-        return at;
-    }
-
-    /**
-     * Keeps the file grown (a hole, no disk blocks) at least half of {@code prepareAhead} past {@code end},
-     * and has the warmer read the new part in, so that appends land in cached pages. Bounded by
-     * maxFileSize; a failure to grow is ignored, since the write grows the file itself.
-     */
-    private void prepareAhead(Segment segment, long end) {
-        long ahead = options.prepareAhead(); // by default 8 MiB, so one extend per 4 MiB of appends
-        if (segment.preparedEnd - end >= ahead / 2 || ahead == 0) return;
-        long to = Math.min(end + ahead, options.maxFileSize());
-        if (to <= segment.preparedEnd || to <= end) return; // at the size limit, or a record bigger than it
-        DataFile file = segment.file();
-        try {
-            file.extend(to);
-        } catch (IOException e) {
-            return;
-        }
-        if (activeMode == OpenMode.WRITE_DSYNC) forceLength(segment, to);
-        warmer.warm(file, () -> segment.size, Math.max(end, segment.preparedEnd), to);
-        segment.preparedEnd = to;
-    }
-
-    /**
-     * Under {@code odsync} each write is durable as data only: a new file length needs a force with
-     * metadata before a record past the last one is acknowledged (once per prepared stretch).
-     */
-    private void forceLength(Segment segment, long length) {
-        try {
-            segment.file().force(true);
-        } catch (IOException e) {
-            throw stop(e, "force of the new length of " + segment.path);
-        }
-        segment.lengthForced = length;
-    }
-
-    /** Cuts the zeros prepared past the segment's last record. */
-    private static void trimPrepared(Segment segment) throws IOException {
-        DataFile file = segment.file();
-        if (file != null && segment.preparedEnd > segment.size) file.truncate(segment.size);
-        segment.preparedEnd = segment.size;
-    }
-
-    /** The log position this write must reach before it may be acknowledged, or -1 if none. */
-    private long afterAppend(Segment segment) {
-        long end = segment.endLsn();
-        return switch (options.syncPolicy()) {
-            case SyncPolicy.Always a -> end;
-            case SyncPolicy.OpenSync s -> {
-                commits.advance(end);
-                yield -1;
-            }
-            case SyncPolicy.EveryWrites every -> {
-                if (++writesSinceForce >= every.writes()) {
-                    writesSinceForce = 0;
-                    awaitDurableOrStop(end);
-                }
-                yield -1;
-            }
-            case SyncPolicy.None n -> -1;
-            case SyncPolicy.Interval i -> -1; // the background syncer forces
-        };
-    }
-
-    private void awaitDurable(long lsn) {
-        if (lsn >= 0) awaitDurableOrStop(lsn);
-    }
-
-    private void awaitDurableOrStop(long lsn) {
-        try {
-            commits.awaitDurable(lsn, this::forceActive);
-        } catch (IOException e) {
-            throw stop(e, "force of " + active.path);
-        }
-    }
-
-    private long forceActive() throws IOException {
-        Segment segment = active;
-        long end = segment.endLsn();
-        DataFile file = segment.file();
-        if (file == null) {
-            if (segment.sealed || LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) return end; // sealed: rotation forced it before sealing
-            throw new ClosedChannelException(); // closed: no force happened, so none may be claimed
-        }
-        // read after end: the writer grows the file before it writes, so this length holds every record up to end
-        long length = segment.fileLength();
-        boolean metadata = forceMetadata() || length != segment.lengthForced;
-        try {
-            file.force(metadata);
-        } catch (ClosedChannelException e) {
-            if (!segment.sealed && !LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) throw e; // sealed under us: rotation forced it
-            return end;
-        }
-        if (metadata) segment.lengthForced = length;
-        return end;
-    }
-
-    private boolean forceMetadata() {
-        return options.syncPolicy().forcesMetadata();
-    }
-
-    private void syncInBackground() {
-        if (closed || writeFailure != null) return;
-        Segment segment = active;
-        if (commits.durableLsn() >= segment.endLsn()) return;
-        try {
-            commits.awaitDurable(segment.endLsn(), this::forceActive);
-        } catch (IOException e) {
-            if (!closed) stop(e, "background force of " + segment.path);
-        }
-    }
-
-    /** Stops all writing after a failure that may have lost acknowledged-to-be data. */
-    private WritesStoppedException stop(Throwable cause, String what) {
-        if (writeFailure == null) writeFailure = cause;
-        if (cause instanceof IOException io) commits.fail(io);
-        return stopped(cause, what);
-    }
-
-    private WritesStoppedException stopped(Throwable cause) {
-        return stopped(cause, "an earlier force or synchronous write");
-    }
-
-    private WritesStoppedException stopped(Throwable cause, String what) {
-        return new WritesStoppedException(what + " failed (" + cause + "); the data written since the last successful force may be lost,"
-                + " so this database refuses writes until it is closed and reopened", cause);
-    }
-
-    private void ensureWritable() {
-        ensureOpen();
-        Throwable failure = writeFailure;
-        if (failure != null) throw stopped(failure);
     }
 
     private void ensureOpen() {

@@ -119,4 +119,28 @@ final class Index {
         Segment holder = segments.get(old.segmentId());
         if (holder != null) holder.liveBytes -= old.recordLength(key.length);
     }
+
+    /** Keys, expired keys (a walk of the whole keydir when {@code countExpired}), and bytes per segment. The caller holds the write lock. */
+    CaskStats stats(long now, boolean countExpired, Segment active, String policy, java.util.List<String> foreignFiles) {
+        long[] expired = new long[2];
+        if (countExpired) {
+            keyDir.forEach((key, entry) -> {
+                if (entry.expiredAt(now)) {
+                    expired[0]++;
+                    expired[1] += entry.recordLength(key.length);
+                }
+            });
+        }
+        java.util.List<SegmentStats> stats = new java.util.ArrayList<>();
+        long live = 0;
+        long dead = 0;
+        for (Segment s : segments.values()) {
+            SegmentStats one = new SegmentStats(s.id, s.path.getFileName().toString(), s.size, s.liveBytes, s == active);
+            stats.add(one);
+            live += one.liveBytes();
+            dead += one.deadBytes();
+        }
+        double fragmentation = live + dead == 0 ? 0 : (double) dead / (live + dead);
+        return new CaskStats(keyDir.size(), expired[0], expired[1], live, dead, fragmentation, policy, java.util.List.copyOf(stats), foreignFiles);
+    }
 }

@@ -61,8 +61,10 @@ final class Reply {
             nil();
             return;
         }
+        String header = Integer.toString(b.length);
+        ensure(1 + header.length() + 2 + b.length + 2); // the whole reply or nothing: no header is left without its body
         put('$');
-        ascii(Integer.toString(b.length));
+        ascii(header);
         crlf();
         put(b, 0, b.length);
         crlf();
