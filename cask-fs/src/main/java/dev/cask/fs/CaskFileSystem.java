@@ -207,9 +207,9 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     @Override
     public Attr setattr(Caller caller, long ino, SetAttr change) {
         Inode n = inode(ino);
-        Inode w = n.copy();
+        TreeChange c = new TreeChange();
+        Inode w = c.touch(n);
         long now = now();
-        WriteBatch b = new WriteBatch();
         long grew = 0;
         boolean truncated = false;
         if (change.has(SetAttr.MODE)) w.mode = (n.mode & Inode.S_IFMT) | (change.mode() & 07777);
@@ -222,7 +222,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             if (change.size() > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "size over the limit");
             // as ext4: a truncate moves mtime even when the size stays the same
             if (!change.has(SetAttr.MTIME) && !change.has(SetAttr.MTIME_NOW)) w.mtime = now;
-            grew = chunks.truncate(b, ino, n.size, change.size());
+            grew = chunks.truncate(c.batch, ino, n.size, change.size());
             w.size = change.size();
             truncated = change.size() < n.size;
         }
@@ -235,9 +235,7 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             n.apply(w);
             return n.attr();
         }
-        b.put(FsKeys.inode(ino), InodeCodec.encode(w));
-        write(b);
-        n.apply(w);
+        c.commit(this::write);
         n.blocks += grew;
         if (truncated) freeChunks(n, ino, FileChunks.firstPast(n.size)); // what one batch could not take
         return n.attr();
@@ -296,17 +294,14 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         n.rdev = rdev;
         n.target = target;
         if (target != null) n.size = target.length;
-        Inode pw = p.copy();
-        pw.mtime = now;
-        pw.ctime = now;
+        TreeChange c = new TreeChange();
+        Inode pw = c.touchDirectory(p, now);
         if (isDir) pw.nlink++;
-        write(new WriteBatch()
-                .put(FsKeys.inode(n.ino), InodeCodec.encode(n))
+        c.batch.put(FsKeys.inode(n.ino), InodeCodec.encode(n))
                 .put(FsKeys.entry(parent, name), FsKeys.longValue(n.ino))
-                .put(FsKeys.inode(parent), InodeCodec.encode(pw))
-                .put(FsKeys.superblock(), InodeCodec.encodeSuperblock(nextIno + 1)));
+                .put(FsKeys.superblock(), InodeCodec.encodeSuperblock(nextIno + 1));
+        c.commit(this::write);
         nextIno++;
-        p.apply(pw);
         if (isDir) n.directory = new Directory(parent);
         inodes.put(n.ino, n);
         p.directory.put(name, n.ino);
@@ -321,17 +316,16 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         Inode n = child(p, name);
         if (n.isDirectory()) throw new Errno(Errno.EISDIR, "unlink of a directory");
         long now = now();
-        WriteBatch b = new WriteBatch().delete(FsKeys.entry(parent, name));
-        Inode pw = touchedParent(p, now);
-        b.put(FsKeys.inode(parent), InodeCodec.encode(pw));
-        Inode nw = n.copy();
+        TreeChange c = new TreeChange();
+        c.batch.delete(FsKeys.entry(parent, name));
+        c.touchDirectory(p, now);
+        Inode nw = c.touchUnrecorded(n);
         nw.nlink--;
         nw.ctime = now;
-        dropLink(b, n, nw);
-        write(b);
-        p.apply(pw);
+        dropLink(c.batch, n, nw);
+        c.commit(this::write);
         p.directory.remove(name);
-        afterDrop(n, nw);
+        afterDrop(n);
     }
 
     @Override
@@ -342,11 +336,10 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (!n.isDirectory()) throw new Errno(Errno.ENOTDIR, "not a directory");
         if (!n.directory.isEmpty()) throw new Errno(Errno.ENOTEMPTY, "directory not empty");
         long now = now();
-        Inode pw = touchedParent(p, now);
-        pw.nlink--;
-        write(new WriteBatch().delete(FsKeys.entry(parent, name)).delete(FsKeys.inode(n.ino))
-                .put(FsKeys.inode(parent), InodeCodec.encode(pw)));
-        p.apply(pw);
+        TreeChange c = new TreeChange();
+        c.touchDirectory(p, now).nlink--;
+        c.batch.delete(FsKeys.entry(parent, name)).delete(FsKeys.inode(n.ino));
+        c.commit(this::write);
         p.directory.remove(name);
         n.nlink = 0;
         n.ctime = now;
@@ -382,47 +375,38 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             throw new Errno(Errno.EISDIR, "target is a directory");
         }
         long now = now();
-        WriteBatch b = new WriteBatch();
-        b.delete(FsKeys.entry(parent, name));
-        b.put(FsKeys.entry(newParent, newName), FsKeys.longValue(src.ino));
-        Inode pw = touchedParent(p, now);
-        Inode qw = parent == newParent ? pw : touchedParent(q, now);
-        Inode sw = src.copy();
-        sw.ctime = now;
+        TreeChange c = new TreeChange();
+        c.batch.delete(FsKeys.entry(parent, name));
+        c.batch.put(FsKeys.entry(newParent, newName), FsKeys.longValue(src.ino));
+        Inode pw = c.touchDirectory(p, now);
+        Inode qw = c.touchDirectory(q, now); // the same copy when the parents are one directory
+        c.touch(src).ctime = now;
         if (src.isDirectory() && parent != newParent) {
             pw.nlink--;
             qw.nlink++;
         }
-        Inode dw = null;
         if (dst != null) {
-            dw = dst.copy();
+            Inode dw = c.touchUnrecorded(dst);
             dw.ctime = now;
             if (dst.isDirectory()) {
                 qw.nlink--;
                 dw.nlink = 0;
-                b.delete(FsKeys.inode(dst.ino));
+                c.batch.delete(FsKeys.inode(dst.ino));
             } else {
                 dw.nlink--;
-                dropLink(b, dst, dw);
+                dropLink(c.batch, dst, dw);
             }
         }
-        b.put(FsKeys.inode(parent), InodeCodec.encode(pw));
-        if (qw != pw) b.put(FsKeys.inode(newParent), InodeCodec.encode(qw));
-        b.put(FsKeys.inode(src.ino), InodeCodec.encode(sw));
-        write(b);
-        p.apply(pw);
-        if (qw != pw) q.apply(qw);
-        src.apply(sw);
+        c.commit(this::write);
         p.directory.remove(name);
         q.directory.put(newName, src.ino);
         if (src.directory != null) src.directory.parent = newParent;
         if (dst != null) {
             if (dst.isDirectory()) {
-                dst.apply(dw);
                 dst.deleted = true;
                 dropIfUnused(dst);
             } else {
-                afterDrop(dst, dw);
+                afterDrop(dst);
             }
         }
     }
@@ -431,29 +415,18 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (src.isDirectory() && isSelfOrAncestor(src.ino, q.ino)) throw new Errno(Errno.EINVAL, "a directory cannot move into itself");
         if (dst.isDirectory() && isSelfOrAncestor(dst.ino, p.ino)) throw new Errno(Errno.EINVAL, "a directory cannot move into itself");
         long now = now();
-        Inode pw = touchedParent(p, now);
-        Inode qw = p == q ? pw : touchedParent(q, now);
+        TreeChange c = new TreeChange();
+        Inode pw = c.touchDirectory(p, now);
+        Inode qw = c.touchDirectory(q, now); // the same copy when p is q
         if (p != q && src.isDirectory() != dst.isDirectory()) {
             int d = src.isDirectory() ? 1 : -1; // a directory moves from p to q
             pw.nlink -= d;
             qw.nlink += d;
         }
-        Inode sw = src.copy();
-        sw.ctime = now;
-        Inode dw = dst.copy();
-        dw.ctime = now;
-        WriteBatch b = new WriteBatch()
-                .put(FsKeys.entry(p.ino, name), FsKeys.longValue(dst.ino))
-                .put(FsKeys.entry(q.ino, newName), FsKeys.longValue(src.ino))
-                .put(FsKeys.inode(p.ino), InodeCodec.encode(pw))
-                .put(FsKeys.inode(src.ino), InodeCodec.encode(sw))
-                .put(FsKeys.inode(dst.ino), InodeCodec.encode(dw));
-        if (qw != pw) b.put(FsKeys.inode(q.ino), InodeCodec.encode(qw));
-        write(b);
-        p.apply(pw);
-        if (qw != pw) q.apply(qw);
-        src.apply(sw);
-        dst.apply(dw);
+        c.touch(src).ctime = now;
+        c.touch(dst).ctime = now;
+        c.batch.put(FsKeys.entry(p.ino, name), FsKeys.longValue(dst.ino)).put(FsKeys.entry(q.ino, newName), FsKeys.longValue(src.ino));
+        c.commit(this::write);
         p.directory.put(name, dst.ino);
         q.directory.put(newName, src.ino);
         if (src.directory != null) src.directory.parent = q.ino;
@@ -470,14 +443,13 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         Inode q = dir(newParent);
         if (q.directory.get(newName) != 0) throw new Errno(Errno.EEXIST, "exists");
         long now = now();
-        Inode nw = n.copy();
+        TreeChange c = new TreeChange();
+        Inode nw = c.touch(n);
         nw.nlink++;
         nw.ctime = now;
-        Inode qw = touchedParent(q, now);
-        write(new WriteBatch().put(FsKeys.entry(newParent, newName), FsKeys.longValue(ino))
-                .put(FsKeys.inode(ino), InodeCodec.encode(nw)).put(FsKeys.inode(newParent), InodeCodec.encode(qw)));
-        n.apply(nw);
-        q.apply(qw);
+        c.touchDirectory(q, now);
+        c.batch.put(FsKeys.entry(newParent, newName), FsKeys.longValue(ino));
+        c.commit(this::write);
         q.directory.put(newName, ino);
         n.lookups++;
         return n.attr();
@@ -489,15 +461,13 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (n.isDirectory()) throw new Errno(Errno.EISDIR, "open of a directory as a file");
         if ((flags & O_TRUNC) != 0 && (flags & O_ACCMODE) != O_RDONLY && n.isRegular()) {
             long now = now();
-            Inode w = n.copy();
+            TreeChange c = new TreeChange();
+            Inode w = c.touch(n);
             w.size = 0;
             w.mtime = now;
             w.ctime = now;
-            WriteBatch b = new WriteBatch();
-            long grew = chunks.truncate(b, ino, n.size, 0);
-            b.put(FsKeys.inode(ino), InodeCodec.encode(w));
-            write(b);
-            n.apply(w);
+            long grew = chunks.truncate(c.batch, ino, n.size, 0);
+            c.commit(this::write);
             n.blocks += grew;
             freeChunks(n, ino, 0);
         }
@@ -550,16 +520,14 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         int length = (int) data.byteSize();
         if (offset < 0) throw new Errno(Errno.EINVAL, "negative offset");
         if (offset + length > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "file would pass " + MAX_FILE_SIZE + " bytes");
-        WriteBatch b = new WriteBatch();
-        long grew = chunks.write(b, ino, offset, data);
+        TreeChange c = new TreeChange();
+        long grew = chunks.write(c.batch, ino, offset, data);
         long now = now();
-        Inode w = n.copy();
+        Inode w = c.touch(n); // an orphan's too: the mount that frees it reads its size
         w.size = Math.max(n.size, offset + length);
         w.mtime = now;
         w.ctime = now;
-        b.put(FsKeys.inode(ino), InodeCodec.encode(w)); // an orphan's too: the mount that frees it reads its size
-        write(b);
-        n.apply(w);
+        c.commit(this::write);
         n.blocks += grew;
         return length;
     }
@@ -643,8 +611,8 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         if (offset < 0 || length <= 0) throw new Errno(Errno.EINVAL, "bad range");
         if (offset + length > MAX_FILE_SIZE) throw new Errno(Errno.EFBIG, "past the size limit");
         long now = now();
-        Inode w = n.copy();
-        WriteBatch b = new WriteBatch();
+        TreeChange c = new TreeChange();
+        Inode w = c.touch(n);
         long grew = 0;
         if (mode == 0 || mode == keepSize) {
             // chunks are written when data arrives; reserving space ahead would only cost a write
@@ -653,15 +621,13 @@ public final class CaskFileSystem implements LowLevelFileSystem {
             w.ctime = now;
         } else if (mode == (punchHole | keepSize)) {
             long end = Math.min(offset + length, n.size);
-            grew = chunks.zero(b, n.ino, offset, end);
+            grew = chunks.zero(c.batch, n.ino, offset, end);
             w.mtime = now;
             w.ctime = now;
         } else {
             throw new Errno(Errno.EOPNOTSUPP, "fallocate mode " + mode);
         }
-        b.put(FsKeys.inode(ino), InodeCodec.encode(w));
-        write(b);
-        n.apply(w);
+        c.commit(this::write);
         n.blocks += grew;
     }
 
@@ -682,8 +648,8 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         }
     }
 
-    private void afterDrop(Inode n, Inode written) {
-        n.apply(written);
+    /** After a commit that took a link away from {@code n}. */
+    private void afterDrop(Inode n) {
         if (n.nlink == 0 && n.openCount == 0) {
             // the same test as dropLink's: more than one batch took the orphan route and is freed now; fewer went in the
             // unlink's own batch, and what the index still holds of them is stale
@@ -717,13 +683,6 @@ public final class CaskFileSystem implements LowLevelFileSystem {
     }
 
     // ---- helpers ----
-
-    private static Inode touchedParent(Inode p, long now) {
-        Inode w = p.copy();
-        w.mtime = now;
-        w.ctime = now;
-        return w;
-    }
 
     private boolean isSelfOrAncestor(long ancestor, long ino) {
         for (long at = ino; ; ) {

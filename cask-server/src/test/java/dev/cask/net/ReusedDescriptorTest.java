@@ -22,15 +22,6 @@ import org.junit.jupiter.api.Test;
  * exactly what it sent, and nothing else, while others reset around it.
  */
 class ReusedDescriptorTest {
-    private static final Handler ECHO = new Handler() {
-        @Override
-        public void onData(Connection connection, ByteBuffer input) {
-            ByteBuffer copy = ByteBuffer.allocate(input.remaining());
-            copy.put(input).flip();
-            connection.send(copy);
-        }
-    };
-
     /**
      * A handler that answers and aborts at once, then dawdles in {@code onClose}: meanwhile the
      * kernel accepts the next client onto the lowest free number, the one just closed. Whatever the
@@ -78,7 +69,7 @@ class ReusedDescriptorTest {
 
     @Test
     void aResetConnectionsQueuedWorkNeverReachesTheNextConnection() throws Exception {
-        try (Transport t = TestTransport.start(ECHO, ServerLimits.defaults())) {
+        try (Transport t = TestTransport.start(new EchoHandler(), ServerLimits.defaults())) {
             ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
             AtomicInteger served = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();

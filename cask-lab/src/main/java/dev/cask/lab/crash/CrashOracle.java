@@ -90,16 +90,8 @@ final class CrashOracle {
         }
         List<Map<String, String>> out = new ArrayList<>(states.subList(durable, states.size()));
         for (int i = at.getLast() + 1; i < k; i++) if (ops.get(i) instanceof Op.Attempt a) out.add(a.state()); // refused: fate unknown
-        for (int i = k; i < ops.size(); i++) { // the write in flight: acknowledged later, or refused later
-            if (ops.get(i) instanceof Op.Ack a) {
-                out.add(a.state());
-                break;
-            }
-            if (ops.get(i) instanceof Op.Attempt a) {
-                out.add(a.state());
-                break;
-            }
-        }
+        Map<String, String> inFlight = inFlight(k);
+        if (inFlight != null) out.add(inFlight);
         return out;
     }
 
@@ -114,17 +106,18 @@ final class CrashOracle {
             if (ops.get(i) instanceof Op.Ack a) out.add(a.state());
             else if (ops.get(i) instanceof Op.Attempt a) out.add(a.state());
         }
-        for (int i = k; i < ops.size(); i++) {
-            if (ops.get(i) instanceof Op.Ack a) {
-                out.add(a.state());
-                break;
-            }
-            if (ops.get(i) instanceof Op.Attempt a) {
-                out.add(a.state());
-                break;
-            }
-        }
+        Map<String, String> inFlight = inFlight(k);
+        if (inFlight != null) out.add(inFlight);
         return out;
+    }
+
+    /** The state of the write in flight at k (acknowledged later, or refused later), or null if none follows. */
+    private Map<String, String> inFlight(int k) {
+        for (int i = k; i < ops.size(); i++) {
+            if (ops.get(i) instanceof Op.Ack a) return a.state();
+            if (ops.get(i) instanceof Op.Attempt a) return a.state();
+        }
+        return null;
     }
 
     /** For concurrent writers: every value each key was ever set to before k, or absent. */
@@ -138,16 +131,7 @@ final class CrashOracle {
 
     /** How many acknowledged writes a state that opened to {@code actual} after a crash at k lost (0 if it is the newest, or in flight). */
     int acknowledgedWritesLost(int k, Map<String, String> actual) {
-        for (int i = k; i < ops.size(); i++) { // the write in flight
-            if (ops.get(i) instanceof Op.Ack a) {
-                if (a.state().equals(actual)) return 0;
-                break;
-            }
-            if (ops.get(i) instanceof Op.Attempt a) {
-                if (a.state().equals(actual)) return 0;
-                break;
-            }
-        }
+        if (actual.equals(inFlight(k))) return 0; // the write in flight
         int writesAfter = 0;
         for (int i = k - 1; i >= 0; i--) {
             Op op = ops.get(i);

@@ -2,15 +2,12 @@ package dev.cask.net.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cask.net.Connection;
-import dev.cask.net.Handler;
 import dev.cask.net.ServerLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +19,6 @@ import org.junit.jupiter.api.Test;
  * never unmapped, so a thousand starts in one JVM left 8 GiB of address space behind.
  */
 class IoUringShutdownTest {
-    private static final Handler ECHO = new Handler() {
-        @Override
-        public void onData(Connection connection, ByteBuffer input) {
-            ByteBuffer copy = ByteBuffer.allocate(input.remaining());
-            copy.put(input).flip();
-            connection.send(copy);
-        }
-    };
-
     @Test
     void eachStopUnmapsItsBufferPoolAndClosesItsDescriptors() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.cask.net.TestTransport.name().equals("io_uring"), "runs with the io_uring suite");
@@ -47,7 +35,7 @@ class IoUringShutdownTest {
 
     /** Starts a server, echoes a few bytes through it, stops it; returns where its pool was. */
     private static long cycle() throws IOException {
-        IoUringTransport t = IoUringTransport.start(new InetSocketAddress("127.0.0.1", 0), ECHO, ServerLimits.defaults(), "cask-uring-test");
+        IoUringTransport t = IoUringTransport.start(new InetSocketAddress("127.0.0.1", 0), new dev.cask.net.EchoHandler(), ServerLimits.defaults(), "cask-uring-test");
         long pool = t.poolAddress();
         try (Socket s = new Socket("127.0.0.1", t.port())) {
             OutputStream out = s.getOutputStream();
