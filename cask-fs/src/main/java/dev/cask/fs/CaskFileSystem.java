@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,56 +88,13 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         return fs;
     }
 
+    /** Reads the tree, then finishes what a crash left: orphaned inodes freed, chunks past a file's end cut. */
     private void loadAll(int rootUid, int rootGid) {
-        byte[] sb = cask.get(FsKeys.superblock());
-        if (sb == null) {
-            if (cask.size() > 0) throw new IllegalStateException("database " + cask.directory() + " holds keys but no filesystem superblock: not a cask filesystem");
-            Inode root = new Inode(ROOT, Inode.S_IFDIR | 0755, rootUid, rootGid, now());
-            root.nlink = 2;
-            cask.write(new WriteBatch().put(FsKeys.inode(ROOT), InodeCodec.encode(root))
-                    .put(FsKeys.superblock(), InodeCodec.encodeSuperblock(ROOT + 1)));
-            cask.sync();
-            sb = InodeCodec.encodeSuperblock(ROOT + 1);
-        }
-        nextIno = InodeCodec.decodeSuperblock(sb);
-        List<byte[]> inodeKeys = new ArrayList<>();
-        List<byte[]> entryKeys = new ArrayList<>();
-        List<Long> orphans = new ArrayList<>();
-        Map<Long, Long> blocks = new HashMap<>();
-        cask.forEachKey(k -> {
-            switch (k[0]) {
-                case FsKeys.INODE -> inodeKeys.add(k.clone());
-                case FsKeys.ENTRY -> entryKeys.add(k.clone());
-                case FsKeys.ORPHAN -> orphans.add(FsKeys.ino(k));
-                case FsKeys.CHUNK -> {
-                    blocks.merge(FsKeys.ino(k), chunks.storedBlocks(k), Long::sum);
-                    chunks.found(FsKeys.ino(k), FsKeys.chunkIndex(k));
-                }
-                default -> { }
-            }
-        });
-        for (byte[] k : inodeKeys) {
-            byte[] v = cask.get(k);
-            if (v == null) continue;
-            Inode n = InodeCodec.decode(FsKeys.ino(k), v);
-            if (n.isDirectory()) n.directory = new Directory(n.ino == ROOT ? ROOT : 0);
-            n.blocks = blocks.getOrDefault(n.ino, 0L);
-            inodes.put(n.ino, n);
-        }
-        Inode root = inodes.get(ROOT);
-        if (root == null || !root.isDirectory()) throw new IllegalStateException("filesystem in " + cask.directory() + " has no root directory");
-        int dangling = 0;
-        for (byte[] k : entryKeys) {
-            byte[] v = cask.get(k);
-            Inode parent = inodes.get(FsKeys.ino(k));
-            Inode child = v == null ? null : inodes.get(FsKeys.longValue(v));
-            if (parent == null || parent.directory == null || child == null) {
-                dangling++; // cannot happen with atomic batches; counted so a damaged store is reported, not hidden
-                continue;
-            }
-            parent.directory.put(FsKeys.entryName(k), child.ino);
-            if (child.directory != null) child.directory.parent = parent.ino;
-        }
+        StoredTree.Loaded loaded = StoredTree.read(cask, chunks, rootUid, rootGid, now());
+        nextIno = loaded.nextIno();
+        inodes.putAll(loaded.inodes());
+        int dangling = loaded.danglingEntries();
+        List<Long> orphans = loaded.orphans();
         if (dangling > 0) log.accept(dangling + " directory entries point to missing inodes; they are not shown");
         for (long ino : orphans) {
             inodes.remove(ino);
