@@ -85,6 +85,11 @@ final class ActiveLog {
         return active;
     }
 
+    /** Whether {@link #close} ran: the database is closed. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** The failure that stopped writes, or null. */
     Throwable failure() {
         return writeFailure;

@@ -33,7 +33,6 @@ public final class Cask implements AutoCloseable {
     private final Index index;
     private final RecoveryReport recovery;
     private final ActiveLog log;
-    private volatile boolean closed;
     private final Merges merges;
     private final BackgroundWorker background;
     private volatile String lastBackgroundError;
@@ -126,7 +125,7 @@ public final class Cask implements AutoCloseable {
             try {
                 return reader.read(checkedRecord(segment, key, entry), entry);
             } catch (ClosedChannelException | IllegalStateException e) {
-                if (closed) throw new IllegalStateException("database " + dir + " is closed");
+                if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
                 // the segment was retired (closed and unmapped) under us: the keydir already points elsewhere
             } catch (IOException e) {
                 throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
@@ -473,15 +472,14 @@ public final class Cask implements AutoCloseable {
     /** Forces what was written (unless writes were stopped by a failure), then closes every file and the lock. */
     @Override
     public void close() {
-        if (closed) return;
+        if (log.isClosed()) return;
         log.stopSyncer();
         merges.close(); // no automatic merge starts; a running one finishes first
         background.stop();
         log.writeLock().lock();
         try {
-            if (closed) return;
-            IOException failure = log.close();
-            closed = true;
+            if (log.isClosed()) return;
+            IOException failure = log.close(); // from here the database counts as closed
             for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
             if (failure != null) {
@@ -493,7 +491,7 @@ public final class Cask implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) throw new IllegalStateException("database " + dir + " is closed");
+        if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
     }
 
     private void checkKey(byte[] key) {

@@ -84,14 +84,11 @@ final class Merges implements Merger.Host {
     }
 
     /** No automatic merge starts from now on, and a running merge finishes (or gives up) before this returns. */
+    @SuppressWarnings("LockNotBeforeTry") // a barrier: the lock is taken only to wait for a running merge, and nothing runs under it
     void close() {
         closing = true;
-        running.lock(); // a barrier: taken only to wait for a running merge
-        try {
-            closing = true;
-        } finally {
-            running.unlock();
-        }
+        running.lock();
+        running.unlock();
     }
 
     MergeResult last() {
