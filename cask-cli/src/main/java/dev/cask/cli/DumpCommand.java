@@ -1,5 +1,6 @@
 package dev.cask.cli;
 
+import dev.cask.core.FileHeader;
 import dev.cask.core.RecordCodec;
 import dev.cask.core.SegmentScanner;
 import dev.cask.core.io.DataFile;
@@ -33,7 +34,11 @@ final class DumpCommand implements Callable<Integer> {
         try (DataFile data = FileLayer.real().open(file, OpenMode.READ)) {
             long size = data.size();
             ByteBuffer header = RecordCodec.allocate(RecordCodec.HEADER_SIZE);
-            long at = 0;
+            FileHeader.Read fileHeader = FileHeader.read(data, size, FileHeader.Kind.DATA, file);
+            out.printf("format version %d%s%n", fileHeader.version(),
+                    fileHeader.version() == FileHeader.LEGACY_VERSION ? " (no header: written before format versions; the next merge rewrites it)"
+                            : ", header of " + fileHeader.firstRecord() + " bytes");
+            long at = fileHeader.firstRecord();
             while (at < size) {
                 header.clear();
                 int headerBytes = data.read(header, at);

@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,16 +108,16 @@ class CliIT {
             closed = files.filter(p -> p.toString().endsWith(".data")).sorted().findFirst().orElseThrow();
         }
         try (RandomAccessFile raf = new RandomAccessFile(closed.toFile(), "rw")) {
-            raf.seek(40);
+            raf.seek(48);
             int original = raf.read();
-            raf.seek(40); // read() moved past it: write the flipped byte back where it came from
+            raf.seek(48); // read() moved past it: write the flipped byte back where it came from
             raf.write(original ^ 0xff);
         }
         // the closed segment has a hint, so open trusts it: the damage shows when the damaged record is read
-        CaskProcess.Result get = cask("get", "key1"); // key0's record is bytes 0-36, key1's starts at 37
+        CaskProcess.Result get = cask("get", "key1"); // after the 8-byte header, key0's record is bytes 8-44, key1's starts at 45
         assertThat(get.exitCode()).isEqualTo(3);
         assertThat(get.stdout()).isEmpty();
-        assertThat(get.stderr()).contains("offset 37").contains(closed.getFileName().toString()).contains("not returned");
+        assertThat(get.stderr()).contains("offset 45").contains(closed.getFileName().toString()).contains("not returned");
         CaskProcess.Result check = cask("check", "--json");
         assertThat(check.exitCode()).isEqualTo(1);
         assertThat(check.out()).contains("\"ok\":false").contains(closed.getFileName().toString());
@@ -134,8 +135,8 @@ class CliIT {
         Path segment = dir.resolve("0000000001.data");
         Files.write(segment, "junk".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
         CaskProcess.Result dump = CaskProcess.run("dump", segment.toString());
-        assertThat(dump.out().lines().toList()).hasSize(3);
-        assertThat(dump.out()).contains("offset=0 crc=ok").contains("key=\"a\\x09b\" valueSize=5").contains("tombstone").contains("TORN");
+        assertThat(dump.out().lines().toList()).hasSize(4);
+        assertThat(dump.out()).startsWith("format version 1, header of 8 bytes").contains("offset=8 crc=ok").contains("key=\"a\\x09b\" valueSize=5").contains("tombstone").contains("TORN");
         assertThat(dump.exitCode()).isEqualTo(1);
     }
 
@@ -146,9 +147,26 @@ class CliIT {
         long records = Files.size(segment);
         Files.write(segment, new byte[1 << 20], java.nio.file.StandardOpenOption.APPEND); // as a killed writer leaves it
         CaskProcess.Result dump = CaskProcess.run("dump", segment.toString());
-        assertThat(dump.out().lines().toList()).containsExactly(dump.out().lines().findFirst().orElseThrow(),
+        assertThat(dump.out().lines().toList()).containsExactly("format version 1, header of 8 bytes",
+                dump.out().lines().skip(1).findFirst().orElseThrow(),
                 "offset=" + records + " ZEROS: 1048576 byte(s) of zeros to the end: space the writer grew the active segment by and has not reached");
         assertThat(dump.exitCode()).isZero();
+    }
+
+    @Test
+    void aFileOfANewerFormatIsRefusedByEveryCommandWithTheReason() throws Exception {
+        cask("set", "k", "v");
+        Path segment = dir.resolve("0000000001.data");
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[5] = 7; // the format version
+        Files.write(segment, bytes);
+        for (String[] args : List.of(new String[] {"get", "k"}, new String[] {"check"}, new String[] {"dump", segment.toString()})) {
+            CaskProcess.Result r = args[0].equals("dump") ? CaskProcess.run(args) : cask(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.stderr()).as(String.join(" ", args)).contains("has format version 7").contains("reads format versions 0 to 1")
+                    .doesNotContain("\tat ");
+        }
+        assertThat(Files.readAllBytes(segment)).isEqualTo(bytes);
     }
 
     @Test

@@ -181,7 +181,7 @@ final class ActiveLog {
     Segment segmentFor(int length) {
         Segment current = active;
         // sealed: an earlier rotation sealed it but could not create the next segment; try again now
-        if (current.sealed || (current.size > 0 && current.size + length > options.maxFileSize())) rotate(current);
+        if (current.sealed || (!current.empty() && current.size + length > options.maxFileSize())) rotate(current);
         return active;
     }
 
@@ -225,19 +225,22 @@ final class ActiveLog {
             index.keyDir.releaseSegment(id);
             throw new StorageException("cannot create segment " + path + ": " + e + "; nothing was written", e);
         }
+        long firstRecord;
         try {
+            firstRecord = FileHeader.write(file, FileHeader.Kind.DATA);
+            file.force(true); // a new file is forced, then its directory
             files.syncDirectory(dir);
         } catch (IOException e) {
             closeQuietly(file);
             try {
                 files.delete(path);
             } catch (IOException ignored) {
-                // an empty segment left behind is harmless: it loads as empty
+                // a segment left behind holds at most its header: it loads as empty
             }
             index.keyDir.releaseSegment(id);
-            throw new StorageException("cannot make segment " + path + " durable in its directory: " + e + "; nothing was written", e);
+            throw new StorageException("cannot make segment " + path + " durable: " + e + "; nothing was written", e);
         }
-        Segment segment = Segment.active(id, path, files, file, 0);
+        Segment segment = Segment.active(id, path, files, file, firstRecord, firstRecord);
         index.addSegment(segment);
         active = segment;
     }

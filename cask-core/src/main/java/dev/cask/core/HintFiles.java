@@ -34,6 +34,7 @@ final class HintFiles {
             this.temp = temp;
             this.out = files.open(temp, OpenMode.WRITE);
             out.truncate(0);
+            buf.put(FileHeader.encode(FileHeader.Kind.HINT));
         }
 
         void add(long timestamp, long expiry, byte[] key, long valueSize, long valuePosition) throws IOException {
@@ -79,7 +80,7 @@ final class HintFiles {
         Path data = dir.resolve(SegmentNames.dataName(segmentId));
         try (DataFile in = files.open(data, OpenMode.READ); Writer writer = new Writer(files, dir, segmentId)) {
             long size = in.size();
-            SegmentScanner scan = new SegmentScanner(in, size);
+            SegmentScanner scan = new SegmentScanner(in, size, FileHeader.read(in, size, FileHeader.Kind.DATA, data).firstRecord());
             while (scan.next()) {
                 ByteBuffer b = scan.buffer();
                 int at = scan.at();
@@ -122,7 +123,7 @@ final class HintFiles {
             String stale = LabDefects.on(LabDefects.Defect.HINT_APPLIED_BEFORE_ITS_CHECK) ? null : checkTrailer(in, size, segment.size);
             if (stale != null) return stale; // nothing applied: a hint of a data file since rewritten never reaches the keydir
             ByteBuffer buf = RecordCodec.allocate(BUFFER);
-            long base = 0;
+            long base = FileHeader.read(in, size, FileHeader.Kind.HINT, hint).firstRecord();
             int pos = 0;
             int limit = 0;
             int entries = 0;

@@ -135,7 +135,7 @@ final class Index {
         long live = 0;
         long dead = 0;
         for (Segment s : segments.values()) {
-            SegmentStats one = new SegmentStats(s.id, s.path.getFileName().toString(), s.size, s.liveBytes, s == active);
+            SegmentStats one = new SegmentStats(s.id, s.path.getFileName().toString(), s.size, s.firstRecord, s.liveBytes, s == active);
             stats.add(one);
             live += one.liveBytes();
             dead += one.deadBytes();

@@ -109,7 +109,7 @@ final class Merger {
             Output out = null;
             for (Segment input : inputs) {
                 try (DataFile in = files.open(input.path, OpenMode.READ)) {
-                    SegmentScanner scan = new SegmentScanner(in, input.size);
+                    SegmentScanner scan = new SegmentScanner(in, input.size, input.firstRecord);
                     while (scan.next()) {
                         ByteBuffer b = scan.buffer();
                         int at = scan.at();
@@ -122,7 +122,7 @@ final class Merger {
                             expired.add(new Switch(key, input.id, valuePosition, null, scan.length()));
                             continue;
                         }
-                        if (out == null || (out.size > 0 && out.size + scan.length() > maxFileSize && out.id < lastOutputId)) {
+                        if (out == null || (out.size > FileHeader.SIZE && out.size + scan.length() > maxFileSize && out.id < lastOutputId)) {
                             if (out != null) out.finish();
                             out = new Output(outputs.isEmpty() ? firstOutputId : out.id + 1);
                             outputs.add(out);
@@ -158,7 +158,7 @@ final class Merger {
             for (Output o : outputs) files.rename(o.tempData, dir.resolve(SegmentNames.dataName(o.id)));
             for (Output o : outputs) files.rename(o.tempHint, dir.resolve(SegmentNames.hintName(o.id)));
             files.syncDirectory(dir);
-            for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size));
+            for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size, FileHeader.SIZE));
 
             long switchStarted = System.nanoTime();
             switchKeydir(outputSegments, switches, expired);
@@ -238,6 +238,8 @@ final class Merger {
             this.tempHint = dir.resolve(SegmentNames.hintName(id) + SegmentNames.TEMP_SUFFIX);
             this.data = files.open(tempData, OpenMode.WRITE);
             data.truncate(0);
+            buf.put(FileHeader.encode(FileHeader.Kind.DATA));
+            size = FileHeader.SIZE;
             this.hint = new HintFiles.Writer(files, dir, id, tempHint);
         }
 

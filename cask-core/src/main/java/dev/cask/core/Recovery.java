@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -88,22 +90,62 @@ final class Recovery {
             messages.add("took over a stale lock left by pid " + stalePid + ", which no longer holds it");
         }
         if (!foreign.isEmpty()) messages.add("left alone " + foreign.size() + " file(s) Cask does not own: " + String.join(", ", foreign));
+        Map<Integer, FileHeader.Read> headers = readHeaders(ids, hints); // a version this code cannot read is refused before anything changes
         if (!readOnly) deleteLeftovers(temps, hints, ids);
         if (ids.isEmpty() && !readOnly) {
             Path path = dir.resolve(SegmentNames.dataName(1));
-            index.addSegment(Segment.active(1, path, files, files.open(path, activeMode), 0));
-            files.syncDirectory(dir);
+            DataFile file = files.open(path, activeMode);
+            Segment segment = Segment.active(1, path, files, file, 0, 0);
+            index.addSegment(segment);
+            writeHeader(segment, file);
         }
         index.keyDir.ensureCapacity(estimateKeys(ids, hints));
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             boolean active = i == ids.size() - 1;
-            if (active) loadActive(id);
-            else loadSealed(id, hints.contains(id));
+            if (active) loadActive(id, headers.get(id));
+            else loadSealed(id, headers.get(id), hints.contains(id));
         }
         bulk.flush();
         index.keyDir.trim();
         return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages), hintsUsed);
+    }
+
+    /**
+     * Reads the header of every data file and hint, so that a file of a format version this code
+     * does not read (or of the wrong kind) refuses the open before any file is changed.
+     */
+    private Map<Integer, FileHeader.Read> readHeaders(List<Integer> ids, Set<Integer> hints) throws IOException {
+        Map<Integer, FileHeader.Read> headers = new HashMap<>();
+        for (int id : ids) {
+            Path path = dir.resolve(SegmentNames.dataName(id));
+            try (DataFile file = files.open(path, OpenMode.READ)) {
+                headers.put(id, FileHeader.read(file, file.size(), FileHeader.Kind.DATA, path));
+            }
+        }
+        if (useHints) {
+            for (int id : hints) {
+                Path path = dir.resolve(SegmentNames.hintName(id));
+                try (DataFile file = files.open(path, OpenMode.READ)) {
+                    FileHeader.read(file, file.size(), FileHeader.Kind.HINT, path);
+                }
+            }
+        }
+        return headers;
+    }
+
+    /**
+     * Gives an active segment that holds nothing its header: a new database's first segment, a
+     * version-0 segment that was empty, or one whose header a crash kept from the disk (its zeros
+     * were cut). Forced, then the directory, as every new file.
+     */
+    private void writeHeader(Segment segment, DataFile file) throws IOException {
+        file.truncate(0);
+        segment.size = FileHeader.write(file, FileHeader.Kind.DATA);
+        segment.firstRecord = segment.size;
+        segment.preparedEnd = segment.size;
+        file.force(true);
+        files.syncDirectory(dir);
     }
 
     /** Deletes what an interrupted hint write or merge left: temp files, and hints whose data segment is gone. */
@@ -145,12 +187,12 @@ final class Recovery {
         return Math.min(counted + Math.min(guessed, affordable), 1L << 30);
     }
 
-    private void loadSealed(int id, boolean hasHint) throws IOException {
+    private void loadSealed(int id, FileHeader.Read header, boolean hasHint) throws IOException {
         Path path = dir.resolve(SegmentNames.dataName(id));
         long size;
         try (DataFile file = files.open(path, OpenMode.READ)) {
             size = file.size();
-            Segment segment = Segment.sealed(id, path, files, size);
+            Segment segment = Segment.sealed(id, path, files, size, header.firstRecord());
             index.addSegment(segment);
             if (hasHint && useHints) {
                 String invalid = HintFiles.load(files, dir.resolve(SegmentNames.hintName(id)), segment, bulk);
@@ -165,13 +207,14 @@ final class Recovery {
         }
     }
 
-    private void loadActive(int id) throws IOException {
+    private void loadActive(int id, FileHeader.Read header) throws IOException {
         Path path = dir.resolve(SegmentNames.dataName(id));
         DataFile file = files.open(path, activeMode);
         try {
-            Segment segment = Segment.active(id, path, files, file, file.size());
+            Segment segment = Segment.active(id, path, files, file, file.size(), header.firstRecord());
             index.addSegment(segment);
             scan(segment, file, true);
+            if (segment.size == 0 && !readOnly) writeHeader(segment, file);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -179,7 +222,7 @@ final class Recovery {
     }
 
     private void scan(Segment segment, DataFile file, boolean active) throws IOException {
-        long start = 0;
+        long start = segment.firstRecord;
         while (true) {
             SegmentScanner scan = new SegmentScanner(file, segment.size, start);
             List<Pending> batch = null;

@@ -34,6 +34,12 @@ final class Segment {
 
     final int id;
     final Path path;
+    /**
+     * Where the first record starts: past the file's header ({@link FileHeader}), or 0 in a
+     * version-0 file. Set again only by recovery, before the segment is shared, when it gives an
+     * empty active segment its header.
+     */
+    long firstRecord;
     private final FileLayer files;
     /** The open file of the active segment; null once sealed. */
     private volatile DataFile file;
@@ -61,9 +67,10 @@ final class Segment {
     private volatile MemorySegment whole;
     private boolean closed;
 
-    private Segment(int id, Path path, FileLayer files, DataFile file, long size, boolean sealed) {
+    private Segment(int id, Path path, FileLayer files, DataFile file, long size, long firstRecord, boolean sealed) {
         this.id = id;
         this.path = path;
+        this.firstRecord = firstRecord;
         this.files = files;
         this.file = file;
         this.size = size;
@@ -71,12 +78,17 @@ final class Segment {
         this.sealed = sealed;
     }
 
-    static Segment active(int id, Path path, FileLayer files, DataFile file, long size) {
-        return new Segment(id, path, files, file, size, false);
+    static Segment active(int id, Path path, FileLayer files, DataFile file, long size, long firstRecord) {
+        return new Segment(id, path, files, file, size, firstRecord, false);
     }
 
-    static Segment sealed(int id, Path path, FileLayer files, long size) {
-        return new Segment(id, path, files, null, size, true);
+    static Segment sealed(int id, Path path, FileLayer files, long size, long firstRecord) {
+        return new Segment(id, path, files, null, size, firstRecord, true);
+    }
+
+    /** Whether the segment holds no record yet. */
+    boolean empty() {
+        return size <= firstRecord;
     }
 
     /** A position in the log that only grows: segment id, then offset inside it. */

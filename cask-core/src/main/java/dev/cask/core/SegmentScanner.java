@@ -35,11 +35,10 @@ public final class SegmentScanner {
     private int length;
     private Stop stop = Stop.NONE;
 
-    public SegmentScanner(DataFile file, long fileSize) {
-        this(file, fileSize, 0);
-    }
-
-    /** Scans from {@code start}, which must be where a record begins (or is expected to). */
+    /**
+     * Scans from {@code start}, which must be where a record begins (or is expected to): the first
+     * record of a file is past its header ({@link FileHeader#read}).
+     */
     public SegmentScanner(DataFile file, long fileSize, long start) {
         this.file = file;
         this.fileSize = fileSize;

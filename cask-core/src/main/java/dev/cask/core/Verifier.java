@@ -75,7 +75,7 @@ public final class Verifier {
         List<long[]> damaged = new ArrayList<>();
         try (DataFile file = files.open(path, OpenMode.READ)) {
             long size = file.size();
-            long start = 0;
+            long start = FileHeader.read(file, size, FileHeader.Kind.DATA, path).firstRecord();
             while (start < size) {
                 SegmentScanner scan = new SegmentScanner(file, size, start);
                 long batchStart = -1;

@@ -159,9 +159,9 @@ class CaskTest {
     void aCorruptValueIsAnErrorNamingSegmentAndOffsetNeverAWrongValue() throws Exception {
         try (Cask cask = Cask.open(dir)) {
             cask.put(b("key"), b("the-value"));
-            TestFiles.flipByte(TestFiles.newestSegment(dir), RecordCodec.HEADER_SIZE + 3 + 2);
+            TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + RecordCodec.HEADER_SIZE + 3 + 2);
             assertThatThrownBy(() -> cask.get(b("key"))).isInstanceOf(CorruptionException.class)
-                    .hasMessageContaining("offset 0").hasMessageContaining("0000000001.data");
+                    .hasMessageContaining("offset " + FileHeader.SIZE).hasMessageContaining("0000000001.data");
         }
     }
 

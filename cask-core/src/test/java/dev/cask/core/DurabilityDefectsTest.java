@@ -147,7 +147,7 @@ class DurabilityDefectsTest {
         assertThat(dir.resolve(first.getFileName().toString().replace(".data", ".hint"))).exists();
         byte[] bytes = Files.readAllBytes(first);
         int firstRecord = RecordCodec.putSize(4, 7); // "key0" = "value-0"
-        Files.write(first, java.util.Arrays.copyOfRange(bytes, firstRecord, bytes.length)); // what a repair leaves: the first record cut
+        Files.write(first, TestFiles.concat(java.util.Arrays.copyOf(bytes, FileHeader.SIZE), java.util.Arrays.copyOfRange(bytes, FileHeader.SIZE + firstRecord, bytes.length))); // what a repair leaves: the first record cut
         try (Cask cask = Cask.open(dir, options)) {
             assertThat(cask.get(b("key0"))).isNull(); // not an entry pointing into the rewritten file
             assertThat(s(cask.get(b("key1")))).isEqualTo("value-1");

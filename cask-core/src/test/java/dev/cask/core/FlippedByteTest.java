@@ -28,7 +28,7 @@ class FlippedByteTest {
         Path victim = TestFiles.segments(dir).get(1);
         assertThat(dir.resolve(victim.getFileName().toString().replace(".data", ".hint"))).exists();
         long recordLength = RecordCodec.putSize(5, 8);
-        TestFiles.flipByte(victim, recordLength * 3 + RecordCodec.HEADER_SIZE + 7); // inside the 4th record's value
+        TestFiles.flipByte(victim, FileHeader.SIZE + recordLength * 3 + RecordCodec.HEADER_SIZE + 7); // inside the 4th record's value
         try (Cask cask = Cask.open(dir, withHints)) {
             assertThat(cask.recoveryReport().hintsUsed()).isGreaterThan(1);
             int damaged = 0;
@@ -36,7 +36,7 @@ class FlippedByteTest {
                 try {
                     assertThat(s(cask.get(b("key" + i)))).isEqualTo("value-" + i);
                 } catch (CorruptionException e) {
-                    assertThat(e).hasMessageContaining(victim.getFileName().toString()).hasMessageContaining("offset " + recordLength * 3);
+                    assertThat(e).hasMessageContaining(victim.getFileName().toString()).hasMessageContaining("offset " + (FileHeader.SIZE + recordLength * 3));
                     damaged++;
                 }
             }
@@ -63,18 +63,18 @@ class FlippedByteTest {
         assertThat(segments.size()).isGreaterThan(3);
         Path victim = segments.get(1);
         long recordLength = RecordCodec.putSize(5, 8); // "key1x" / "value-1x" sized records in this segment
-        long offset = recordLength * 3 + RecordCodec.HEADER_SIZE + 2; // inside the key of the 4th record
+        long offset = FileHeader.SIZE + recordLength * 3 + RecordCodec.HEADER_SIZE + 2; // inside the key of the 4th record
         TestFiles.flipByte(victim, offset);
 
         assertThatThrownBy(() -> Cask.open(dir, options)).isInstanceOf(CorruptionException.class)
                 .hasMessageContaining(victim.getFileName().toString())
-                .hasMessageContaining("offset " + recordLength * 3)
+                .hasMessageContaining("offset " + (FileHeader.SIZE + recordLength * 3))
                 .hasMessageContaining("cask check --repair");
 
         CheckReport found = Verifier.check(dir, options, false);
         assertThat(found.problems()).singleElement().satisfies(p -> {
             assertThat(p.file()).isEqualTo(victim.getFileName().toString());
-            assertThat(p.offset()).isEqualTo(recordLength * 3);
+            assertThat(p.offset()).isEqualTo(FileHeader.SIZE + recordLength * 3);
             assertThat(p.length()).isEqualTo(recordLength);
         });
         assertThat(found.healthy()).isFalse();

@@ -33,7 +33,7 @@ class MidLogDamageTest {
             cask.put(b("a"), b("1"));
             cask.put(b("k"), b("new"));
         }
-        long second = RecordCodec.putSize(1, 3);
+        long second = (long) FileHeader.SIZE + RecordCodec.putSize(1, 3);
         TestFiles.flipByte(TestFiles.newestSegment(dir), second + 5); // inside the timestamp: only the CRC can tell
         return second;
     }
@@ -84,7 +84,7 @@ class MidLogDamageTest {
             for (int i = 0; i < 50; i++) cask.put(b("key" + i), b("value-" + i));
         }
         long record = RecordCodec.putSize(4, 7);
-        TestFiles.flipByte(TestFiles.newestSegment(dir), record * 3 + 24); // inside the 4th record's valueSize: its length is now wrong
+        TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + record * 3 + 24); // inside the 4th record's valueSize: its length is now wrong
         assertThatThrownBy(() -> Cask.open(dir, options)).isInstanceOf(CorruptionException.class).hasMessageContaining("valid record(s) follow");
         Verifier.check(dir, options, true);
         try (Cask cask = Cask.open(dir, options)) {
@@ -115,7 +115,7 @@ class MidLogDamageTest {
             cask.put(b("a"), b("1"));
             cask.put(b("k"), b("new"));
         }
-        long second = RecordCodec.putSize(1, 3);
+        long second = (long) FileHeader.SIZE + RecordCodec.putSize(1, 3);
         try (RandomAccessFile f = new RandomAccessFile(TestFiles.newestSegment(dir).toFile(), "rw")) {
             f.seek(second);
             f.write(new byte[RecordCodec.putSize(1, 1)]); // what a power cut leaves when a later page reached the disk and this one did not
@@ -192,7 +192,7 @@ class MidLogDamageTest {
                 cask.put(b("big" + i), value);
             }
         }
-        TestFiles.flipByte(TestFiles.newestSegment(dir), 5);
+        TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + 5);
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx96m", "-cp",
                 System.getProperty("java.class.path"), Repairer.class.getName(), dir.toString())
                 .redirectErrorStream(true).start();

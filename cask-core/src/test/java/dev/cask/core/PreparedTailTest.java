@@ -37,7 +37,7 @@ class PreparedTailTest {
         long end;
         try (Cask cask = Cask.open(dir)) {
             for (int i = 0; i < 100; i++) cask.put(b("key-" + i), new byte[1000]);
-            end = 0;
+            end = FileHeader.SIZE;
             for (int i = 0; i < 100; i++) end += RecordCodec.putSize(("key-" + i).length(), 1000);
             Path active = TestFiles.newestSegment(dir);
             assertThat(Files.size(active)).as("grown ahead of the records").isGreaterThanOrEqualTo(end + 4 * MIB);
@@ -62,7 +62,7 @@ class PreparedTailTest {
             for (Path sealed : segments.subList(0, segments.size() - 1)) {
                 assertThat(Files.size(sealed)).as("%s ends within the limit", sealed).isLessThanOrEqualTo(2 * MIB);
                 try (DataFile file = FileLayer.real().open(sealed, OpenMode.READ)) {
-                    SegmentScanner scan = new SegmentScanner(file, file.size());
+                    SegmentScanner scan = new SegmentScanner(file, file.size(), FileHeader.SIZE);
                     while (scan.next()) {
                         // every record, up to the end
                     }

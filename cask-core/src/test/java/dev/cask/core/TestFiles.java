@@ -49,4 +49,10 @@ public final class TestFiles {
             raf.write(b ^ 0x5a);
         }
     }
+
+    public static byte[] concat(byte[] first, byte[] second) {
+        byte[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
 }
