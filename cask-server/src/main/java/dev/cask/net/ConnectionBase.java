@@ -4,13 +4,15 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * What every transport's connection keeps the same way: its id and handler state, the input the
- * handler left unread (a message cut in the middle), and the output queued for the socket with
- * its byte count. Used on the loop thread only.
+ * What every transport's connection does the same way: its id and handler state, the input the
+ * handler left unread (a message cut in the middle), the output queued for the socket with its
+ * byte count and limit, the flush loop, and closing once the output is written. A transport adds
+ * its write and close primitives ({@link #writeSome}, {@link #releaseSocket}, {@link #reset}).
+ * Used on the loop thread only.
  */
 public abstract class ConnectionBase implements Connection {
+    private final EventLoop loop;
     private final long id;
-    private final OutputTotal total;
     private Object attachment;
     private ByteBuffer leftover;
     /** Output not yet taken by the socket, oldest first. */
@@ -18,17 +20,38 @@ public abstract class ConnectionBase implements Connection {
     protected long pending;
     protected boolean closeAfterWrite;
     protected boolean closed;
+    /** On the loop's list of connections to flush when the turn ends. */
+    private boolean dirty;
 
-    protected ConnectionBase(long id, OutputTotal total) {
-        this.id = id;
-        this.total = total;
+    protected ConnectionBase(EventLoop loop) {
+        this.loop = loop;
+        this.id = loop.nextConnectionId();
     }
+
+    /**
+     * Writes from {@code bytes} as far as the socket takes it now, advancing its position; false
+     * if the connection failed and was closed. A transport whose writes complete later (io_uring)
+     * writes nothing here and overrides {@link #flush}.
+     */
+    protected abstract boolean writeSome(ByteBuffer bytes);
+
+    /** Closes the socket (and forgets its descriptor); {@link #close} has done the bookkeeping. */
+    protected abstract void releaseSocket();
+
+    /** Makes the coming close a reset (SO_LINGER 0): what the kernel still holds for the peer is dropped, not trickled out. */
+    protected abstract void reset();
+
+    /** The socket's interest after a flush, for transports that watch for writability only while output waits. */
+    protected void outputWaiting(boolean waiting) {}
+
+    /** Nothing more is to be read (closing after the output): for transports that must say so to their poller. */
+    protected void stopReading() {}
 
     /**
      * Hands {@code data} to the handler, after what the previous call left unread, and keeps what
      * it leaves this time. {@code data} may be reused by the caller afterwards.
      */
-    protected final void deliver(Handler handler, ByteBuffer data) {
+    public final void received(Handler handler, ByteBuffer data) {
         ByteBuffer input = data;
         if (leftover != null && leftover.hasRemaining()) {
             ByteBuffer joined = ByteBuffer.allocate(leftover.remaining() + data.remaining());
@@ -53,35 +76,66 @@ public abstract class ConnectionBase implements Connection {
         }
     }
 
-    /** Queues a copy of {@code bytes}; returns the bytes now pending, for the caller's limit check. */
-    protected final long enqueue(ByteBuffer bytes) {
+    /**
+     * Writes at once when nothing is queued and the socket takes it; queues the rest. A client
+     * whose queued output passes the limit is cut off (a reader that does not read is
+     * disconnected, not buffered for).
+     */
+    @Override
+    public final void send(ByteBuffer bytes) {
+        if (closed || !bytes.hasRemaining()) return;
+        if (output.isEmpty() && loop.running) {
+            if (!writeSome(bytes)) return;
+            if (!bytes.hasRemaining()) return;
+        }
         ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
         copy.put(bytes).flip();
         output.add(copy);
         pending += copy.remaining();
-        total.add(copy.remaining());
-        return pending;
+        loop.outputTotal.add(copy.remaining());
+        if (pending > loop.limits.maxPendingOutput()) {
+            abort();
+            return;
+        }
+        markDirty();
     }
 
     /** The socket took {@code bytes} of the queued output. */
     protected final void tookOutput(long bytes) {
         pending -= bytes;
-        total.add(-bytes);
+        loop.outputTotal.add(-bytes);
     }
 
-    /** Marks the connection closed; what it still had queued no longer counts against the server's total. */
-    protected final void markClosed() {
-        closed = true;
-        total.add(-pending);
-        pending = 0;
-        output.clear();
+    protected final void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            loop.markDirty(this);
+        }
     }
 
-    /** Writes what is queued, as far as the socket takes it (and closes if asked to once all is written). */
-    protected abstract void flush();
+    /** Writes what is queued, as far as the socket takes it, and closes if asked to once all is written. */
+    protected void flush() {
+        dirty = false;
+        if (closed) return;
+        while (!output.isEmpty()) {
+            ByteBuffer head = output.peek();
+            int before = head.remaining();
+            if (!writeSome(head)) return;
+            tookOutput(before - head.remaining());
+            if (head.hasRemaining()) break; // the socket is full: the rest waits until it can take more
+            output.poll();
+        }
+        if (output.isEmpty() && closeAfterWrite) {
+            close();
+            return;
+        }
+        outputWaiting(!output.isEmpty());
+    }
 
-    /** Closes at once; the handler hears of it. */
-    protected abstract void close();
+    /** For a transport's own flush: the connection is off the loop's dirty list. */
+    protected final void flushing() {
+        dirty = false;
+    }
 
     /** Flushes; a failure of this one connection closes it, never the loop that serves the others. */
     public final void flushQuietly() {
@@ -93,6 +147,32 @@ public abstract class ConnectionBase implements Connection {
         }
     }
 
+    @Override
+    public final void closeAfterWrite() {
+        if (closed) return;
+        closeAfterWrite = true;
+        stopReading();
+        markDirty();
+    }
+
+    @Override
+    public final void abort() {
+        if (closed) return;
+        reset();
+        close();
+    }
+
+    /** Closes at once: what is queued is dropped, and the handler hears of it. */
+    public final void close() {
+        if (closed) return;
+        closed = true;
+        loop.outputTotal.add(-pending);
+        pending = 0;
+        output.clear();
+        releaseSocket();
+        loop.closed(this);
+    }
+
     /** Closed: nothing more is read or written. */
     public final boolean isClosed() {
         return closed;
@@ -101,11 +181,6 @@ public abstract class ConnectionBase implements Connection {
     /** Closing once its output is written: nothing more is read. */
     public final boolean isClosing() {
         return closeAfterWrite;
-    }
-
-    /** Hands bytes read from the socket to {@code handler} (see {@link #deliver}). */
-    public final void received(Handler handler, ByteBuffer data) {
-        deliver(handler, data);
     }
 
     @Override
@@ -120,7 +195,7 @@ public abstract class ConnectionBase implements Connection {
 
     @Override
     public final long serverPendingOutput() {
-        return total.bytes();
+        return loop.outputTotal.bytes();
     }
 
     @Override

@@ -4,46 +4,28 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 /**
- * One thread, one {@code Selector} (epoll on Linux, level-triggered). Each turn: accept what is
+ * The loop on one {@code Selector} (epoll on Linux, level-triggered). Each turn: accept what is
  * waiting, read at most one buffer per ready connection (so a big pipeline cannot starve the
  * others: what is left is read next turn), hand it to the handler, then write what the turn
  * queued. {@code OP_WRITE} is registered only while output is pending. {@code read == -1} is the
- * peer's close: what is owed is flushed, then the connection closed. An error closes that
- * connection only. {@link #close} stops accepting and reading, then writes what is owed
- * (bounded) before closing the connections.
+ * peer's close: what is owed is flushed, then the connection closed. What every transport does
+ * alike (limits, drain, flush loop) is in {@link EventLoop} and {@link ConnectionBase}.
  */
-public final class NioTransport implements Transport {
+public final class NioTransport extends EventLoop {
     private final Selector selector;
     private final ServerSocketChannel server;
-    private final Handler handler;
-    private final ServerLimits limits;
-    private final Thread thread;
     private final ByteBuffer readBuffer;
-    private final List<Conn> dirty = new ArrayList<>();
-    private static final long DRAIN_NANOS = 5_000_000_000L;
-    private volatile boolean running = true;
-    private long nextId = 1;
-    private final dev.cask.net.OutputTotal outputTotal = new dev.cask.net.OutputTotal();
-    private int clients;
-    private SelectionKey acceptKey;
-    /** While accept() fails for lack of descriptors, accepting pauses until then (System.nanoTime); 0 = accepting. */
-    private long acceptPausedUntil;
-    static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
+    private final SelectionKey acceptKey;
 
     private NioTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
-        this.handler = handler;
-        this.limits = limits;
+        super(handler, limits, threadName);
         this.readBuffer = ByteBuffer.allocateDirect(limits.readBufferBytes());
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
@@ -51,24 +33,18 @@ public final class NioTransport implements Transport {
         server.bind(bind, 8192);
         server.configureBlocking(false);
         this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
-        this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
     }
 
     /** Binds and starts the loop thread. */
     public static NioTransport start(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
         NioTransport transport = new NioTransport(bind, handler, limits, threadName);
-        transport.thread.start();
+        transport.startLoop();
         return transport;
     }
 
     @Override
     public int port() {
         return server.socket().getLocalPort();
-    }
-
-    @Override
-    public String threadName() {
-        return thread.getName();
     }
 
     @Override
@@ -81,86 +57,71 @@ public final class NioTransport implements Transport {
         selector.wakeup();
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                selector.select(acceptPausedUntil != 0 ? 50 : 200);
-                if (!running) break;
-                resumeAccepting();
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    if (!key.isValid()) continue;
-                    if (key.isAcceptable()) accept();
-                    else {
-                        Conn conn = (Conn) key.attachment();
-                        try {
-                            if (key.isReadable()) conn.read();
-                            if (key.isValid() && key.isWritable()) conn.flush();
-                        } catch (RuntimeException e) { // one connection's failure closes it alone
-                            System.err.println("cask: closed connection " + conn.id() + " after an error: " + e);
-                            conn.close();
-                        }
-                    }
+    @Override
+    protected void serve() throws IOException {
+        while (running) {
+            selector.select(waitMillis());
+            if (!running) break;
+            if (acceptPauseOver() && acceptKey.isValid()) acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                if (!key.isValid()) continue;
+                if (key.isAcceptable()) {
+                    accept();
+                    continue;
                 }
-                handler.onTurnEnd();
-                for (Conn conn : dirty) conn.flushQuietly();
-                dirty.clear();
+                Conn conn = (Conn) key.attachment();
+                try {
+                    if (key.isReadable()) conn.read();
+                    if (key.isValid() && key.isWritable()) conn.flush();
+                } catch (RuntimeException e) { // one connection's failure closes it alone
+                    System.err.println("cask: closed connection " + conn.id() + " after an error: " + e);
+                    conn.close();
+                }
             }
-            drain();
-        } catch (ClosedSelectorException stopped) {
-            // closed from close()
-        } catch (IOException | RuntimeException | Error e) {
-            if (running) handler.onLoopFailure(e);
-            else System.err.println("cask: event loop failed while stopping: " + e);
-        } finally {
-            for (SelectionKey key : selector.keys()) if (key.attachment() instanceof Conn c) c.close();
-            try {
-                selector.close();
-                server.close();
-            } catch (IOException ignored) {
-                // shutting down
-            }
+            endTurn();
         }
     }
 
-    /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
-    private void drain() throws IOException {
+    @Override
+    protected void stopListening() throws IOException {
         server.close();
-        List<Conn> open = new ArrayList<>();
-        for (SelectionKey key : selector.keys()) {
-            if (key.isValid() && key.attachment() instanceof Conn c) {
-                key.interestOps(0);
-                open.add(c);
-            }
+        for (SelectionKey key : selector.keys()) if (key.isValid() && key.attachment() instanceof Conn) key.interestOps(0);
+    }
+
+    @Override
+    protected void awaitWritable(int millis) throws IOException {
+        selector.select(millis);
+        for (SelectionKey key : selector.selectedKeys()) {
+            if (key.isValid() && key.isWritable() && key.attachment() instanceof Conn c) c.flushQuietly();
         }
-        handler.onStop();
-        for (Conn conn : dirty) conn.flush();
-        dirty.clear();
-        long deadline = System.nanoTime() + DRAIN_NANOS;
-        for (Conn conn : open) conn.closeAfterWrite();
-        for (Conn conn : open) conn.flush();
-        while (clients > 0 && System.nanoTime() < deadline) {
-            selector.select(50);
-            for (SelectionKey key : selector.selectedKeys()) {
-                if (key.isValid() && key.isWritable() && key.attachment() instanceof Conn c) c.flush();
-            }
-            selector.selectedKeys().clear();
+        selector.selectedKeys().clear();
+    }
+
+    @Override
+    protected void releaseResources() {
+        try {
+            selector.close();
+            server.close();
+        } catch (IOException ignored) {
+            // shutting down
         }
     }
 
-    private void accept() throws IOException {
-        SocketChannel channel;
+    private void accept() {
         while (true) {
+            SocketChannel channel;
             try {
                 channel = server.accept();
-            } catch (IOException e) { // EMFILE/ENFILE and the like: keep serving who is connected, try again shortly
-                pauseAccepting(e);
+            } catch (IOException e) { // EMFILE/ENFILE and the like
+                pauseAccepting(e.getMessage());
+                if (acceptKey.isValid()) acceptKey.interestOps(0);
                 return;
             }
             if (channel == null) return;
-            if (clients >= limits.maxClients()) {
+            if (atClientLimit()) {
                 refuse(channel);
                 continue;
             }
@@ -168,42 +129,24 @@ public final class NioTransport implements Transport {
             try {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                conn = new Conn(channel, nextId++);
+                conn = new Conn(channel);
                 conn.key = channel.register(selector, SelectionKey.OP_READ, conn);
             } catch (IOException e) {
-                channel.close();
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // never opened for a handler
+                }
                 continue;
             }
-            clients++;
-            try {
-                handler.onOpen(conn);
-            } catch (RuntimeException e) {
-                System.err.println("cask: closed connection " + conn.id() + " after an error as it opened: " + e);
-                conn.close();
-            }
+            opened(conn);
         }
-    }
-
-    /** Stops accepting for a moment, as Redis and Netty do when the process is out of descriptors. */
-    private void pauseAccepting(IOException why) {
-        if (acceptPausedUntil == 0) {
-            System.err.println("cask: accept failed (" + why.getMessage() + "); serving the " + clients
-                    + " connected clients and trying again in " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
-        }
-        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
-        if (acceptKey.isValid()) acceptKey.interestOps(0);
-    }
-
-    private void resumeAccepting() {
-        if (acceptPausedUntil == 0 || System.nanoTime() - acceptPausedUntil < 0) return;
-        acceptPausedUntil = 0;
-        if (acceptKey.isValid()) acceptKey.interestOps(SelectionKey.OP_ACCEPT);
     }
 
     /** Over the client limit: tells the peer why if the socket takes it at once, then closes. */
     private void refuse(SocketChannel channel) {
         try (channel) {
-            ByteBuffer why = handler.refusal();
+            ByteBuffer why = refusal();
             if (why != null) {
                 channel.configureBlocking(false);
                 channel.write(why);
@@ -213,24 +156,12 @@ public final class NioTransport implements Transport {
         }
     }
 
-    @Override
-    public void close() {
-        running = false;
-        selector.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private final class Conn extends ConnectionBase {
         private final SocketChannel channel;
         private SelectionKey key;
-        private boolean queued;
 
-        Conn(SocketChannel channel, long id) {
-            super(id, outputTotal);
+        Conn(SocketChannel channel) {
+            super(NioTransport.this);
             this.channel = channel;
         }
 
@@ -249,66 +180,30 @@ public final class NioTransport implements Transport {
             }
             if (n == 0) return;
             readBuffer.flip();
-            deliver(handler, readBuffer);
+            received(handler, readBuffer);
         }
 
         @Override
-        public void send(ByteBuffer bytes) {
-            if (closed) return;
-            if (output.isEmpty() && running) { // nothing queued: try the socket now and keep only what it does not take
-                try {
-                    channel.write(bytes);
-                } catch (IOException e) {
-                    close();
-                    return;
-                }
-                if (!bytes.hasRemaining()) return;
-            }
-            if (enqueue(bytes) > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
-                abort();
-                return;
-            }
-            markDirty();
-        }
-
-        private void markDirty() {
-            if (!queued) {
-                queued = true;
-                dirty.add(this);
-            }
-        }
-
-        @Override
-        protected void flush() {
-            queued = false;
-            if (closed) return;
+        protected boolean writeSome(ByteBuffer bytes) {
             try {
-                while (!output.isEmpty()) {
-                    ByteBuffer head = output.peek();
-                    int n = channel.write(head);
-                    tookOutput(n);
-                    if (head.hasRemaining()) break; // the socket is full: the rest waits for OP_WRITE
-                    output.poll();
-                }
+                channel.write(bytes);
+                return true;
             } catch (IOException e) {
                 close();
-                return;
+                return false;
             }
-            if (output.isEmpty() && closeAfterWrite) {
-                close();
-                return;
-            }
-            int reading = closeAfterWrite || !running ? 0 : SelectionKey.OP_READ;
-            int wanted = output.isEmpty() ? reading : reading | SelectionKey.OP_WRITE;
-            if (key.interestOps() != wanted) key.interestOps(wanted);
         }
 
         @Override
-        public void closeAfterWrite() {
-            if (closed) return;
-            closeAfterWrite = true;
+        protected void outputWaiting(boolean waiting) {
+            int reading = closeAfterWrite || !running ? 0 : SelectionKey.OP_READ;
+            int wanted = waiting ? reading | SelectionKey.OP_WRITE : reading;
+            if (key.isValid() && key.interestOps() != wanted) key.interestOps(wanted);
+        }
+
+        @Override
+        protected void stopReading() {
             if (key.isValid()) key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-            markDirty();
         }
 
         @Override
@@ -320,29 +215,23 @@ public final class NioTransport implements Transport {
             }
         }
 
-        /** Closes with a reset (SO_LINGER 0): what the kernel still holds for this peer is dropped, not trickled out. */
         @Override
-        public void abort() {
+        protected void reset() {
             try {
                 channel.setOption(StandardSocketOptions.SO_LINGER, 0);
             } catch (IOException ignored) {
                 // closing anyway
             }
-            close();
         }
 
         @Override
-        protected void close() {
-            if (closed) return;
-            markClosed();
-            clients--;
+        protected void releaseSocket() {
             key.cancel();
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // already gone
             }
-            handler.onClose(this);
         }
     }
 }

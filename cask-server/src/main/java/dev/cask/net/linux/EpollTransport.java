@@ -1,9 +1,9 @@
 package dev.cask.net.linux;
 
 import dev.cask.net.ConnectionBase;
+import dev.cask.net.EventLoop;
 import dev.cask.net.Handler;
 import dev.cask.net.ServerLimits;
-import dev.cask.net.Transport;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,46 +31,35 @@ import java.util.List;
  * </ul>
  * Level-triggered ({@code edgeTriggered=false}, for comparison): {@code EPOLLIN | EPOLLRDHUP},
  * plus {@code EPOLLOUT} only while output is pending (an {@code epoll_ctl} each time it changes).
+ * What every transport does alike (limits, drain, flush loop) is in {@link EventLoop} and
+ * {@link ConnectionBase}.
  */
-public final class EpollTransport implements Transport {
+public final class EpollTransport extends EventLoop {
     private static final int MAX_EVENTS = 1024;
-    private static final long DRAIN_NANOS = 5_000_000_000L;
 
     private final Libc libc = new Libc();
     private final Libc wakeLibc = new Libc();
     /** Set (under wakeLibc's lock) when the wakeup descriptor is closed: a late wakeup must not write to its reused number. */
     private boolean wakeClosed;
-    private final Handler handler;
-    private final ServerLimits limits;
     private final boolean edgeTriggered;
     private final int epfd;
     private final int listenFd;
     private final int wakeFd;
     private final int port;
-    private final Thread thread;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment events;
     private final MemorySegment readBuffer;
     private final ByteBuffer readView;
     private final MemorySegment writeBuffer;
     private final MemorySegment wakeValue;
-    private final List<Conn> dirty = new ArrayList<>();
     private List<Conn> backlog = new ArrayList<>();
     private List<Conn> nextBacklog = new ArrayList<>();
     private Conn[] byFd = new Conn[1024];
-    private volatile boolean running = true;
     private boolean listening = true;
-    private long nextId = 1;
-    private final dev.cask.net.OutputTotal outputTotal = new dev.cask.net.OutputTotal();
-    private int clients;
-    /** While accept() fails for lack of descriptors, the listening socket is out of epoll until then (System.nanoTime); 0 = accepting. */
-    private long acceptPausedUntil;
-    private static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
 
     private EpollTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, boolean edgeTriggered, String threadName)
             throws IOException {
-        this.handler = handler;
-        this.limits = limits;
+        super(handler, limits, threadName);
         this.edgeTriggered = edgeTriggered;
         this.events = arena.allocate((long) MAX_EVENTS * Libc.EPOLL_EVENT_SIZE, 8);
         this.readBuffer = arena.allocate(limits.readBufferBytes(), 8);
@@ -100,7 +89,6 @@ public final class EpollTransport implements Transport {
         }
         this.listenFd = listen;
         this.wakeFd = wake;
-        this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
     }
 
     /** Binds (IPv4) and starts the loop thread. */
@@ -108,18 +96,13 @@ public final class EpollTransport implements Transport {
             throws IOException {
         Libc.requireX86_64("the epoll transport");
         EpollTransport transport = new EpollTransport(bind, handler, limits, edgeTriggered, threadName);
-        transport.thread.start();
+        transport.startLoop();
         return transport;
     }
 
     @Override
     public int port() {
         return port;
-    }
-
-    @Override
-    public String threadName() {
-        return thread.getName();
     }
 
     @Override
@@ -136,27 +119,27 @@ public final class EpollTransport implements Transport {
         }
     }
 
-    private void loop() {
-        try {
-            while (running) {
-                int n = libc.epollWait(epfd, events, MAX_EVENTS, !backlog.isEmpty() ? 0 : acceptPausedUntil != 0 ? 50 : 200);
-                if (!running) break;
-                resumeAccepting();
-                turn(n);
+    @Override
+    protected void serve() throws IOException {
+        while (running) {
+            int n = libc.epollWait(epfd, events, MAX_EVENTS, !backlog.isEmpty() ? 0 : waitMillis());
+            if (!running) break;
+            if (acceptPauseOver()) {
+                libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, listenFd, Libc.EPOLLIN | (edgeTriggered ? Libc.EPOLLET : 0));
+                accept(); // edge-triggered: connections that queued while paused raise no new edge
             }
-            drain();
-        } catch (IOException | RuntimeException | Error e) {
-            if (running) handler.onLoopFailure(e);
-            else System.err.println("cask: epoll event loop failed while stopping: " + e);
-        } finally {
-            for (Conn c : byFd) if (c != null) c.close();
-            libc.close(listenFd);
-            synchronized (wakeLibc) {
-                wakeClosed = true;
-                libc.close(wakeFd);
-            }
-            libc.close(epfd);
+            turn(n);
         }
+    }
+
+    @Override
+    protected void releaseResources() {
+        libc.close(listenFd);
+        synchronized (wakeLibc) {
+            wakeClosed = true;
+            libc.close(wakeFd);
+        }
+        libc.close(epfd);
     }
 
     private void turn(int n) throws NativeException {
@@ -208,13 +191,11 @@ public final class EpollTransport implements Transport {
         List<Conn> t = backlog;
         backlog = nextBacklog;
         nextBacklog = t;
-        handler.onTurnEnd();
-        for (int i = 0; i < dirty.size(); i++) dirty.get(i).flushQuietly();
-        dirty.clear();
+        endTurn();
     }
 
     private void accept() throws NativeException {
-        while (listening && acceptPausedUntil == 0) {
+        while (listening && !acceptPaused()) {
             int fd;
             try {
                 fd = libc.accept(listenFd);
@@ -223,7 +204,7 @@ public final class EpollTransport implements Transport {
                 return;
             }
             if (fd < 0) return;
-            if (clients >= limits.maxClients()) {
+            if (atClientLimit()) {
                 refuse(fd);
                 if (!edgeTriggered) return; // level-triggered: the rest are reported again
                 continue;
@@ -238,36 +219,21 @@ public final class EpollTransport implements Transport {
                 continue;
             }
             if (fd >= byFd.length) byFd = Arrays.copyOf(byFd, Math.max(fd + 1, byFd.length * 2));
-            Conn conn = new Conn(fd, nextId++);
+            Conn conn = new Conn(fd);
             byFd[fd] = conn;
-            clients++;
-            try {
-                handler.onOpen(conn);
-            } catch (RuntimeException e) {
-                System.err.println("cask: closed connection " + conn.id() + " after an error as it opened: " + e);
-                conn.close();
-            }
+            opened(conn);
             if (!edgeTriggered) return; // one accept per event keeps the turn short; the rest are reported again
         }
     }
 
     /** Takes the listening socket out of epoll for a moment (level-triggered, it would report the same failure every turn). */
     private void pauseAccepting(NativeException why) throws NativeException {
-        System.err.println("cask: accept failed (" + why.getMessage() + "); serving the " + clients
-                + " connected clients and trying again in " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
-        acceptPausedUntil = System.nanoTime() + ACCEPT_BACKOFF_NANOS;
+        pauseAccepting(why.getMessage());
         libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, listenFd, 0);
     }
 
-    private void resumeAccepting() throws NativeException {
-        if (acceptPausedUntil == 0 || System.nanoTime() - acceptPausedUntil < 0) return;
-        acceptPausedUntil = 0;
-        libc.epollCtl(epfd, Libc.EPOLL_CTL_ADD, listenFd, Libc.EPOLLIN | (edgeTriggered ? Libc.EPOLLET : 0));
-        accept(); // edge-triggered: connections that queued while paused raise no new edge
-    }
-
     private void refuse(int fd) {
-        ByteBuffer why = handler.refusal();
+        ByteBuffer why = refusal();
         if (why != null) {
             int len = Math.min(why.remaining(), (int) writeBuffer.byteSize());
             MemorySegment.copy(MemorySegment.ofBuffer(why), 0, writeBuffer, 0, len);
@@ -276,49 +242,35 @@ public final class EpollTransport implements Transport {
         libc.close(fd);
     }
 
-    /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
-    private void drain() throws NativeException {
+    @Override
+    protected void stopListening() throws NativeException {
         listening = false;
-        if (acceptPausedUntil == 0) libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, listenFd, 0);
-        List<Conn> open = new ArrayList<>();
-        for (Conn c : byFd) if (c != null) open.add(c);
-        handler.onStop();
-        for (Conn c : open) c.closeAfterWrite();
-        for (Conn c : open) c.flush();
-        dirty.clear();
-        long deadline = System.nanoTime() + DRAIN_NANOS;
-        while (clients > 0 && System.nanoTime() < deadline) {
-            int n = libc.epollWait(epfd, events, MAX_EVENTS, 50);
-            for (int i = 0; i < n; i++) {
-                long at = (long) i * Libc.EPOLL_EVENT_SIZE;
-                int fd = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 4);
-                Conn c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
-                if (c != null) c.flush();
-            }
+        if (!acceptPaused()) libc.epollCtl(epfd, Libc.EPOLL_CTL_DEL, listenFd, 0);
+    }
+
+    @Override
+    protected void awaitWritable(int millis) throws NativeException {
+        int n = libc.epollWait(epfd, events, MAX_EVENTS, millis);
+        for (int i = 0; i < n; i++) {
+            int fd = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) i * Libc.EPOLL_EVENT_SIZE + 4);
+            Conn c = fd >= 0 && fd < byFd.length ? byFd[fd] : null;
+            if (c != null) c.flushQuietly();
         }
     }
 
     @Override
-    public void close() {
-        running = false;
-        wakeup();
-        try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!thread.isAlive()) arena.close();
+    protected void afterLoopEnded() {
+        arena.close();
     }
 
     private final class Conn extends ConnectionBase {
         final int fd;
-        boolean queued;
         boolean inBacklog;
         boolean peerClosed;
         boolean writeInterest;
 
-        Conn(int fd, long id) {
-            super(id, outputTotal);
+        Conn(int fd) {
+            super(EpollTransport.this);
             this.fd = fd;
         }
 
@@ -335,33 +287,19 @@ public final class EpollTransport implements Transport {
                 closeAfterWrite();
                 return false;
             }
-            deliver(handler, readView.clear().limit((int) n));
+            received(handler, readView.clear().limit((int) n));
             if (closed) return false;
             return edgeTriggered && (n == readBuffer.byteSize() || peerClosed);
         }
 
+        /** Writes from {@code bytes} until it is empty or the socket is full (EAGAIN: the next EPOLLOUT resumes). */
         @Override
-        public void send(ByteBuffer bytes) {
-            if (closed) return;
-            if (output.isEmpty() && running) {
-                if (!writeNow(bytes)) return;
-                if (!bytes.hasRemaining()) return;
-            }
-            if (enqueue(bytes) > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
-                libc.lingerZero(fd); // with a reset: what the kernel still holds for it is dropped, not trickled out
-                close();
-                return;
-            }
-            markDirty();
-        }
-
-        /** Writes from {@code bytes} until it is empty or the socket is full; false if the connection failed. */
-        private boolean writeNow(ByteBuffer bytes) {
+        protected boolean writeSome(ByteBuffer bytes) {
             while (bytes.hasRemaining()) {
                 int len = (int) Math.min(bytes.remaining(), writeBuffer.byteSize());
                 MemorySegment.copy(MemorySegment.ofBuffer(bytes), 0, writeBuffer, 0, len);
                 long n = libc.write(fd, writeBuffer, len);
-                if (n == -1) return true; // EAGAIN: the rest waits for EPOLLOUT
+                if (n == -1) return true;
                 if (n == -2) {
                     close();
                     return false;
@@ -372,54 +310,21 @@ public final class EpollTransport implements Transport {
             return true;
         }
 
-        private void markDirty() {
-            if (!queued) {
-                queued = true;
-                dirty.add(this);
-            }
-        }
-
+        /** Level-triggered only: EPOLLOUT is watched while output waits. Edge-triggered sockets are registered once. */
         @Override
-        public void abort() {
-            if (closed) return;
-            libc.lingerZero(fd);
-            close();
-        }
-
-        @Override
-        protected void flush() {
-            queued = false;
-            if (closed) return;
-            while (!output.isEmpty()) {
-                ByteBuffer head = output.peek();
-                int before = head.remaining();
-                if (!writeNow(head)) return;
-                tookOutput(before - head.remaining());
-                if (head.hasRemaining()) break; // the socket is full
-                output.poll();
-            }
-            if (output.isEmpty() && closeAfterWrite) {
+        protected void outputWaiting(boolean waiting) {
+            if (edgeTriggered || waiting == writeInterest) return;
+            writeInterest = waiting;
+            try {
+                libc.epollCtl(epfd, Libc.EPOLL_CTL_MOD, fd, Libc.EPOLLIN | Libc.EPOLLRDHUP | (waiting ? Libc.EPOLLOUT : 0));
+            } catch (NativeException e) {
                 close();
-                return;
-            }
-            if (!edgeTriggered) {
-                boolean want = !output.isEmpty();
-                if (want != writeInterest) {
-                    writeInterest = want;
-                    try {
-                        libc.epollCtl(epfd, Libc.EPOLL_CTL_MOD, fd, Libc.EPOLLIN | Libc.EPOLLRDHUP | (want ? Libc.EPOLLOUT : 0));
-                    } catch (NativeException e) {
-                        close();
-                    }
-                }
             }
         }
 
         @Override
-        public void closeAfterWrite() {
-            if (closed) return;
-            closeAfterWrite = true;
-            markDirty();
+        protected void reset() {
+            libc.lingerZero(fd);
         }
 
         @Override
@@ -428,13 +333,9 @@ public final class EpollTransport implements Transport {
         }
 
         @Override
-        protected void close() {
-            if (closed) return;
-            markClosed();
-            clients--;
+        protected void releaseSocket() {
             byFd[fd] = null;
             libc.close(fd);
-            handler.onClose(this);
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.cask.net.linux;
 
 import dev.cask.net.ConnectionBase;
+import dev.cask.net.EventLoop;
 import dev.cask.net.Handler;
 import dev.cask.net.ServerLimits;
-import dev.cask.net.Transport;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -29,8 +29,11 @@ import java.util.Map;
  * <p>Fairness: a connection's data arrives in completions of at most one buffer each; the pool
  * bounds what all connections together can deliver in one turn. When the pool is empty the
  * kernel ends a receive with ENOBUFS; it is re-armed once the turn gave its buffers back.
+ *
+ * <p>What every transport does alike (limits, drain, the queue of output) is in {@link EventLoop}
+ * and {@link ConnectionBase}; sends here complete later, so this transport has its own flush.
  */
-public final class IoUringTransport implements Transport {
+public final class IoUringTransport extends EventLoop {
     static final int BUFFERS = 512;
     /** The provided-buffer pool all connections share. */
     public static final int POOL_BYTES = 512 * 16 * 1024;
@@ -38,7 +41,6 @@ public final class IoUringTransport implements Transport {
     private static final int GROUP = 1;
     private static final int SEND_BUFFER = 64 * 1024;
     private static final int MSG_NOSIGNAL = 0x4000;
-    private static final long DRAIN_NANOS = 5_000_000_000L;
     private static final byte OP_TIMEOUT = 11;
 
     private static final int T_ACCEPT = 1;
@@ -52,13 +54,10 @@ public final class IoUringTransport implements Transport {
     private final Libc wakeLibc = new Libc();
     /** Set (under wakeLibc's lock) when the wakeup descriptor is closed: a late wakeup must not write to its reused number. */
     private boolean wakeClosed;
-    private final Handler handler;
-    private final ServerLimits limits;
     private final IoUring ring;
     private final int listenFd;
     private final int wakeFd;
     private final int port;
-    private final Thread thread;
     private final MemorySegment bufRing;
     private final MemorySegment buffers;
     private int bufTail;
@@ -66,7 +65,6 @@ public final class IoUringTransport implements Transport {
     private final MemorySegment wakeValue;
     private final MemorySegment timespec;
     private final Map<Long, Conn> byId = new HashMap<>();
-    private final List<Conn> dirty = new ArrayList<>();
     private final List<Conn> rearm = new ArrayList<>();
     /** Send buffers in two sizes, so that 10,000 connections with a short reply in flight do not each hold 64 KiB. */
     private final ArrayDeque<MemorySegment> freeSendBuffers = new ArrayDeque<>();
@@ -74,15 +72,7 @@ public final class IoUringTransport implements Transport {
     private static final int SMALL_SEND_BUFFER = 4096;
     /** Buffers of SENDs still in flight for connections already closed: kept reachable until the kernel is done with them. */
     private final Map<Long, MemorySegment> orphanSends = new HashMap<>();
-    private volatile boolean running = true;
     private boolean accepting = true;
-    private long nextId = 1;
-    private final dev.cask.net.OutputTotal outputTotal = new dev.cask.net.OutputTotal();
-    private int clients;
-    /** While accept fails for lack of descriptors, it is not re-armed until then (System.nanoTime); 0 = accepting. */
-    private long acceptPausedUntil;
-    private long lastAcceptFailureLog;
-    private static final long ACCEPT_BACKOFF_NANOS = 100_000_000L;
     /** Requests the kernel holds (each until its last completion): the mappings it may write into are unmapped only at 0. */
     private int inFlight;
     private int timeoutsPending;
@@ -94,8 +84,7 @@ public final class IoUringTransport implements Transport {
     private static final int KEPT_SMALL_SEND_BUFFERS = 1024;
 
     private IoUringTransport(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
-        this.handler = handler;
-        this.limits = limits;
+        super(handler, limits, threadName);
         this.ring = new IoUring(libc, 4096, 16384);
         int listen = -1;
         int wake = -1;
@@ -125,14 +114,13 @@ public final class IoUringTransport implements Transport {
         this.wakeBuffer = arena.allocate(8, 8);
         this.wakeValue = arena.allocate(8, 8);
         this.timespec = arena.allocate(16, 8);
-        this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
     }
 
     /** Binds (IPv4), sets up the ring and starts the loop thread. Throws NativeException if io_uring is not available. */
     public static IoUringTransport start(InetSocketAddress bind, Handler handler, ServerLimits limits, String threadName) throws IOException {
         Libc.requireX86_64("the io_uring transport");
         IoUringTransport transport = new IoUringTransport(bind, handler, limits, threadName);
-        transport.thread.start();
+        transport.startLoop();
         return transport;
     }
 
@@ -144,11 +132,6 @@ public final class IoUringTransport implements Transport {
     /** Where the provided-buffer pool is mapped (for the test that checks it is unmapped at close). */
     long poolAddress() {
         return buffers.address();
-    }
-
-    @Override
-    public String threadName() {
-        return thread.getName();
     }
 
     @Override
@@ -210,46 +193,46 @@ public final class IoUringTransport implements Transport {
         timeoutsPending++;
     }
 
-    private void loop() {
-        try {
-            ring.enable();
-            armAccept();
-            armWake();
-            while (running) {
-                ring.submit(1);
-                closeDeferred();
-                ring.drainCompletions(this::completed);
-                if (!running) break;
-                endTurn();
-            }
-            drain();
-        } catch (IOException | RuntimeException | Error e) {
-            if (running) handler.onLoopFailure(e);
-            else System.err.println("cask: io_uring event loop failed while stopping: " + e);
-        } finally {
-            running = false; // nothing is re-armed from here on, so the requests in flight can only end
-            accepting = false;
-            for (Conn c : new ArrayList<>(byId.values())) c.close();
-            libc.shutdownBoth(listenFd); // ends the multishot accept
-            boolean quiet = quiesce();
+    @Override
+    protected void serve() throws IOException {
+        ring.enable();
+        armAccept();
+        armWake();
+        while (running) {
+            ring.submit(1);
             closeDeferred();
-            libc.close(listenFd);
-            synchronized (wakeLibc) {
-                wakeClosed = true;
-                libc.close(wakeFd);
-            }
-            if (quiet) {
-                try {
-                    ring.unregisterBufferRing(GROUP);
-                } catch (NativeException e) {
-                    quiet = false;
-                }
-            }
-            ring.close();
-            if (quiet) unmap(bufRing, buffers);
-            else System.err.println("cask: " + inFlight + " io_uring requests still in flight at shutdown; their " + (POOL_BYTES >> 20)
-                    + " MiB buffer pool stays mapped rather than risk the kernel writing into memory reused since");
+            ring.drainCompletions(this::completed);
+            if (!running) break;
+            for (Conn c : rearm) if (!c.isClosed() && !c.receiving && !c.isClosing()) armRecv(c);
+            rearm.clear();
+            if (acceptPauseOver() && accepting) armAccept();
+            endTurn();
         }
+    }
+
+    /** Every connection is closed: ends the accept, waits for the kernel to let go of our buffers, then frees them. */
+    @Override
+    protected void releaseResources() {
+        accepting = false; // nothing is re-armed from here on, so the requests in flight can only end
+        libc.shutdownBoth(listenFd); // ends the multishot accept
+        boolean quiet = quiesce();
+        closeDeferred();
+        libc.close(listenFd);
+        synchronized (wakeLibc) {
+            wakeClosed = true;
+            libc.close(wakeFd);
+        }
+        if (quiet) {
+            try {
+                ring.unregisterBufferRing(GROUP);
+            } catch (NativeException e) {
+                quiet = false;
+            }
+        }
+        ring.close();
+        if (quiet) unmap(bufRing, buffers);
+        else System.err.println("cask: " + inFlight + " io_uring requests still in flight at shutdown; their " + (POOL_BYTES >> 20)
+                + " MiB buffer pool stays mapped rather than risk the kernel writing into memory reused since");
     }
 
     /**
@@ -280,20 +263,6 @@ public final class IoUringTransport implements Transport {
         if (closeAfterSubmit.isEmpty() || !ring.allSubmitted()) return;
         for (int fd : closeAfterSubmit) libc.close(fd);
         closeAfterSubmit.clear();
-    }
-
-    private void endTurn() throws NativeException {
-        for (Conn c : rearm) if (!c.isClosed() && !c.receiving && !c.isClosing()) armRecv(c);
-        rearm.clear();
-        if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0 && accepting && running) {
-            acceptPausedUntil = 0;
-            armAccept();
-        }
-        handler.onTurnEnd();
-        for (int i = 0; i < dirty.size(); i++) {
-            dirty.get(i).flushQuietly(); // one connection's failure closes it alone
-        }
-        dirty.clear();
     }
 
     private void completed(long userData, int res, int flags) throws NativeException {
@@ -327,19 +296,13 @@ public final class IoUringTransport implements Transport {
 
     /** Keeps serving who is connected and re-arms accept after a moment; a timeout makes sure the ring wakes for it. */
     private void pauseAccepting(int negativeErrno) throws NativeException {
-        long now = System.nanoTime();
-        if (now - lastAcceptFailureLog > 10_000_000_000L || lastAcceptFailureLog == 0) {
-            lastAcceptFailureLog = now;
-            System.err.println("cask: accept failed (" + Errno.name(-negativeErrno) + "); serving the " + clients
-                    + " connected clients and trying again every " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
-        }
-        acceptPausedUntil = now + ACCEPT_BACKOFF_NANOS;
+        pauseAccepting(Errno.name(-negativeErrno));
         armTimeout(ACCEPT_BACKOFF_NANOS / 1_000_000);
     }
 
     private void accepted(int fd) throws NativeException {
-        if (clients >= limits.maxClients() || !accepting) {
-            ByteBuffer why = handler.refusal();
+        if (atClientLimit() || !accepting) {
+            ByteBuffer why = refusal();
             if (why != null) { // a best-effort word before closing: the socket is new, so its buffer has room
                 MemorySegment tmp = java.lang.foreign.Arena.ofAuto().allocate(why.remaining());
                 MemorySegment.copy(MemorySegment.ofBuffer(why), 0, tmp, 0, why.remaining());
@@ -354,15 +317,9 @@ public final class IoUringTransport implements Transport {
             libc.close(fd);
             return;
         }
-        Conn c = new Conn(fd, nextId++);
+        Conn c = new Conn(fd);
         byId.put(c.id(), c);
-        clients++;
-        try {
-            handler.onOpen(c);
-        } catch (RuntimeException e) {
-            System.err.println("cask: closed connection " + c.id() + " after an error as it opened: " + e);
-            c.close();
-        }
+        opened(c);
         if (!c.isClosed()) armRecv(c);
     }
 
@@ -403,34 +360,17 @@ public final class IoUringTransport implements Transport {
         if (free.size() < (small ? KEPT_SMALL_SEND_BUFFERS : KEPT_SEND_BUFFERS)) free.add(buffer); // past a burst, the rest is collected
     }
 
-    /** Stops accepting and reading, lets the handler queue what it holds, and writes what is owed for a bounded time. */
-    private void drain() throws NativeException {
+    @Override
+    protected void stopListening() {
         accepting = false;
-        libc.shutdownBoth(listenFd); // ends the multishot accept
-        List<Conn> open = new ArrayList<>(byId.values());
-        handler.onStop();
-        for (Conn c : open) c.closeAfterWrite();
-        for (Conn c : open) c.flush();
-        dirty.clear();
-        long deadline = System.nanoTime() + DRAIN_NANOS;
-        while (clients > 0 && System.nanoTime() < deadline) {
-            armTimeout(50);
-            ring.submit(1);
-            ring.drainCompletions(this::completed);
-            for (int i = 0; i < dirty.size(); i++) dirty.get(i).flush();
-            dirty.clear();
-        }
+        libc.shutdownBoth(listenFd); // ends the multishot accept; receives are not re-armed once connections close after writing
     }
 
     @Override
-    public void close() {
-        running = false;
-        wakeup();
-        try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected void awaitWritable(int millis) throws NativeException {
+        armTimeout(millis);
+        ring.submit(1);
+        ring.drainCompletions(this::completed); // send completions start the next send of each connection
     }
 
     /**
@@ -451,40 +391,27 @@ public final class IoUringTransport implements Transport {
 
     private final class Conn extends ConnectionBase {
         final int fd;
-        boolean queued;
         boolean receiving;
         /** The native buffer of the SEND in flight (null: none), and the bytes of it not yet taken. */
         MemorySegment sending;
         int sendOffset;
         int sendLength;
 
-        Conn(int fd, long id) {
-            super(id, outputTotal);
+        Conn(int fd) {
+            super(IoUringTransport.this);
             this.fd = fd;
         }
 
+        /** Sends complete later: nothing is written at once, everything is queued for {@link #flush}. */
         @Override
-        public void send(ByteBuffer bytes) {
-            if (closed || !bytes.hasRemaining()) return;
-            if (enqueue(bytes) > limits.maxPendingOutput()) { // a reader that does not read is disconnected, not buffered for
-                libc.lingerZero(fd);
-                close();
-                return;
-            }
-            markDirty();
-        }
-
-        private void markDirty() {
-            if (!queued) {
-                queued = true;
-                dirty.add(this);
-            }
+        protected boolean writeSome(ByteBuffer bytes) {
+            return true;
         }
 
         /** Starts a SEND of what is queued, unless one is in flight; closes once all is sent if asked to. */
         @Override
         protected void flush() {
-            queued = false;
+            flushing();
             if (closed || sending != null) return;
             if (output.isEmpty()) {
                 if (closeAfterWrite) close();
@@ -543,17 +470,8 @@ public final class IoUringTransport implements Transport {
         }
 
         @Override
-        public void closeAfterWrite() {
-            if (closed) return;
-            closeAfterWrite = true;
-            markDirty();
-        }
-
-        @Override
-        public void abort() {
-            if (closed) return;
+        protected void reset() {
             libc.lingerZero(fd);
-            close();
         }
 
         @Override
@@ -562,16 +480,12 @@ public final class IoUringTransport implements Transport {
         }
 
         @Override
-        protected void close() {
-            if (closed) return;
-            markClosed();
-            clients--;
+        protected void releaseSocket() {
             byId.remove(id());
             libc.shutdownBoth(fd); // ends the multishot receive
             closeAfterItsSqes(fd);
             if (sending != null) orphanSends.put(id(), sending); // the kernel may still read it: back to the pool on its completion
             sending = null;
-            handler.onClose(this);
         }
     }
 }
