@@ -123,7 +123,7 @@ public final class Cask implements AutoCloseable {
             Segment segment = index.segment(entry.segmentId());
             if (segment == null) continue;
             try {
-                return reader.read(checkedRecord(segment, key, entry), entry);
+                return reader.read(segment.checkedRecord(key, entry), entry);
             } catch (ClosedChannelException | IllegalStateException e) {
                 if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
                 // the segment was retired (closed and unmapped) under us: the keydir already points elsewhere
@@ -131,18 +131,6 @@ public final class Cask implements AutoCloseable {
                 throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
             }
         }
-    }
-
-    /** The record of {@code entry}, once its CRC and header check out. */
-    static ByteBuffer checkedRecord(Segment segment, byte[] key, KeyDirEntry entry) throws IOException {
-        int length = entry.recordLength(key.length);
-        long position = entry.recordPosition(key.length);
-        ByteBuffer buf = segment.read(position, length);
-        if (RecordCodec.check(buf, 0, buf.limit()) != length || RecordCodec.isTombstone(buf, 0) || !RecordCodec.hasKey(buf, 0, key)) {
-            throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + segment.path
-                    + " failed its CRC or header check; the value is not returned", segment.path, position);
-        }
-        return buf;
     }
 
     /**
@@ -178,8 +166,8 @@ public final class Cask implements AutoCloseable {
 
     /** Stores {@code value} under {@code key}, expiring at {@code expiryMillis} (ms since the epoch; 0 = never). */
     public void put(byte[] key, byte[] value, long expiryMillis) {
-        checkKey(key);
-        checkValue(value);
+        options.checkKey(key);
+        options.checkValue(value);
         if (expiryMillis < 0) throw new IllegalArgumentException("expiry must be >= 0, got " + expiryMillis);
         long lsn;
         log.lock();
@@ -203,7 +191,7 @@ public final class Cask implements AutoCloseable {
 
     /** Deletes {@code key} with a tombstone; false (and nothing written) if it was not visible. */
     public boolean delete(byte[] key) {
-        checkKey(key);
+        options.checkKey(key);
         long lsn;
         log.lock();
         try {
@@ -250,11 +238,11 @@ public final class Cask implements AutoCloseable {
         boolean framed = batch.size() > 1;
         int length = framed ? 2 * RecordCodec.controlSize() : 0;
         for (WriteBatch.Op op : batch.ops()) {
-            checkKey(op.key());
+            options.checkKey(op.key());
             if (op.isDelete()) {
                 length += RecordCodec.tombstoneSize(op.key().length);
             } else {
-                checkValue(op.value());
+                options.checkValue(op.value());
                 length += RecordCodec.putSize(op.key().length, op.value().length);
             }
             if (length > RecordCodec.MAX_VALUE_SIZE) {
@@ -301,8 +289,8 @@ public final class Cask implements AutoCloseable {
      * writing: for a caller that gathers puts before writing them together.
      */
     public void checkPut(byte[] key, byte[] value) {
-        checkKey(key);
-        checkValue(value);
+        options.checkKey(key);
+        options.checkValue(value);
     }
 
     /** Forces everything written so far to disk, whatever the sync policy. */
@@ -492,21 +480,6 @@ public final class Cask implements AutoCloseable {
 
     private void ensureOpen() {
         if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
-    }
-
-    private void checkKey(byte[] key) {
-        if (key.length == 0) throw new LimitExceededException("key is empty; keys are 1 .. " + options.maxKeySize() + " bytes");
-        if (key.length > options.maxKeySize()) {
-            throw new LimitExceededException("key of " + key.length + " bytes is over the limit of " + options.maxKeySize()
-                    + " bytes (maxKeySize); nothing was written");
-        }
-    }
-
-    private void checkValue(byte[] value) {
-        if (value.length > options.maxValueSize()) {
-            throw new LimitExceededException("value of " + value.length + " bytes is over the limit of " + options.maxValueSize()
-                    + " bytes (maxValueSize); nothing was written");
-        }
     }
 
     private long now() {

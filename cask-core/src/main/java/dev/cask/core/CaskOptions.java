@@ -120,4 +120,21 @@ public record CaskOptions(
     public CaskOptions withReservedBytes(long bytes) {
         return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, bytes, prepareAhead);
     }
+
+    /** Refuses a key the format or this database's limit cannot take, before anything is written. */
+    void checkKey(byte[] key) {
+        if (key.length == 0) throw new LimitExceededException("key is empty; keys are 1 .. " + maxKeySize + " bytes");
+        if (key.length > maxKeySize) {
+            throw new LimitExceededException("key of " + key.length + " bytes is over the limit of " + maxKeySize
+                    + " bytes (maxKeySize); nothing was written");
+        }
+    }
+
+    /** Refuses a value over this database's limit, before anything is written. */
+    void checkValue(byte[] value) {
+        if (value.length > maxValueSize) {
+            throw new LimitExceededException("value of " + value.length + " bytes is over the limit of " + maxValueSize
+                    + " bytes (maxValueSize); nothing was written");
+        }
+    }
 }

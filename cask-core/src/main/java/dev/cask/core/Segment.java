@@ -142,6 +142,18 @@ final class Segment {
         return buf.flip();
     }
 
+    /** The record of {@code entry}, once its CRC and header check out. */
+    ByteBuffer checkedRecord(byte[] key, KeyDirEntry entry) throws IOException {
+        int length = entry.recordLength(key.length);
+        long position = entry.recordPosition(key.length);
+        ByteBuffer buf = read(position, length);
+        if (RecordCodec.check(buf, 0, buf.limit()) != length || RecordCodec.isTombstone(buf, 0) || !RecordCodec.hasKey(buf, 0, key)) {
+            throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + path
+                    + " failed its CRC or header check; the value is not returned", path, position);
+        }
+        return buf;
+    }
+
     private MemorySegment wholeMapping() throws IOException {
         MemorySegment mapped = whole;
         if (mapped != null) return mapped;

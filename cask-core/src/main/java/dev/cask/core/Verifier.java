@@ -197,7 +197,7 @@ public final class Verifier {
             index.keyDir.forEach((key, entry) -> {
                 if (entry.expiredAt(now)) return;
                 try {
-                    Cask.checkedRecord(index.segment(entry.segmentId()), key, entry);
+                    index.segment(entry.segmentId()).checkedRecord(key, entry);
                     count[0]++;
                 } catch (CorruptionException e) {
                     problems.add(new CheckReport.Problem(e.file().getFileName().toString(), e.offset(), 0, "keydir entry: " + e.getMessage()));

@@ -27,7 +27,9 @@ public abstract class EventLoop implements Transport {
     final OutputTotal outputTotal = new OutputTotal();
     private final List<ConnectionBase> dirty = new ArrayList<>();
     private final Set<ConnectionBase> open = new HashSet<>();
-    private final Thread thread;
+    private final String threadName;
+    /** Started by {@link #startLoop}, once the subclass is built. */
+    private Thread thread;
     /** False once close began (or the loop ended): nothing is accepted or read, and output is queued, not written at once. */
     protected volatile boolean running = true;
     private long nextId = 1;
@@ -38,17 +40,17 @@ public abstract class EventLoop implements Transport {
     protected EventLoop(Handler handler, ServerLimits limits, String threadName) {
         this.handler = handler;
         this.limits = limits;
-        this.thread = Thread.ofPlatform().name(threadName).unstarted(this::run);
+        this.threadName = threadName;
     }
 
     /** Starts the loop thread; the subclass calls it once it is fully built. */
     protected final void startLoop() {
-        thread.start();
+        thread = Thread.ofPlatform().name(threadName).start(this::run);
     }
 
     @Override
     public final String threadName() {
-        return thread.getName();
+        return threadName;
     }
 
     /** Runs turns until {@link #running} is false. */
