@@ -5,7 +5,14 @@ final class Integers {
     /** Marks "not an integer"; Long.MIN_VALUE itself is never needed as a value here. */
     static final long INVALID = Long.MIN_VALUE;
 
+    private static final byte[] MIN_TEXT = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private Integers() {}
+
+    /** Whether {@code b} is a Redis integer; then {@link #parse} gives its value, {@link Long#MIN_VALUE} included. */
+    static boolean valid(byte[] b) {
+        return parse(b) != INVALID || java.util.Arrays.equals(b, MIN_TEXT);
+    }
 
     static long parse(byte[] b) {
         return parse(b, 0, b.length);

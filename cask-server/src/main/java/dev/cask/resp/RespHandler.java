@@ -214,10 +214,12 @@ public final class RespHandler implements Handler {
         session.commands++;
         CommandSpec spec = CommandSpec.find(args.get(0));
         if (spec == null) {
+            if (session.queued != null) session.queueError = true; // EXEC then answers EXECABORT
             reply.error(unknownCommand(args));
             return;
         }
         if (!spec.arityFits(args.size())) {
+            if (session.queued != null) session.queueError = true;
             reply.error("ERR wrong number of arguments for '" + spec.lowerName() + "' command");
             return;
         }
@@ -225,13 +227,20 @@ public final class RespHandler implements Handler {
             reply.error("NOAUTH Authentication required.");
             return;
         }
-        if (combineWrites && !state.cask.writesStopped() && ((spec == CommandSpec.SET && args.size() == 3) || (spec == CommandSpec.MSET && args.size() % 2 == 1))) {
+        if (combineWrites && !state.cask.writesStopped() && session.queued == null && session.db == 0
+                && ((spec == CommandSpec.SET && args.size() == 3) || (spec == CommandSpec.MSET && args.size() % 2 == 1)) && plainKeys(args)) {
             gather(session, args);
             return;
         }
         flushPending();
         if (session.closing) return; // the flush failed and this session had a write in it
         commands.execute(spec, session, args, reply);
+    }
+
+    /** Whether every key of a SET or MSET is stored as it is (database 0, not beginning with 00; see {@link KeyNames}). */
+    private static boolean plainKeys(List<byte[]> args) {
+        for (int i = 1; i < args.size(); i += 2) if (args.get(i).length == 0 || args.get(i)[0] == 0) return false;
+        return true;
     }
 
     /** Adds a plain SET or an MSET to the pending batch, or answers its limit error without adding anything. */
@@ -253,6 +262,7 @@ public final class RespHandler implements Handler {
         if (pending == null) pending = new WriteBatch();
         for (int i = 1; i < args.size(); i += 2) pending.put(args.get(i), args.get(i + 1));
         pendingBytes += bytes;
+        if (state.watches.anyone()) commands.wroteKeys(args, 1, 2, 0);
         if (!session.inPendingBatch) {
             session.inPendingBatch = true;
             pendingSessions.add(session);
@@ -401,6 +411,7 @@ public final class RespHandler implements Handler {
         sessions.remove(session);
         session.parser.release();
         dropHeld(session);
+        state.watches.unwatchAll(session);
     }
 
     /** The loop cannot go on: the server asks to stop, and its owner exits non-zero with the reason. */

@@ -12,50 +12,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The server and connection commands: INFO, COMMAND, CONFIG, CLIENT, AUTH, HELLO, QUIT, SHUTDOWN and maintenance. */
+/** The server and connection commands: INFO, COMMAND, CONFIG, CLIENT, AUTH, HELLO, SHUTDOWN, TIME and maintenance; {@link Commands} dispatches to them. */
 final class ServerCommands {
     /** The Redis version whose commands and replies Cask follows; clients read it from INFO and HELLO. */
     static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
     static final String CASK_VERSION = dev.cask.core.CaskVersion.get();
 
     private final ServerState state;
+    private final Keyspaces keyspaces;
 
-    ServerCommands(ServerState state) {
+    ServerCommands(ServerState state, Keyspaces keyspaces) {
         this.state = state;
+        this.keyspaces = keyspaces;
     }
 
-    void execute(CommandSpec spec, Session session, List<byte[]> a, Reply r) {
-        switch (spec) {
-            case INFO -> r.bulk(info(a));
-            case COMMAND -> command(a, r);
-            case CONFIG -> config(a, r);
-            case CLIENT -> client(session, a, r);
-            case AUTH -> auth(session, a, r);
-            case HELLO -> hello(session, a, r);
-            case QUIT -> {
-                r.ok();
-                session.closing = true;
-            }
-            case SHUTDOWN -> shutdown(a, r);
-            case SAVE, BGSAVE -> {
-                state.cask.sync();
-                if (spec == CommandSpec.SAVE) r.ok();
-                else r.simple("Background saving started");
-            }
-            case BGREWRITEAOF, MERGE -> merge(spec, r);
-            case TIME -> {
-                long micros = state.cask.options().clock().millis() * 1000;
-                r.array(2);
-                r.bulk(Long.toString(micros / 1_000_000));
-                r.bulk(Long.toString(micros % 1_000_000));
-            }
-            case PING, ECHO, GET, SET, GETDEL, DEL, UNLINK, EXISTS, MGET, MSET, INCR, DECR, INCRBY, DECRBY, APPEND, STRLEN, EXPIRE, PEXPIRE,
-                    TTL, PTTL, PERSIST, KEYS, SCAN, DBSIZE, FLUSHDB, FLUSHALL, SELECT ->
-                    throw new IllegalStateException(spec + " is a data command: Commands runs it"); // no default, as in Commands
-        }
+    void time(Reply r) {
+        long micros = state.cask.options().clock().millis() * 1000;
+        r.array(2);
+        r.bulk(Long.toString(micros / 1_000_000));
+        r.bulk(Long.toString(micros % 1_000_000));
     }
 
-    private void shutdown(List<byte[]> a, Reply r) {
+    void shutdown(List<byte[]> a, Reply r) {
         for (int i = 1; i < a.size(); i++) {
             String opt = Commands.upper(a.get(i));
             if (!opt.matches("NOSAVE|SAVE|NOW|FORCE|ABORT")) {
@@ -71,7 +49,7 @@ final class ServerCommands {
         state.shutdownRequest.run();
     }
 
-    private void merge(CommandSpec spec, Reply r) {
+    void merge(CommandSpec spec, Reply r) {
         if (!state.mergeRunning.compareAndSet(false, true)) {
             r.error("ERR Background merge already in progress");
             return;
@@ -92,7 +70,7 @@ final class ServerCommands {
         r.simple(spec == CommandSpec.BGREWRITEAOF ? "Background append only file rewriting started" : "Background merge started");
     }
 
-    private void auth(Session session, List<byte[]> a, Reply r) {
+    void auth(Session session, List<byte[]> a, Reply r) {
         if (a.size() > 3) {
             r.error(Commands.SYNTAX);
             return;
@@ -114,7 +92,7 @@ final class ServerCommands {
     }
 
     /** HELLO [protover [AUTH username password] [SETNAME name]]. */
-    private void hello(Session session, List<byte[]> a, Reply r) {
+    void hello(Session session, List<byte[]> a, Reply r) {
         int proto = session.resp3 ? 3 : 2;
         int i = 1;
         if (a.size() > 1) {
@@ -174,7 +152,7 @@ final class ServerCommands {
         r.array(0);
     }
 
-    private void client(Session session, List<byte[]> a, Reply r) {
+    void client(Session session, List<byte[]> a, Reply r) {
         String sub = Commands.upper(a.get(1));
         switch (sub) {
             case "SETNAME" -> {
@@ -214,7 +192,7 @@ final class ServerCommands {
     }
 
     /** CONFIG GET pattern...: enough for redis-benchmark and redis-cli; CONFIG SET is refused, CONFIG RESETSTAT accepted. */
-    private void config(List<byte[]> a, Reply r) {
+    void config(List<byte[]> a, Reply r) {
         String sub = Commands.upper(a.get(1));
         switch (sub) {
             case "GET" -> {
@@ -263,7 +241,7 @@ final class ServerCommands {
     }
 
     /** COMMAND, COMMAND COUNT, COMMAND INFO name..., COMMAND DOCS [name...]. */
-    private void command(List<byte[]> a, Reply r) {
+    void command(List<byte[]> a, Reply r) {
         String sub = a.size() > 1 ? Commands.upper(a.get(1)) : "";
         switch (sub) {
             case "" -> {
@@ -321,7 +299,7 @@ final class ServerCommands {
     }
 
     /** INFO [section ...]: server, clients, stats, persistence, keyspace. */
-    private String info(List<byte[]> a) {
+    String info(List<byte[]> a) {
         List<String> wanted = new ArrayList<>();
         for (int i = 1; i < a.size(); i++) wanted.add(Commands.upper(a.get(i)).toLowerCase(Locale.ROOT));
         boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything") || wanted.contains("default");
@@ -385,8 +363,10 @@ final class ServerCommands {
         }
         if (all || wanted.contains("keyspace")) {
             out.append("# Keyspace\r\n");
-            long keys = state.cask.size();
-            if (keys > 0) out.append("db0:keys=").append(keys).append(",expires=0,avg_ttl=0\r\n");
+            long[][] counts = keyspaces.counts(); // a walk of the keydir: live keys, and those with an expiry, per database
+            for (int db = 0; db < counts.length; db++) {
+                if (counts[db][0] > 0) out.append("db").append(db).append(":keys=").append(counts[db][0]).append(",expires=").append(counts[db][1]).append(",avg_ttl=0\r\n");
+            }
             out.append("\r\n");
         }
         return out.toString();

@@ -16,6 +16,8 @@ final class ServerState {
     final Set<String> commandThreads = new HashSet<>();
     final AtomicBoolean mergeRunning = new AtomicBoolean();
     final AtomicReference<String> lastMergeError = new AtomicReference<>();
+    /** Who WATCHes which keys (loop thread only). */
+    final Watches watches = new Watches();
     String transportName = "?";
     String ioThread = "?";
     int port;

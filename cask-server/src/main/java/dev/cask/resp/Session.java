@@ -4,7 +4,7 @@ import dev.cask.net.Connection;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
-/** One client's state: its parser, name, authentication, protocol version, and the replies held for a force. */
+/** One client's state: its parser, name, authentication, protocol version, selected database, transaction, and the replies held for a force. */
 final class Session {
     final Connection connection;
     final RespParser parser;
@@ -28,6 +28,15 @@ final class Session {
     long commands;
     /** Has a write in the handler's pending (not yet appended) batch. */
     boolean inPendingBatch;
+    /** The selected logical database (SELECT). */
+    int db;
+    /** Between MULTI and EXEC: the commands queued, in order; null outside a transaction. */
+    java.util.List<java.util.List<byte[]>> queued;
+    /** A command was refused while queueing: EXEC answers EXECABORT. */
+    boolean queueError;
+    /** The stored keys this session WATCHes (null: none), and whether a write touched one since. */
+    java.util.Set<ByteBuffer> watched;
+    boolean watchTouched;
 
     Session(Connection connection, RespParser parser, boolean authenticated, long createdMillis) {
         this.connection = connection;

@@ -1,0 +1,136 @@
+package dev.cask.resp;
+
+import dev.cask.core.Cask;
+import dev.cask.core.KeyDirEntry;
+import dev.cask.core.WriteBatch;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The keys one command (or one EXEC) sees: the engine's, with the writes made so far by this
+ * command or transaction seen first. Writes are collected and go to the engine as one batch at
+ * {@link #commit}, so a transaction is all or nothing, even across a crash. Keys here are stored
+ * keys ({@link KeyNames#encode}); expiry is in ms since the epoch, 0 = never.
+ */
+final class KeySpace {
+    /** A key's value and expiry, read as one snapshot. */
+    record Value(byte[] value, long expiry) {}
+
+    /** A write this command or transaction made: a put, or a delete ({@code value} null). */
+    private record Write(byte[] key, byte[] value, long expiry) {
+        boolean deleted() {
+            return value == null;
+        }
+    }
+
+    private final Cask cask;
+    private final LongSupplier clock;
+    private final Map<ByteBuffer, Write> written = new LinkedHashMap<>();
+    /** Running the commands of an EXEC: writes wait for its end, however many there are. */
+    private boolean transaction;
+
+    KeySpace(Cask cask) {
+        this.cask = cask;
+        this.clock = () -> cask.options().clock().millis();
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    /** The key's value and expiry, or null if it is missing or expired. */
+    Value read(byte[] key) {
+        Write mine = written.get(ByteBuffer.wrap(key));
+        if (mine != null) return mine.deleted() || expired(mine.expiry) ? null : new Value(mine.value, mine.expiry);
+        KeyDirEntry entry = cask.metadata(key);
+        if (entry == null) return null;
+        byte[] value = cask.get(key);
+        if (value == null || expired(entry.expiry())) return null; // expired between the two reads
+        return new Value(value, entry.expiry());
+    }
+
+    /** The key's value, or null if it is missing or expired: one keydir lookup when this command has written nothing. */
+    byte[] value(byte[] key) {
+        if (written.isEmpty()) return cask.get(key);
+        Value v = read(key);
+        return v == null ? null : v.value;
+    }
+
+    /** The key's expiry (0 = never), or -1 if it is missing or expired; reads no value. */
+    long expiry(byte[] key) {
+        Write mine = written.get(ByteBuffer.wrap(key));
+        if (mine != null) return mine.deleted() || expired(mine.expiry) ? -1 : mine.expiry;
+        KeyDirEntry entry = cask.metadata(key);
+        return entry == null ? -1 : entry.expiry();
+    }
+
+    boolean exists(byte[] key) {
+        return expiry(key) >= 0;
+    }
+
+    /** The value's length, or -1 if the key is missing; reads no value outside a transaction's own writes. */
+    long length(byte[] key) {
+        Write mine = written.get(ByteBuffer.wrap(key));
+        if (mine != null) return mine.deleted() || expired(mine.expiry) ? -1 : mine.value.length;
+        KeyDirEntry entry = cask.metadata(key);
+        return entry == null ? -1 : entry.valueSize();
+    }
+
+    /** Refuses a key or value over the engine's limits (LimitExceededException), before anything is collected. */
+    void checkPut(byte[] key, byte[] value) {
+        cask.checkPut(key, value);
+    }
+
+    void put(byte[] key, byte[] value, long expiry) {
+        cask.checkPut(key, value); // a limit error before anything is collected: the command fails whole
+        byte[] copy = key.clone();
+        written.put(ByteBuffer.wrap(copy), new Write(copy, value, expiry));
+    }
+
+    void delete(byte[] key) {
+        byte[] copy = key.clone();
+        written.put(ByteBuffer.wrap(copy), new Write(copy, null, 0));
+    }
+
+    void transaction(boolean on) {
+        transaction = on;
+    }
+
+    boolean inTransaction() {
+        return transaction;
+    }
+
+    boolean hasWrites() {
+        return !written.isEmpty();
+    }
+
+    /** The stored keys written so far. */
+    java.util.List<byte[]> writtenKeys() {
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        for (Write w : written.values()) keys.add(w.key);
+        return keys;
+    }
+
+    /** The collected writes as one batch, and forgets them; null if there were none. */
+    WriteBatch commit() {
+        if (written.isEmpty()) return null;
+        WriteBatch batch = new WriteBatch();
+        for (Write w : written.values()) {
+            if (w.deleted()) batch.delete(w.key);
+            else batch.put(w.key, w.value, w.expiry);
+        }
+        written.clear();
+        return batch;
+    }
+
+    /** Forgets the collected writes (the command failed part-way: nothing of it is written). */
+    void discard() {
+        written.clear();
+    }
+
+    private boolean expired(long expiry) {
+        return expiry != 0 && expiry <= now();
+    }
+}
