@@ -102,6 +102,62 @@ class ServeIT {
         }
     }
 
+    /**
+     * Transactions under --sync always, killed mid-stream: every transaction is whole or absent
+     * after the restart (its five keys and its increment of the writer's counter together), and
+     * every one whose EXEC was answered is there.
+     */
+    @Test
+    void sigkillDuringTransactionsLeavesEachWholeOrAbsent() throws Exception {
+        int writers = 4;
+        int keysPerTransaction = 5;
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        int[] attempted = new int[writers];
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ServeProcess s = serve("--sync", "always")) {
+            List<Thread> threads = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int id = w;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                        for (int i = 0; !stop.get(); i++) {
+                            attempted[id] = i + 1;
+                            redis.clients.jedis.Transaction t = j.multi();
+                            for (int k = 0; k < keysPerTransaction; k++) t.set("tx:" + id + ":" + i + ":" + k, "v" + i);
+                            t.incr("count:" + id);
+                            if (t.exec() != null) acknowledged.add(id + ":" + i);
+                        }
+                    } catch (RuntimeException killed) {
+                        // the server died under us: what was acknowledged before is what counts
+                    }
+                }));
+            }
+            Thread.sleep(2000);
+            s.process().destroyForcibly(); // SIGKILL
+            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            stop.set(true);
+            for (Thread t : threads) t.join();
+        }
+        assertThat(acknowledged).hasSizeGreaterThan(20);
+        try (Cask cask = Cask.open(dir.resolve("db"))) {
+            for (int w = 0; w < writers; w++) {
+                int whole = 0;
+                for (int i = 0; i < attempted[w]; i++) {
+                    int present = 0;
+                    for (int k = 0; k < keysPerTransaction; k++) {
+                        if (cask.get(("tx:" + w + ":" + i + ":" + k).getBytes(StandardCharsets.UTF_8)) != null) present++;
+                    }
+                    assertThat(present).as("transaction %d of writer %d: whole or absent", i, w).isIn(0, keysPerTransaction);
+                    if (acknowledged.contains(w + ":" + i)) assertThat(present).as("acknowledged transaction %d of writer %d", i, w).isEqualTo(keysPerTransaction);
+                    if (present == keysPerTransaction) whole++;
+                }
+                byte[] count = cask.get(("count:" + w).getBytes(StandardCharsets.UTF_8));
+                assertThat(count == null ? 0 : Integer.parseInt(new String(count, StandardCharsets.US_ASCII)))
+                        .as("writer %d's counter counts exactly its whole transactions", w).isEqualTo(whole);
+            }
+        }
+    }
+
     @Test
     void sigtermAndShutdownStopCleanly() throws Exception {
         try (ServeProcess s = serve()) {
