@@ -47,6 +47,11 @@ final class Commands {
     /** Runs one command outside a transaction (or queues it inside one), then writes what it changed. */
     void execute(CommandSpec spec, Session session, List<byte[]> a, Reply r) {
         if (session.queued != null && !runsInsideMulti(spec)) {
+            if (spec.hasFlag("no_multi")) { // SHUTDOWN, SAVE: refused, and the transaction with them
+                session.queueError = true;
+                r.error("ERR Command not allowed inside a transaction");
+                return;
+            }
             session.queued.add(new ArrayList<>(a));
             r.simple("QUEUED");
             return;

@@ -52,7 +52,7 @@ public final class RespHandler implements Handler {
     private static final int SEND_EARLY_BYTES = 1 << 20;
     private final QueryBudget queryBudget;
     /** Every open session, for the idle and unauthenticated timeouts. */
-    private final java.util.Set<Session> sessions = new java.util.HashSet<>();
+    private final java.util.Set<Session> sessions;
     /** Bytes of replies all sessions hold for a force. */
     private long heldTotal;
     private long nextTimeoutCheck;
@@ -60,6 +60,7 @@ public final class RespHandler implements Handler {
 
     RespHandler(ServerState state) {
         this.state = state;
+        this.sessions = state.sessions;
         this.commands = new Commands(state, this);
         this.queryBudget = new QueryBudget();
         this.combineWrites = state.cask.options().syncPolicy().combinesWrites();
@@ -223,7 +224,7 @@ public final class RespHandler implements Handler {
             reply.error("ERR wrong number of arguments for '" + spec.lowerName() + "' command");
             return;
         }
-        if (!session.authenticated && !spec.hasFlag("no-auth")) {
+        if (!session.authenticated && !spec.hasFlag("no_auth")) {
             reply.error("NOAUTH Authentication required.");
             return;
         }

@@ -172,14 +172,86 @@ final class ServerCommands {
             case "ID" -> r.integer(session.connection.id());
             case "SETINFO" -> r.ok(); // library name and version: accepted (Jedis sends them), not kept
             case "INFO" -> r.bulk(clientLine(session));
-            case "LIST" -> r.bulk(clientLine(session)); // this connection only: the others live in the loop's own state
+            case "LIST" -> {
+                StringBuilder all = new StringBuilder();
+                for (Session s : state.sessions) all.append(clientLine(s));
+                r.bulk(all.toString());
+            }
+            case "KILL" -> kill(session, a, r);
+            case "NO-EVICT" -> {
+                if (a.size() == 3 && Commands.upper(a.get(2)).matches("ON|OFF")) r.ok(); // Cask evicts no keys and no clients by memory
+                else r.error(Commands.SYNTAX);
+            }
             default -> r.error("ERR unknown subcommand '" + new String(a.get(1), StandardCharsets.ISO_8859_1) + "'. Try CLIENT HELP.");
         }
     }
 
+    /** CLIENT KILL ip:port (the old form: OK or an error), or CLIENT KILL [ID id] [ADDR ip:port] [SKIPME yes|no] (a count). */
+    private void kill(Session self, List<byte[]> a, Reply r) {
+        if (a.size() == 3) {
+            String addr = new String(a.get(2), StandardCharsets.ISO_8859_1);
+            for (Session s : state.sessions) {
+                if (s.connection.peer().equals(addr)) {
+                    close(s);
+                    r.ok();
+                    return;
+                }
+            }
+            r.error("ERR No such client");
+            return;
+        }
+        long id = -1;
+        String addr = null;
+        boolean skipMe = true;
+        for (int i = 2; i < a.size(); i += 2) {
+            if (i + 1 >= a.size()) {
+                r.error(Commands.SYNTAX);
+                return;
+            }
+            String opt = Commands.upper(a.get(i));
+            String value = new String(a.get(i + 1), StandardCharsets.ISO_8859_1);
+            switch (opt) {
+                case "ID" -> {
+                    id = Integers.parse(a.get(i + 1));
+                    if (id == Integers.INVALID || id <= 0) {
+                        r.error("ERR client-id should be greater than 0");
+                        return;
+                    }
+                }
+                case "ADDR" -> addr = value;
+                case "SKIPME" -> {
+                    if (!value.equalsIgnoreCase("yes") && !value.equalsIgnoreCase("no")) {
+                        r.error(Commands.SYNTAX);
+                        return;
+                    }
+                    skipMe = value.equalsIgnoreCase("yes");
+                }
+                default -> {
+                    r.error(Commands.SYNTAX);
+                    return;
+                }
+            }
+        }
+        long killed = 0;
+        for (Session s : List.copyOf(state.sessions)) {
+            if (id > 0 && s.connection.id() != id) continue;
+            if (addr != null && !s.connection.peer().equals(addr)) continue;
+            if (skipMe && s == self) continue;
+            close(s);
+            killed++;
+        }
+        r.integer(killed);
+    }
+
+    /** Closes a client after what it is owed (the killer's own reply included, when it kills itself). */
+    private static void close(Session s) {
+        s.closing = true;
+        s.connection.closeAfterWrite();
+    }
+
     private String clientLine(Session session) {
         return "id=" + session.connection.id() + " addr=" + session.connection.peer() + " name=" + (session.name == null ? "" : session.name)
-                + " age=" + (state.cask.options().clock().millis() - session.createdMillis) / 1000 + " db=0 resp=" + (session.resp3 ? 3 : 2)
+                + " age=" + (state.cask.options().clock().millis() - session.createdMillis) / 1000 + " db=" + session.db + " resp=" + (session.resp3 ? 3 : 2)
                 + " cmd-count=" + session.commands + "\n";
     }
 

@@ -16,6 +16,8 @@ final class ServerState {
     final Set<String> commandThreads = new HashSet<>();
     final AtomicBoolean mergeRunning = new AtomicBoolean();
     final AtomicReference<String> lastMergeError = new AtomicReference<>();
+    /** Every open session (loop thread only): for CLIENT LIST and KILL, and the idle and unauthenticated timeouts. */
+    final Set<Session> sessions = new java.util.LinkedHashSet<>();
     /** Who WATCHes which keys (loop thread only). */
     final Watches watches = new Watches();
     String transportName = "?";

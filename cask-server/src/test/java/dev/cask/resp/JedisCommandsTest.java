@@ -289,4 +289,21 @@ class JedisCommandsTest {
             assertThat(j.get("k")).isEqualTo("small");
         }
     }
+
+    @Test
+    void clientListShowsEveryClientAndKillClosesOne() {
+        try (Jedis other = new Jedis("127.0.0.1", server.port())) {
+            other.clientSetname("worker");
+            other.select(4);
+            long otherId = other.clientId();
+            String list = jedis.clientList();
+            assertThat(list.lines()).hasSize(2);
+            assertThat(list).contains("id=" + otherId + " ").contains("name=worker").contains("db=4");
+            assertThat(jedis.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", Long.toString(otherId))).isEqualTo(1L);
+            assertThatThrownBy(other::ping).isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+            assertThat(jedis.clientList().lines()).hasSize(1);
+            assertThatThrownBy(() -> jedis.sendCommand(Protocol.Command.CLIENT, "KILL", "127.0.0.1:1")).hasMessage("ERR No such client");
+            assertThat(jedis.sendCommand(Protocol.Command.CLIENT, "NO-EVICT", "on")).isEqualTo("OK".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
 }

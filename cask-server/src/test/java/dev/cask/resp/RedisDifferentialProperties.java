@@ -172,6 +172,65 @@ class RedisDifferentialProperties {
         }
     }
 
+    /**
+     * COMMAND INFO of every command Cask answers (but its own MERGE): the name, arity, flags and
+     * key positions are what redis-server says of the same command, so redis-cli's hints and
+     * cluster-aware clients' routing work as they do against Redis.
+     */
+    @net.jqwik.api.Example
+    void commandInfoIsRedis7sForEveryCommand() throws IOException {
+        try (RawClient toRedis = new RawClient(redisPort); RawClient toCask = new RawClient(cask.port())) {
+            for (CommandSpec spec : CommandSpec.values()) {
+                if (spec == CommandSpec.MERGE) continue;
+                List<Object> expected = firstSix(parse(exchange(toRedis, new String[] {"COMMAND", "INFO", spec.name()})));
+                List<Object> actual = firstSix(parse(exchange(toCask, new String[] {"COMMAND", "INFO", spec.name()})));
+                assertThat(actual).as(spec.name()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> firstSix(Object reply) {
+        List<Object> info = (List<Object>) ((List<Object>) reply).getFirst();
+        assertThat(info).as("COMMAND INFO reply").isNotNull();
+        return List.copyOf(info.subList(0, 6));
+    }
+
+    /** A RESP2 reply as nested lists, strings and longs (null for nil). */
+    private static Object parse(String reply) {
+        int[] at = {0};
+        return parse(reply, at);
+    }
+
+    private static Object parse(String s, int[] at) {
+        int end = s.indexOf("\r\n", at[0]);
+        char type = s.charAt(at[0]);
+        String head = s.substring(at[0] + 1, end);
+        at[0] = end + 2;
+        switch (type) {
+            case '*' -> {
+                int n = Integer.parseInt(head);
+                if (n < 0) return null;
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < n; i++) items.add(parse(s, at));
+                return items;
+            }
+            case '$' -> {
+                int n = Integer.parseInt(head);
+                if (n < 0) return null;
+                String value = s.substring(at[0], at[0] + n);
+                at[0] += n + 2;
+                return value;
+            }
+            case ':' -> {
+                return Long.parseLong(head);
+            }
+            default -> {
+                return head;
+            }
+        }
+    }
+
     /** Empties both servers' databases; the connection is new, so database 0 is selected and no transaction is open. */
     private static void reset(RawClient c) throws IOException {
         c.send(command("FLUSHALL"));
