@@ -5,6 +5,9 @@
 #   pair "always": redis-server --appendfsync always      vs  cask serve --sync always
 # Lines: -t set,get -n N -c 50, the same with -P 16, with -c 1000, with -d 4096; all with -r 100000.
 # Each pair starts fresh and gets one uncounted warm-up pass (-P 16) against both servers first.
+# Then, for pair "none", every string and key command redis-benchmark can drive, one line each
+# (-c 50, N/2 requests, keys from -r 100000): INCR and MSET (its -t tests) and the COMMANDS below.
+# MULTI/EXEC is not among them: redis-benchmark sends one command per request.
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,6 +32,11 @@ trap cleanup EXIT
 REDIS_PORT=16379
 CASK_PORT=16380
 LINES=("-c 50" "-c 50 -P 16" "-c 1000" "-c 50 -d 4096")
+COMMANDS=("SETNX key:__rand_int__ v" "SETEX key:__rand_int__ 100 v" "GETSET key:__rand_int__ v" "GETEX key:__rand_int__ EX 100"
+  "MSETNX nx:__rand_int__ v nx2:__rand_int__ v" "APPEND key:__rand_int__ x" "STRLEN key:__rand_int__" "GETRANGE key:__rand_int__ 0 2"
+  "SETRANGE key:__rand_int__ 1 ab" "INCRBYFLOAT f:__rand_int__ 1.5" "DECRBY c:__rand_int__ 3" "EXISTS key:__rand_int__"
+  "EXPIRE key:__rand_int__ 100" "TTL key:__rand_int__" "TYPE key:__rand_int__" "COPY key:__rand_int__ copy:__rand_int__"
+  "RENAME key:__rand_int__ renamed:__rand_int__" "DEL key:__rand_int__")
 
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; exit 1; }
 
@@ -71,13 +79,13 @@ keys = []
 for r in rows:
     k = (r["pair"], r["line"], r["test"])
     if k not in keys: keys.append(k)
-print(f"{'sync':7} {'redis-benchmark line':24} {'test':5} {'redis rps':>11} {'cask rps':>11} {'cask/redis':>10}")
+print(f"{'sync':7} {'redis-benchmark line':24} {'test':12} {'redis rps':>11} {'cask rps':>11} {'cask/redis':>10}")
 worst = None
 for k in keys:
     get = lambda s: [float(r["rps"]) for r in rows if (r["pair"], r["line"], r["test"]) == k and r["server"] == s]
     redis, cask = statistics.mean(get("redis")), statistics.mean(get("cask"))
     ratio = cask / redis if redis else float("nan")
     worst = ratio if worst is None else min(worst, ratio)
-    print(f"{k[0]:7} {k[1]:24} {k[2]:5} {redis:11.0f} {cask:11.0f} {ratio:10.2f}")
+    print(f"{k[0]:7} {k[1]:24} {k[2][:12]:12} {redis:11.0f} {cask:11.0f} {ratio:10.2f}")
 print(f"worst ratio {worst:.2f} (goal: >= 1.0 on every line)")
 PY
