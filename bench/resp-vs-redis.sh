@@ -36,7 +36,7 @@ COMMANDS=("SETNX key:__rand_int__ v" "SETEX key:__rand_int__ 100 v" "GETSET key:
   "MSETNX nx:__rand_int__ v nx2:__rand_int__ v" "APPEND key:__rand_int__ x" "STRLEN key:__rand_int__" "GETRANGE key:__rand_int__ 0 2"
   "SETRANGE key:__rand_int__ 1 ab" "INCRBYFLOAT f:__rand_int__ 1.5" "DECRBY c:__rand_int__ 3" "EXISTS key:__rand_int__"
   "EXPIRE key:__rand_int__ 100" "TTL key:__rand_int__" "TYPE key:__rand_int__" "COPY key:__rand_int__ copy:__rand_int__"
-  "RENAME key:__rand_int__ renamed:__rand_int__" "DEL key:__rand_int__")
+  "GETDEL key:__rand_int__" "DEL key:__rand_int__")  # not RENAME: a missing key is an error, which stops redis-benchmark
 
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; exit 1; }
 
@@ -70,6 +70,20 @@ for pair in $PAIRS; do
       done
     done
   done
+  if [ "$pair" = none ]; then
+    for round in $(seq 1 "$ROUNDS"); do
+      for server in redis cask; do
+        port=$REDIS_PORT; [ $server = cask ] && port=$CASK_PORT
+        redis-benchmark -p $port -t incr,mset -n $((N / 2)) -r 100000 -c 50 --csv 2>/dev/null | tail -n +2 | tr -d '"' |
+          awk -F, -v p="$pair" -v s=$server -v r="$round" '{print p ",-c 50 (commands)," s "," r "," $1 "," $2}' >>"$RESULTS"
+        for command in "${COMMANDS[@]}"; do
+          # shellcheck disable=SC2086 # the command's words are redis-benchmark's arguments
+          { redis-benchmark -p $port -n $((N / 2)) -r 100000 -c 50 --csv $command 2>/dev/null || true; } | tail -n +2 | tr -d '"' |
+            awk -F, -v p="$pair" -v s=$server -v r="$round" -v c="${command%% *}" '{print p ",-c 50 (commands)," s "," r "," c "," $2}' >>"$RESULTS"
+        done
+      done
+    done
+  fi
   stop_pair
 done
 python3 - "$RESULTS" <<'PY'

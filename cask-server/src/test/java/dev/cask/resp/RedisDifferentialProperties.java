@@ -160,6 +160,7 @@ class RedisDifferentialProperties {
                 String expected = normalize(args, exchange(toRedis, args));
                 String actual = normalize(args, exchange(toCask, args));
                 transcript.add(String.join(" ", args) + "  ->  " + expected.replace("\r\n", "\\r\\n"));
+                if (args[0].equalsIgnoreCase("DUMP") && expected.contains("\r\n\u0000\u00c3")) continue; // Redis compressed it with LZF, Cask writes none
                 if (clockDependent(args[0]) && expected.startsWith(":") && actual.startsWith(":")) {
                     // the two servers read their clocks a moment apart: a time may cross a second (or a few ms) between them
                     long e = Long.parseLong(expected.substring(1).trim());
@@ -290,7 +291,6 @@ class RedisDifferentialProperties {
     private static String normalize(String[] args, String reply) {
         String name = args[0].toUpperCase(java.util.Locale.ROOT);
         if (name.equals("KEYS") && reply.startsWith("*")) return sortedArray(reply); // both in hash order, different hashes
-        if (name.equals("DUMP") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<payload>"; // Cask writes no LZF
         if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(int|embstr|raw)\r\n")) return "$<string encoding>"; // Cask derives it from the value, Redis from its history
         return reply;
     }
