@@ -45,16 +45,8 @@ final class StringCommands {
                         return;
                     }
                     unit = opt;
-                    long n = c.integer(++i);
-                    if (!c.isInteger(i)) {
-                        c.r.error(NOT_INTEGER);
-                        return;
-                    }
-                    expiry = Expiry.absolute(opt, n, c.now());
-                    if (expiry <= 0) {
-                        c.r.error("ERR invalid expire time in 'set' command");
-                        return;
-                    }
+                    expiry = expiryOrReply(c, opt, ++i, "set");
+                    if (expiry <= 0) return;
                 }
                 default -> {
                     c.r.error(SYNTAX);
@@ -76,6 +68,20 @@ final class StringCommands {
         store(c, key, c.arg(2), expiry, current != null);
         if (get) c.r.bulk(current == null ? null : current.value());
         else c.r.ok();
+    }
+
+    /**
+     * Argument {@code arg} as an absolute expiry in {@code unit} (EX, PX, EXAT, PXAT); 0 after
+     * answering Redis's error when it is not an integer, not positive, or overflows.
+     */
+    private static long expiryOrReply(Call c, String unit, int arg, String command) {
+        if (!c.isInteger(arg)) {
+            c.r.error(NOT_INTEGER);
+            return 0;
+        }
+        long expiry = Expiry.absolute(unit, c.integer(arg), c.now());
+        if (expiry <= 0) c.r.error("ERR invalid expire time in '" + command + "' command");
+        return expiry;
     }
 
     /** Writes {@code value}, or, for an expiry already past, deletes the key as Redis does. */
@@ -100,16 +106,8 @@ final class StringCommands {
 
     /** SETEX key seconds value, PSETEX key milliseconds value. */
     static void setex(Call c, boolean millis) {
-        long n = c.integer(2);
-        if (!c.isInteger(2)) {
-            c.r.error(NOT_INTEGER);
-            return;
-        }
-        long expiry = Expiry.absolute(millis ? "PX" : "EX", n, c.now());
-        if (expiry <= 0) {
-            c.r.error("ERR invalid expire time in '" + (millis ? "psetex" : "setex") + "' command");
-            return;
-        }
+        long expiry = expiryOrReply(c, millis ? "PX" : "EX", 2, millis ? "psetex" : "setex");
+        if (expiry <= 0) return;
         c.ks.put(c.key(1), c.arg(3), expiry);
         c.r.ok();
     }
@@ -154,16 +152,8 @@ final class StringCommands {
         }
         long expiry = persist ? 0 : -1; // -1: leave as it is
         if (unit != null) {
-            long n = c.integer(timeArg);
-            if (!c.isInteger(timeArg)) {
-                c.r.error(NOT_INTEGER);
-                return;
-            }
-            expiry = Expiry.absolute(unit, n, c.now());
-            if (expiry <= 0) {
-                c.r.error("ERR invalid expire time in 'getex' command");
-                return;
-            }
+            expiry = expiryOrReply(c, unit, timeArg, "getex");
+            if (expiry <= 0) return;
         }
         if (expiry > 0 && expiry <= c.now()) c.ks.delete(key);
         else if (expiry >= 0 && expiry != v.expiry()) c.ks.put(key, v.value(), expiry);
