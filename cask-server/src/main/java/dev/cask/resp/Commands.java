@@ -225,7 +225,7 @@ final class Commands {
             c.r.error("ERR WATCH inside MULTI is not allowed");
             return;
         }
-        for (int i = 1; i < c.size(); i++) watches.watch(c.session, c.key(i));
+        for (int i = 1; i < c.size(); i++) watches.watch(c.session, c.key(i), Math.max(0, c.ks.expiry(c.key(i))));
         c.r.ok();
     }
 
@@ -240,7 +240,7 @@ final class Commands {
         }
         List<List<byte[]>> queued = session.queued;
         boolean aborted = session.queueError;
-        boolean touched = session.watchTouched;
+        boolean touched = session.watchTouched || Watches.expiredSinceWatch(session, ks.now());
         endTransaction(session);
         if (aborted) {
             r.error("EXECABORT Transaction discarded because of previous errors.");

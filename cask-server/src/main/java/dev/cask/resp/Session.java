@@ -34,8 +34,8 @@ final class Session {
     java.util.List<java.util.List<byte[]>> queued;
     /** A command was refused while queueing: EXEC answers EXECABORT. */
     boolean queueError;
-    /** The stored keys this session WATCHes (null: none), and whether a write touched one since. */
-    java.util.Set<ByteBuffer> watched;
+    /** The stored keys this session WATCHes with their expiry when watched (null: none), and whether a write touched one since. */
+    java.util.Map<ByteBuffer, Long> watched;
     boolean watchTouched;
 
     Session(Connection connection, RespParser parser, boolean authenticated, long createdMillis) {

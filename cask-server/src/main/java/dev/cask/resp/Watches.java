@@ -3,7 +3,6 @@ package dev.cask.resp;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -18,17 +17,26 @@ final class Watches {
         return !byKey.isEmpty();
     }
 
-    void watch(Session s, byte[] storedKey) {
+    /** {@code expiry}: when the key, live now, expires (0: never, or it is not there); its passing counts as a change, as in Redis 7. */
+    void watch(Session s, byte[] storedKey, long expiry) {
         ByteBuffer key = ByteBuffer.wrap(storedKey.clone());
-        if (s.watched == null) s.watched = new HashSet<>();
-        if (!s.watched.add(key)) return;
+        if (s.watched == null) s.watched = new HashMap<>();
+        if (s.watched.containsKey(key)) return;
+        s.watched.put(key, expiry);
         byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+    }
+
+    /** Whether a key that was live when watched has expired since (Redis 7 then fails the EXEC too). */
+    static boolean expiredSinceWatch(Session s, long now) {
+        if (s.watched == null) return false;
+        for (long expiry : s.watched.values()) if (expiry != 0 && expiry <= now) return true;
+        return false;
     }
 
     /** UNWATCH, EXEC, DISCARD and a closed connection: the session watches nothing, and its mark is gone. */
     void unwatchAll(Session s) {
         if (s.watched != null) {
-            for (ByteBuffer key : s.watched) {
+            for (ByteBuffer key : s.watched.keySet()) {
                 List<Session> watchers = byKey.get(key);
                 if (watchers == null) continue;
                 watchers.remove(s);

@@ -82,6 +82,24 @@ class TransactionsAndDatabasesTest {
     }
 
     @Test
+    void aWatchedKeyThatExpiresBeforeExecCountsAsChangedAsInRedis7() throws Exception {
+        a.psetex("lease", 150, "held");
+        a.watch("lease");
+        Thread.sleep(400); // the key expires between WATCH and EXEC
+        Transaction t = a.multi();
+        t.set("after-lease", "x");
+        assertThat(t.exec()).isNull();
+        assertThat(b.exists("after-lease")).isFalse();
+
+        a.psetex("gone", 50, "v");
+        Thread.sleep(200); // expired before WATCH: nothing changes after it
+        a.watch("gone");
+        Transaction again = a.multi();
+        again.set("after-gone", "x");
+        assertThat(again.exec()).containsExactly("OK");
+    }
+
+    @Test
     void aQueueingErrorAbortsTheWholeTransactionAndDiscardDropsIt() throws Exception {
         try (RawClient raw = new RawClient(server.port())) {
             raw.send(RawClient.command("MULTI"));
