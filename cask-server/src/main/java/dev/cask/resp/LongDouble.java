@@ -48,12 +48,14 @@ final class LongDouble {
         return s.equals("-0") ? "0" : s;
     }
 
-    /** x / 2^n for any n (a multiplication when n is negative); exact, since 2^n divides a power of ten. */
+    /** x / 2^n for any n (a multiplication when n is negative): exact, as x * 5^n / 10^n, without a division. */
     private static BigDecimal divideByPowerOfTwo(BigDecimal x, int n) {
         if (n == 0) return x;
-        BigDecimal p = new BigDecimal(BigInteger.ONE.shiftLeft(Math.abs(n)));
-        return n > 0 ? x.divide(p) : x.multiply(p);
+        if (n < 0) return x.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(-n)));
+        return new BigDecimal(x.unscaledValue().multiply(FIVE.pow(n)), x.scale() + n);
     }
+
+    private static final BigInteger FIVE = BigInteger.valueOf(5);
 
     /** The k with 2^k <= x < 2^(k+1), for x > 0. */
     private static int floorLog2(BigDecimal x) {
