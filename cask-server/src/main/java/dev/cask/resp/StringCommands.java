@@ -114,16 +114,16 @@ final class StringCommands {
 
     static void getset(Call c) {
         byte[] key = c.key(1);
-        KeySpace.Value old = c.ks.read(key);
+        byte[] old = c.ks.value(key);
         c.ks.put(key, c.arg(2), 0);
-        c.r.bulk(old == null ? null : old.value());
+        c.r.bulk(old);
     }
 
     static void getdel(Call c) {
         byte[] key = c.key(1);
-        KeySpace.Value old = c.ks.read(key);
+        byte[] old = c.ks.value(key); // one lookup: the expiry does not matter here
         if (old != null) c.ks.delete(key);
-        c.r.bulk(old == null ? null : old.value());
+        c.r.bulk(old);
     }
 
     /** GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]: the options' syntax first, then the key, then the time (Redis's order). */
