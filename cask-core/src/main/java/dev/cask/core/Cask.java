@@ -411,7 +411,10 @@ public final class Cask implements AutoCloseable {
         }
     }
 
-    /** Keys, expired keys (a walk of the whole keydir), and bytes per segment. */
+    /**
+     * Keys, expired keys (a walk of the whole keydir, in slices that let writers in between; the
+     * write lock is held only to read the per-segment byte counts), and bytes per segment.
+     */
     public CaskStats stats() {
         return stats(true);
     }
@@ -426,9 +429,10 @@ public final class Cask implements AutoCloseable {
 
     private CaskStats stats(boolean countExpired) {
         ensureOpen();
+        long[] expired = countExpired ? index.expired(now()) : new long[2]; // outside the write lock: a walk must not stop the writers
         log.writeLock().lock();
         try {
-            return index.stats(now(), countExpired, log.active(), options.syncPolicy().toString(), recovery.foreignFiles());
+            return index.stats(expired, log.active(), options.syncPolicy().toString(), recovery.foreignFiles());
         } finally {
             log.writeLock().unlock();
         }
@@ -468,6 +472,7 @@ public final class Cask implements AutoCloseable {
         try {
             if (log.isClosed()) return;
             IOException failure = log.close(); // from here the database counts as closed
+            if (failure == null) writeActiveHint();
             for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
             if (failure != null) {
@@ -475,6 +480,21 @@ public final class Cask implements AutoCloseable {
             }
         } finally {
             log.writeLock().unlock();
+        }
+    }
+
+    /**
+     * At a clean close, a hint for the active segment too, so that the next open reads no records
+     * at all (it uses the hint only if it still names the file's exact size, and deletes it before
+     * anything is appended). Optional: if it cannot be written, the next open scans.
+     */
+    private void writeActiveHint() {
+        Segment active = log.active();
+        if (active.empty() || !options.useHints()) return;
+        try {
+            HintFiles.writeFor(files, dir, active.id);
+        } catch (IOException | RuntimeException e) {
+            // the records are forced; only the next open's speed is lost
         }
     }
 

@@ -120,17 +120,23 @@ final class Index {
         if (holder != null) holder.liveBytes -= old.recordLength(key.length);
     }
 
-    /** Keys, expired keys (a walk of the whole keydir when {@code countExpired}), and bytes per segment. The caller holds the write lock. */
-    CaskStats stats(long now, boolean countExpired, Segment active, String policy, java.util.List<String> foreignFiles) {
+    /**
+     * Expired keys and their record bytes: a walk of the whole keydir, in the keydir's own slices
+     * (writers go on between them), so the caller must not hold the write lock across it.
+     */
+    long[] expired(long now) {
         long[] expired = new long[2];
-        if (countExpired) {
-            keyDir.forEach((key, entry) -> {
-                if (entry.expiredAt(now)) {
-                    expired[0]++;
-                    expired[1] += entry.recordLength(key.length);
-                }
-            });
-        }
+        keyDir.forEach((key, entry) -> {
+            if (entry.expiredAt(now)) {
+                expired[0]++;
+                expired[1] += entry.recordLength(key.length);
+            }
+        });
+        return expired;
+    }
+
+    /** Keys, the {@code expired} counts given, and bytes per segment. The caller holds the write lock: this walks segments only. */
+    CaskStats stats(long[] expired, Segment active, String policy, java.util.List<String> foreignFiles) {
         java.util.List<SegmentStats> stats = new java.util.ArrayList<>();
         long live = 0;
         long dead = 0;

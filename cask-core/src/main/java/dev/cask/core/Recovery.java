@@ -103,7 +103,7 @@ final class Recovery {
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             boolean active = i == ids.size() - 1;
-            if (active) loadActive(id, headers.get(id));
+            if (active) loadActive(id, headers.get(id), hints.contains(id));
             else loadSealed(id, headers.get(id), hints.contains(id));
         }
         bulk.flush();
@@ -207,13 +207,29 @@ final class Recovery {
         }
     }
 
-    private void loadActive(int id, FileHeader.Read header) throws IOException {
+    /**
+     * The newest segment: from the hint a clean close left for it when that hint still describes
+     * the whole file (instant reopen), else by a scan. The hint is then deleted (durably) before
+     * anything is appended, since it would describe only a prefix from then on.
+     */
+    private void loadActive(int id, FileHeader.Read header, boolean hasHint) throws IOException {
         Path path = dir.resolve(SegmentNames.dataName(id));
         DataFile file = files.open(path, activeMode);
         try {
             Segment segment = Segment.active(id, path, files, file, file.size(), header.firstRecord());
             index.addSegment(segment);
-            scan(segment, file, true);
+            Path hint = dir.resolve(SegmentNames.hintName(id));
+            String invalid = hasHint && useHints ? HintFiles.load(files, hint, segment, bulk) : "not used";
+            if (invalid == null) {
+                hintsUsed++;
+            } else {
+                if (hasHint && useHints) messages.add("hint file " + hint.getFileName() + " of the newest segment is not valid (" + invalid + "); scanned it instead");
+                scan(segment, file, true);
+            }
+            if (hasHint && !readOnly) {
+                files.delete(hint);
+                files.syncDirectory(dir);
+            }
             if (segment.size == 0 && !readOnly) writeHeader(segment, file);
         } catch (IOException | RuntimeException e) {
             file.close();
