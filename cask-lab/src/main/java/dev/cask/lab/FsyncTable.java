@@ -143,6 +143,8 @@ public final class FsyncTable {
         byte[][] keys = new byte[records][];
         for (int i = 0; i < records; i++) keys[i] = String.format("%016d", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         double seconds;
+        long forces;
+        long writes;
         try (Cask cask = Cask.open(db, CaskOptions.defaults().withSyncPolicy(SyncPolicy.parse(policy)).withFileLayer(counting)
                 .withAutoMerge(false, 0.5, 0))) {
             counting.reset();
@@ -152,11 +154,13 @@ public final class FsyncTable {
                 cask.put(keys[i], value);
                 latency[i] = System.nanoTime() - t;
             }
-            seconds = (System.nanoTime() - start) / 1e9; // before close, whose final force no raw row pays either
+            seconds = (System.nanoTime() - start) / 1e9; // before close, whose final force (and hint) no raw row pays either
+            forces = counting.forces.get();
+            writes = counting.writes.get();
         }
         deleteTree(db);
-        FsyncRow row = row("cask --sync " + policy, "engine", seconds, (double) counting.forces.get() / records,
-                (double) counting.writes.get() / records, latency, rawRow.mode(), 0);
+        FsyncRow row = row("cask --sync " + policy, "engine", seconds, (double) forces / records, (double) writes / records, latency,
+                rawRow.mode(), 0);
         return new FsyncRow(row.mode(), row.kind(), row.recordsPerSec(), row.fsyncsPerRecord(), row.writesPerRecord(), row.p50Micros(),
                 row.p99Micros(), rawRow.mode(), round(row.recordsPerSec() / rawRow.recordsPerSec(), 3));
     }
