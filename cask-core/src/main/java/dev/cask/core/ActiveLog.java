@@ -141,7 +141,22 @@ final class ActiveLog {
         if (!LabDefects.on(LabDefects.Defect.CLOSE_FORCES_ASIDE)) {
             commits.fail(new IOException("database " + dir + " is closed")); // a late waiter: nothing after this force was appended
         }
+        if (failure == null && writeFailure == null) writeActiveHint(); // nothing more is written once a force failed
         return failure;
+    }
+
+    /**
+     * At a clean close, a hint for the active segment too, so that the next open reads no records
+     * at all (it uses the hint only if it still names the file's exact size, and deletes it before
+     * anything is appended). Optional: if it cannot be written, the next open scans.
+     */
+    private void writeActiveHint() {
+        if (active.empty() || !options.useHints()) return;
+        try {
+            HintFiles.writeFor(files, dir, active.id);
+        } catch (IOException | RuntimeException e) {
+            // the records are forced; only the next open's speed is lost
+        }
     }
 
     /**

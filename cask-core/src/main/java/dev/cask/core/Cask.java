@@ -471,8 +471,7 @@ public final class Cask implements AutoCloseable {
         log.writeLock().lock();
         try {
             if (log.isClosed()) return;
-            IOException failure = log.close(); // from here the database counts as closed
-            if (failure == null) writeActiveHint();
+            IOException failure = log.close(); // from here the database counts as closed; a clean one leaves the active segment's hint
             for (Segment s : index.segments()) closeQuietly(s::close);
             closeQuietly(lock);
             if (failure != null) {
@@ -480,21 +479,6 @@ public final class Cask implements AutoCloseable {
             }
         } finally {
             log.writeLock().unlock();
-        }
-    }
-
-    /**
-     * At a clean close, a hint for the active segment too, so that the next open reads no records
-     * at all (it uses the hint only if it still names the file's exact size, and deletes it before
-     * anything is appended). Optional: if it cannot be written, the next open scans.
-     */
-    private void writeActiveHint() {
-        Segment active = log.active();
-        if (active.empty() || !options.useHints()) return;
-        try {
-            HintFiles.writeFor(files, dir, active.id);
-        } catch (IOException | RuntimeException e) {
-            // the records are forced; only the next open's speed is lost
         }
     }
 
