@@ -314,10 +314,15 @@ public final class Cask implements AutoCloseable {
 
     /** Visits every live key; weakly consistent with concurrent writes. Do not modify the array. */
     public void forEachKey(Consumer<byte[]> visitor) {
+        forEachEntry((key, entry) -> visitor.accept(key));
+    }
+
+    /** As {@link #forEachKey}, with each key's keydir entry (its expiry, value size), without a second lookup. */
+    public void forEachEntry(java.util.function.BiConsumer<byte[], KeyDirEntry> visitor) {
         ensureOpen();
         long now = now();
         index.keyDir.forEach((key, entry) -> {
-            if (!entry.expiredAt(now)) visitor.accept(key);
+            if (!entry.expiredAt(now)) visitor.accept(key, entry);
         });
     }
 

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -90,8 +88,6 @@ final class Recovery {
             messages.add("took over a stale lock left by pid " + stalePid + ", which no longer holds it");
         }
         if (!foreign.isEmpty()) messages.add("left alone " + foreign.size() + " file(s) Cask does not own: " + String.join(", ", foreign));
-        Map<Integer, FileHeader.Read> headers = readHeaders(ids, hints); // a version this code cannot read is refused before anything changes
-        if (!readOnly) deleteLeftovers(temps, hints, ids);
         if (ids.isEmpty() && !readOnly) {
             Path path = dir.resolve(SegmentNames.dataName(1));
             DataFile file = files.open(path, activeMode);
@@ -103,35 +99,14 @@ final class Recovery {
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             boolean active = i == ids.size() - 1;
-            if (active) loadActive(id, headers.get(id), hints.contains(id));
-            else loadSealed(id, headers.get(id), hints.contains(id));
+            if (active) loadActive(id, hints.contains(id));
+            else loadSealed(id, hints.contains(id));
         }
+        // after the load: a file of a format version this code does not read refused it before any file was changed
+        if (!readOnly) deleteLeftovers(temps, hints, ids);
         bulk.flush();
         index.keyDir.trim();
         return new RecoveryReport(ids.size(), records, droppedBytes, droppedRecords, List.copyOf(foreign), stalePid, List.copyOf(messages), hintsUsed);
-    }
-
-    /**
-     * Reads the header of every data file and hint, so that a file of a format version this code
-     * does not read (or of the wrong kind) refuses the open before any file is changed.
-     */
-    private Map<Integer, FileHeader.Read> readHeaders(List<Integer> ids, Set<Integer> hints) throws IOException {
-        Map<Integer, FileHeader.Read> headers = new HashMap<>();
-        for (int id : ids) {
-            Path path = dir.resolve(SegmentNames.dataName(id));
-            try (DataFile file = files.open(path, OpenMode.READ)) {
-                headers.put(id, FileHeader.read(file, file.size(), FileHeader.Kind.DATA, path));
-            }
-        }
-        if (useHints) {
-            for (int id : hints) {
-                Path path = dir.resolve(SegmentNames.hintName(id));
-                try (DataFile file = files.open(path, OpenMode.READ)) {
-                    FileHeader.read(file, file.size(), FileHeader.Kind.HINT, path);
-                }
-            }
-        }
-        return headers;
     }
 
     /**
@@ -187,11 +162,12 @@ final class Recovery {
         return Math.min(counted + Math.min(guessed, affordable), 1L << 30);
     }
 
-    private void loadSealed(int id, FileHeader.Read header, boolean hasHint) throws IOException {
+    private void loadSealed(int id, boolean hasHint) throws IOException {
         Path path = dir.resolve(SegmentNames.dataName(id));
         long size;
         try (DataFile file = files.open(path, OpenMode.READ)) {
             size = file.size();
+            FileHeader.Read header = FileHeader.read(file, size, FileHeader.Kind.DATA, path);
             Segment segment = Segment.sealed(id, path, files, size, header.firstRecord());
             index.addSegment(segment);
             if (hasHint && useHints) {
@@ -212,11 +188,13 @@ final class Recovery {
      * the whole file (instant reopen), else by a scan. The hint is then deleted (durably) before
      * anything is appended, since it would describe only a prefix from then on.
      */
-    private void loadActive(int id, FileHeader.Read header, boolean hasHint) throws IOException {
+    private void loadActive(int id, boolean hasHint) throws IOException {
         Path path = dir.resolve(SegmentNames.dataName(id));
         DataFile file = files.open(path, activeMode);
         try {
-            Segment segment = Segment.active(id, path, files, file, file.size(), header.firstRecord());
+            long size = file.size();
+            FileHeader.Read header = FileHeader.read(file, size, FileHeader.Kind.DATA, path); // before anything of it changes
+            Segment segment = Segment.active(id, path, files, file, size, header.firstRecord());
             index.addSegment(segment);
             Path hint = dir.resolve(SegmentNames.hintName(id));
             String invalid = hasHint && useHints ? HintFiles.load(files, hint, segment, bulk) : "not used";

@@ -87,7 +87,7 @@ final class Commands {
 
     /** Every write to the engine passes here: the handler holds the reply for the force, and watchers learn of it. */
     private void write(WriteBatch batch) {
-        for (WriteBatch.Op op : batch.ops()) keyspaces.writing(ByteBuffer.wrap(op.key()));
+        for (WriteBatch.Op op : batch.ops()) keyspaces.writing(op.key());
         cask.writeWithoutSync(batch);
         handler.wrote();
         if (watches.anyone()) for (WriteBatch.Op op : batch.ops()) watches.touched(ByteBuffer.wrap(op.key()));
@@ -96,9 +96,9 @@ final class Commands {
     /** Tells watchers of keys written outside {@link #write} (the handler's combined SET/MSET batches). */
     void wroteKeys(List<byte[]> args, int first, int step, int db) {
         for (int i = first; i < args.size(); i += step) {
-            ByteBuffer key = ByteBuffer.wrap(KeyNames.encode(db, args.get(i)));
+            byte[] key = KeyNames.encode(db, args.get(i));
             keyspaces.writing(key);
-            if (watches.anyone()) watches.touched(key);
+            if (watches.anyone()) watches.touched(ByteBuffer.wrap(key));
         }
     }
 

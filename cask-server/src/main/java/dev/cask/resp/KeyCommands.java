@@ -2,7 +2,6 @@ package dev.cask.resp;
 
 import dev.cask.core.KeyPattern;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -254,17 +253,18 @@ final class KeyCommands {
                     + "); move the keys with MOVE or COPY instead");
             return;
         }
-        List<Object[]> moves = new ArrayList<>();
-        for (byte[] k : inA) moves.add(new Object[] {k, KeyNames.encode((int) b, KeyNames.userKey(k)), c.ks.read(k)});
-        for (byte[] k : inB) moves.add(new Object[] {k, KeyNames.encode((int) a, KeyNames.userKey(k)), c.ks.read(k)});
-        for (Object[] m : moves) if (m[2] != null) c.ks.checkPut((byte[]) m[1], ((KeySpace.Value) m[2]).value()); // a refusal before any delete
-        for (Object[] m : moves) if (m[2] != null) c.ks.delete((byte[]) m[0]);
-        for (Object[] m : moves) {
-            KeySpace.Value v = (KeySpace.Value) m[2];
-            if (v != null) c.ks.put((byte[]) m[1], v.value(), v.expiry());
-        }
+        List<Move> moves = new ArrayList<>();
+        for (byte[] k : inA) moves.add(new Move(k, KeyNames.encode((int) b, KeyNames.userKey(k)), c.ks.read(k)));
+        for (byte[] k : inB) moves.add(new Move(k, KeyNames.encode((int) a, KeyNames.userKey(k)), c.ks.read(k)));
+        moves.removeIf(m -> m.value == null); // expired meanwhile
+        for (Move m : moves) c.ks.checkPut(m.to, m.value.value()); // a refusal before any delete
+        for (Move m : moves) c.ks.delete(m.from);
+        for (Move m : moves) c.ks.put(m.to, m.value.value(), m.value.expiry());
         c.r.ok();
     }
+
+    /** One key of SWAPDB: where it is stored now, where it goes, and its value with its expiry. */
+    private record Move(byte[] from, byte[] to, KeySpace.Value value) {}
 
     void dbsize(Call c) {
         c.r.integer(keyspaces.size(c.ks, c.session.db));
@@ -448,9 +448,5 @@ final class KeyCommands {
         }
         c.ks.put(key, value, expiry);
         c.r.ok();
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
     }
 }

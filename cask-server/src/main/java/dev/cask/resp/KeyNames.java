@@ -66,8 +66,8 @@ final class KeyNames {
         return stored;
     }
 
-    /** Whether a key stored before this encoding needs rewriting: a database-0 key that begins with 00. */
-    static boolean isLegacyEscaped(byte[] stored) {
+    /** Whether a stored key begins with 00: another database's, an escaped database-0 one, or (before the migration) a legacy one. */
+    static boolean beginsWithEscape(byte[] stored) {
         return stored.length > 0 && stored[0] == ESCAPE;
     }
 }

@@ -4,7 +4,6 @@ import dev.cask.core.Cask;
 import dev.cask.core.KeyDirEntry;
 import dev.cask.core.WriteBatch;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,13 +15,13 @@ import java.util.List;
 final class KeyspaceMigration {
     private KeyspaceMigration() {}
 
-    /** Returns how many keys were rewritten (0 when the keyspace was already in this encoding). */
-    static int run(Cask cask) {
-        if (cask.get(KeyNames.VERSION_KEY) != null) return 0;
-        List<byte[]> legacy = new ArrayList<>();
-        cask.forEachKey(k -> {
-            if (KeyNames.isLegacyEscaped(k)) legacy.add(k.clone());
-        });
+    /** Whether the keyspace predates the encoding: no version record yet. */
+    static boolean needed(Cask cask) {
+        return cask.get(KeyNames.VERSION_KEY) == null;
+    }
+
+    /** Rewrites {@code legacy} (the keys that begin with 00, found by the caller's walk) and writes the version record. */
+    static int run(Cask cask, List<byte[]> legacy) {
         WriteBatch batch = new WriteBatch();
         int moved = 0;
         for (byte[] key : legacy) {

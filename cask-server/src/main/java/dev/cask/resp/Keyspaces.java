@@ -29,17 +29,21 @@ final class Keyspaces {
     Keyspaces(Cask cask, Consumer<WriteBatch> writer) {
         this.cask = cask;
         this.writer = writer;
-        int moved = KeyspaceMigration.run(cask);
-        if (moved > 0) System.err.println("cask: rewrote " + moved + " key(s) that begin with a 00 byte into the encoding of logical databases");
-        cask.forEachKey(k -> {
-            if (KeyNames.database(k) != 0 && KeyNames.database(k) != -1) otherDatabases = true;
-            if (KeyNames.database(k) == 0 && KeyNames.isLegacyEscaped(k)) otherDatabases = true;
+        boolean migrate = KeyspaceMigration.needed(cask);
+        List<byte[]> escaped = new ArrayList<>();
+        cask.forEachKey(k -> { // one walk: the keys to migrate, and whether any key is not a plain database-0 key
+            if (migrate ? KeyNames.beginsWithEscape(k) : KeyNames.database(k) >= 0 && KeyNames.beginsWithEscape(k)) escaped.add(k.clone());
         });
+        otherDatabases = !escaped.isEmpty(); // every key that begins with 00 is another database's, or an escaped database-0 one
+        if (migrate) {
+            int moved = KeyspaceMigration.run(cask, escaped);
+            if (moved > 0) System.err.println("cask: rewrote " + moved + " key(s) that begin with a 00 byte into the encoding of logical databases");
+        }
     }
 
     /** A write is about to touch {@code storedKey}: from now on database sizes need a walk if it is not a plain database-0 key. */
-    void writing(ByteBuffer storedKey) {
-        if (!otherDatabases && storedKey.remaining() > 0 && storedKey.get(0) == 0) otherDatabases = true;
+    void writing(byte[] storedKey) {
+        if (!otherDatabases && KeyNames.beginsWithEscape(storedKey)) otherDatabases = true;
     }
 
     /** The live stored keys of database {@code db}, as {@code ks} sees them (a transaction's own writes included). */
@@ -73,12 +77,11 @@ final class Keyspaces {
     /** Keys and keys with an expiry, per database, for INFO's keyspace section. */
     long[][] counts() {
         long[][] counts = new long[KeyNames.DATABASES][2];
-        cask.forEachKey(k -> {
+        cask.forEachEntry((k, entry) -> {
             int db = KeyNames.database(k);
             if (db < 0) return;
             counts[db][0]++;
-            var entry = cask.metadata(k);
-            if (entry != null && entry.expiry() != 0) counts[db][1]++;
+            if (entry.expiry() != 0) counts[db][1]++;
         });
         return counts;
     }
