@@ -12,6 +12,7 @@ public final class ChildJvm {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx256m");
+        command.add("--enable-native-access=ALL-UNNAMED"); // as the cask jar: puts go through the write mapping
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());

@@ -90,7 +90,7 @@ class FullDiskTest {
             } catch (java.io.IOException full) {
                 // the disk is full now
             }
-            byte[] big = new byte[8 << 20];
+            byte[] big = new byte[16 << 20]; // more than the 8 MiB the first put reserved ahead (fallocate) before the disk filled
             assertThatThrownBy(() -> cask.put(b("big"), big)).isInstanceOf(NoSpaceException.class).hasMessageContaining("nothing was written");
             Files.delete(mount.resolve("filler"));
             cask.put(b("after"), b("v"));
@@ -98,6 +98,43 @@ class FullDiskTest {
         try (Cask cask = Cask.open(db)) {
             assertThat(cask.get(b("big"))).isNull();
             assertThat(s(cask.get(b("after")))).isEqualTo("v");
+        }
+    }
+
+    /**
+     * Puts go through a shared mapping of space reserved with fallocate (issue 18). Filling the disk
+     * that way must end in a clean error, never in a SIGBUS that kills the JVM (a store into a mapped
+     * hole on a full disk), and lose no acknowledged put; once space returns, puts work again.
+     */
+    @Test
+    void mappedPutsThatFillTheDiskEndInACleanErrorAndResumeWhenSpaceReturns() throws Exception {
+        Path db = mount.resolve("db3");
+        Path ballast = mount.resolve("ballast");
+        Files.write(ballast, new byte[4 << 20]);
+        CaskOptions options = CaskOptions.defaults().withReservedBytes(0).withAutoMerge(false, 0.5, 0).withMaxFileSize(4 << 20);
+        byte[] value = new byte[1000];
+        List<String> stored = new ArrayList<>();
+        try (Cask cask = Cask.open(db, options)) {
+            cask.put(b("first"), value);
+            assertThat(Files.readAllLines(Path.of("/proc/self/maps"))).as("the active segment is mapped for writes")
+                    .anySatisfy(line -> assertThat(line).contains(" rw-s ").contains(db.toString()));
+            NoSpaceException refused = null;
+            for (int i = 0; i < 100_000 && refused == null; i++) {
+                try {
+                    cask.put(b("k" + i), value);
+                    stored.add("k" + i);
+                } catch (NoSpaceException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).as("the disk filled").isNotNull().hasMessageContaining("nothing was written");
+            assertThat(stored).hasSizeGreaterThan(10_000);
+            Files.delete(ballast); // space returns
+            for (int i = 0; i < 1000; i++) cask.put(b("again" + i), value);
+        }
+        try (Cask cask = Cask.open(db, options)) {
+            for (String key : stored) assertThat(cask.get(b(key))).as(key).isEqualTo(value);
+            assertThat(cask.get(b("again999"))).isEqualTo(value);
         }
     }
 }

@@ -198,7 +198,7 @@ class MidLogDamageTest {
             }
         }
         TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + 5);
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx96m", "-cp",
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx96m", "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Repairer.class.getName(), dir.toString())
                 .redirectErrorStream(true).start();
         boolean done = child.waitFor(120, TimeUnit.SECONDS);

@@ -83,7 +83,7 @@ class ScaleTest {
 
     @Test
     void aDatasetEightTimesTheHeapWorks() throws Exception {
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m", "-cp",
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m", "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), LargerThanHeap.class.getName(), dir.toString(), "512")
                 .redirectErrorStream(true).start();
         String output;

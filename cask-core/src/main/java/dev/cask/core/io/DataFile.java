@@ -29,8 +29,11 @@ public interface DataFile extends Closeable {
     void truncate(long size) throws IOException;
 
     /**
-     * Grows the file to {@code size} bytes without writing them: the new bytes read as zeros and
-     * take no disk blocks until written (a hole). Does nothing if the file is already that long.
+     * Grows the file to {@code size} bytes without writing them: the new bytes read as zeros. The
+     * real file layer reserves disk blocks for them ({@code fallocate}) and maps them, so that the
+     * writes to come are copies into memory; where it cannot, they are a hole. Either way the grown
+     * tail is zeros until written, and recovery cuts zeros past the last record. Does nothing if
+     * the file is already that long.
      */
     void extend(long size) throws IOException;
 

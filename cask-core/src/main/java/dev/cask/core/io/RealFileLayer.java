@@ -128,6 +128,8 @@ final class RealFileLayer implements FileLayer {
         private volatile RandomAccessFile file;
         private volatile FileChannel channel;
         private volatile boolean closed;
+        /** The mapped tail, once {@link #extend} reserved one (plain read-write files only: a sync mode's writes must stay synchronous). */
+        private volatile WriteWindows windows;
 
         ChannelFile(Path path, String access) throws IOException {
             this.path = path;
@@ -194,6 +196,8 @@ final class RealFileLayer implements FileLayer {
 
         @Override
         public void write(ByteBuffer src, long position) throws IOException {
+            WriteWindows mapped = windows;
+            if (mapped != null && mapped.write(src, position)) return;
             // written out rather than through io(): this is every put's path, and a capturing lambda allocates per call
             int start = src.position();
             boolean interrupted = Thread.interrupted();
@@ -278,6 +282,8 @@ final class RealFileLayer implements FileLayer {
 
         @Override
         public void truncate(long size) throws IOException {
+            WriteWindows mapped = windows;
+            if (mapped != null) mapped.drop(size); // never a mapping past the end: a store there would be a SIGBUS
             io(c -> c.truncate(size));
         }
 
@@ -285,7 +291,15 @@ final class RealFileLayer implements FileLayer {
         public void extend(long size) throws IOException {
             if (access.equals("r")) throw new java.nio.channels.NonWritableChannelException();
             io(c -> {
-                if (c.size() < size) file.setLength(size); // ftruncate: a hole, no blocks
+                long from = c.size();
+                if (from >= size) return null;
+                if (access.equals("rw")) {
+                    synchronized (this) {
+                        if (windows == null && !closed) windows = WriteWindows.open(path);
+                    }
+                    if (windows != null && windows.reserve(c, from, size)) return null; // real blocks, mapped for the writes to come
+                }
+                file.setLength(size); // ftruncate: a hole, no blocks
                 return null;
             });
         }
@@ -306,6 +320,7 @@ final class RealFileLayer implements FileLayer {
         @Override
         public synchronized void close() throws IOException {
             closed = true;
+            if (windows != null) windows.close(); // unmapped before the descriptor goes: a deleted segment's blocks are freed
             channel.close(); // closes the RandomAccessFile too
         }
     }
