@@ -2,6 +2,7 @@ package dev.cask.core;
 
 import java.util.Collection;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The keydir together with the segments it points into, kept consistent: every change of a
@@ -12,6 +13,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class Index {
     final KeyDir keyDir = new KeyDir();
     private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
+    /**
+     * Live keys that carry an expiry, and their records' bytes, kept as keys change: with none (the
+     * usual case) nothing walks the keydir to count expired keys, and the bytes bound what expiry
+     * can add to a merge's dead bytes (see {@link Merges#runIfWorthIt}).
+     */
+    private final AtomicLong keysWithExpiry = new AtomicLong();
+    private final AtomicLong bytesWithExpiry = new AtomicLong();
 
     /** Adds a segment; its keydir slot is taken now, so a segment the keydir cannot index is refused before any write to it. */
     void addSegment(Segment segment) {
@@ -50,6 +58,10 @@ final class Index {
     private KeyDirEntry applyPut(byte[] key, long hash, KeyDirEntry entry, Segment segment, int recordLength) {
         KeyDirEntry old = keyDir.put(key, hash, entry);
         segment.liveBytes += recordLength;
+        if (entry.expiry() != 0) {
+            keysWithExpiry.incrementAndGet();
+            bytesWithExpiry.addAndGet(recordLength);
+        }
         release(key, old);
         return old;
     }
@@ -118,6 +130,10 @@ final class Index {
         if (old == null) return;
         Segment holder = segments.get(old.segmentId());
         if (holder != null) holder.liveBytes -= old.recordLength(key.length);
+        if (old.expiry() != 0) {
+            keysWithExpiry.decrementAndGet();
+            bytesWithExpiry.addAndGet(-old.recordLength(key.length));
+        }
     }
 
     /**
@@ -126,6 +142,7 @@ final class Index {
      */
     long[] expired(long now) {
         long[] expired = new long[2];
+        if (keysWithExpiry.get() == 0) return expired; // no key can have expired: no walk
         keyDir.forEach((key, entry) -> {
             if (entry.expiredAt(now)) {
                 expired[0]++;
@@ -133,6 +150,11 @@ final class Index {
             }
         });
         return expired;
+    }
+
+    /** The record bytes of every live key that carries an expiry: at least the bytes of the expired ones. */
+    long bytesWithExpiry() {
+        return bytesWithExpiry.get();
     }
 
     /** Keys, the {@code expired} counts given, and bytes per segment. The caller holds the write lock: this walks segments only. */

@@ -23,20 +23,26 @@ final class Merges implements Merger.Host {
     private final Index index;
     private final ActiveLog log;
     private final Supplier<CaskStats> stats;
+    private final Supplier<CaskStats> segmentStats;
     private final ReentrantLock running = new ReentrantLock();
     private volatile MergeResult last;
     /** A merge that failed after its commit began: no merge runs again until reopen (see Merger.Host). */
     private volatile Throwable failedLate;
     private volatile boolean closing;
 
-    /** {@code files}: the database's fail-stop layer; {@code stats}: the database's, for the automatic merge's thresholds. */
-    Merges(Path dir, CaskOptions options, FileLayer files, Index index, ActiveLog log, Supplier<CaskStats> stats) {
+    /**
+     * {@code files}: the database's fail-stop layer; {@code stats} and {@code segmentStats}: the database's, with and
+     * without the walk that counts expired keys, for the automatic merge's thresholds.
+     */
+    Merges(Path dir, CaskOptions options, FileLayer files, Index index, ActiveLog log, Supplier<CaskStats> stats,
+            Supplier<CaskStats> segmentStats) {
         this.dir = dir;
         this.options = options;
         this.files = files;
         this.index = index;
         this.log = log;
         this.stats = stats;
+        this.segmentStats = segmentStats;
     }
 
     MergeResult run(Progress progress) {
@@ -62,15 +68,25 @@ final class Merges implements Merger.Host {
     /** The automatic merge: runs one if dead bytes pass both thresholds (and no merge is running). */
     void runIfWorthIt() {
         if (closing || log.failure() != null || failedLate != null) return;
-        CaskStats now = stats.get();
-        long dead = now.deadBytes() + now.expiredBytes();
+        CaskStats now = segmentStats.get(); // per-segment figures only: no walk of the keydir
         long all = now.liveBytes() + now.deadBytes();
-        if (all == 0 || dead < options.mergeMinDeadBytes() || (double) dead / all < options.mergeFragmentation()) return;
+        long dead = now.deadBytes();
+        if (!worthIt(dead, all)) {
+            // expired keys count as dead: walk the keydir for them only if they could tip it (after every rotation, this
+            // walked the whole keydir even with no expiring key at all)
+            if (!worthIt(dead + index.bytesWithExpiry(), all)) return;
+            dead += stats.get().expiredBytes();
+            if (!worthIt(dead, all)) return;
+        }
         try {
             run(Progress.NONE);
         } catch (MergeInProgressException ignored) {
             // someone else is merging already
         }
+    }
+
+    private boolean worthIt(long dead, long all) {
+        return all > 0 && dead >= options.mergeMinDeadBytes() && (double) dead / all >= options.mergeFragmentation();
     }
 
     /** Runs {@code work} with no merge running meanwhile. */
