@@ -62,6 +62,9 @@ final class KeyDir {
     private volatile int[] slotToId = new int[64];
     /** Segment id to slot; the writer's alone. */
     private final java.util.HashMap<Integer, Integer> idToSlot = new java.util.HashMap<>();
+    /** The last segment {@link #slotFor} resolved, and its slot (-1: none): puts come in runs to one segment. */
+    private int lastId = -1;
+    private int lastSlot = -1;
     private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
     private int nextSlot = 1;
     private long[] table;
@@ -311,8 +314,13 @@ final class KeyDir {
 
     /** The slot of segment {@code id}, taken now if it has none (under the write lock); refused when all are in use. */
     private int slotFor(int id) {
+        if (id == lastId) return lastSlot;
         Integer slot = idToSlot.get(id);
-        if (slot != null) return slot;
+        if (slot != null) {
+            lastId = id;
+            lastSlot = slot;
+            return slot;
+        }
         int taken;
         if (!freeSlots.isEmpty()) {
             taken = freeSlots.poll();
@@ -351,6 +359,7 @@ final class KeyDir {
         try {
             Integer slot = idToSlot.remove(id);
             if (slot == null) return;
+            if (lastId == id) lastId = -1;
             int[] map = slotToId.clone(); // a racing optimistic reader keeps the old array; its stamp check fails anyway
             map[slot] = 0;
             slotToId = map;
