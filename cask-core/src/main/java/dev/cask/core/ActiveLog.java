@@ -35,6 +35,8 @@ final class ActiveLog {
     private final IntConsumer onSealed;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final GroupCommit commits;
+    /** Combines durable single writes under a policy that forces for each ({@code always}); null under the others. */
+    private final CombiningJournal journal;
     private final BackgroundSyncer syncer;
     private final TailWarmer warmer;
     private volatile Segment active;
@@ -57,6 +59,7 @@ final class ActiveLog {
         this.onSealed = onSealed;
         this.active = index.newest();
         this.commits = new GroupCommit(active.endLsn());
+        this.journal = options.syncPolicy() instanceof SyncPolicy.Always ? new CombiningJournal(this) : null;
         files.onFailure(e -> stop(e, "a force")); // every failed force, wherever it ran, stops writes and fails the waiters
         this.syncer = BackgroundSyncer.start(options.syncPolicy().intervalMillis(), this::syncInBackground, dir);
         this.warmer = new TailWarmer("cask-warmer " + dir.getFileName());
@@ -190,6 +193,26 @@ final class ActiveLog {
 
     private static ByteBuffer directBuffer(int capacity) {
         return ByteBuffer.allocateDirect(capacity).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /**
+     * Runs one write ({@code append} appends and applies it under the write lock, and returns the
+     * log position it must reach before it is acknowledged, or -1) and returns once that is
+     * durable. Under {@code always} writes from many threads are combined (see {@link CombiningJournal}).
+     */
+    void write(CombiningJournal.Append append) {
+        if (journal != null) {
+            journal.write(append);
+            return;
+        }
+        long lsn;
+        lock();
+        try {
+            lsn = append.run();
+        } finally {
+            writeLock.unlock();
+        }
+        awaitDurable(lsn);
     }
 
     /** The segment a record of {@code length} bytes goes to: the active one, rotated first if it would pass the limit. */

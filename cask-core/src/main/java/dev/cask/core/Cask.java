@@ -169,47 +169,40 @@ public final class Cask implements AutoCloseable {
         options.checkKey(key);
         options.checkValue(value);
         if (expiryMillis < 0) throw new IllegalArgumentException("expiry must be >= 0, got " + expiryMillis);
-        long lsn;
-        log.lock();
-        try {
-            log.ensureWritable();
-            int length = RecordCodec.putSize(key.length, value.length);
-            log.keepReserve(length);
-            long now = now();
-            ByteBuffer buf = log.writeBuffer(length);
-            RecordCodec.encodePut(buf, now, expiryMillis, key, value);
-            Segment segment = log.segmentFor(length);
-            long at = log.append(segment, buf.flip());
-            index.applyPut(key, new KeyDirEntry(segment.id, RecordCodec.valuePosition(at, key.length), value.length, expiryMillis),
-                    segment, length);
-            lsn = log.afterAppend(segment);
-        } finally {
-            log.writeLock().unlock();
-        }
-        log.awaitDurable(lsn);
+        log.write(() -> appendPut(key, value, expiryMillis));
+    }
+
+    /** Appends a put and applies it to the keydir (the caller holds the write lock); returns the log position to force to, or -1. */
+    private long appendPut(byte[] key, byte[] value, long expiryMillis) {
+        log.ensureWritable();
+        int length = RecordCodec.putSize(key.length, value.length);
+        log.keepReserve(length);
+        ByteBuffer buf = log.writeBuffer(length);
+        RecordCodec.encodePut(buf, now(), expiryMillis, key, value);
+        Segment segment = log.segmentFor(length);
+        long at = log.append(segment, buf.flip());
+        index.applyPut(key, new KeyDirEntry(segment.id, RecordCodec.valuePosition(at, key.length), value.length, expiryMillis), segment, length);
+        return log.afterAppend(segment);
     }
 
     /** Deletes {@code key} with a tombstone; false (and nothing written) if it was not visible. */
     public boolean delete(byte[] key) {
         options.checkKey(key);
-        long lsn;
-        log.lock();
-        try {
+        boolean[] found = new boolean[1];
+        log.write(() -> {
             log.ensureWritable();
             KeyDirEntry entry = index.keyDir.get(key);
-            if (entry == null || entry.expiredAt(now())) return false;
+            if (entry == null || entry.expiredAt(now())) return -1; // nothing written, nothing to wait for
             int length = RecordCodec.tombstoneSize(key.length);
             ByteBuffer buf = log.writeBuffer(length);
             RecordCodec.encodeTombstone(buf, now(), key);
             Segment segment = log.segmentFor(length);
             log.append(segment, buf.flip());
             index.applyDelete(key);
-            lsn = log.afterAppend(segment);
-        } finally {
-            log.writeLock().unlock();
-        }
-        log.awaitDurable(lsn);
-        return true;
+            found[0] = true;
+            return log.afterAppend(segment);
+        });
+        return found[0];
     }
 
     /**
