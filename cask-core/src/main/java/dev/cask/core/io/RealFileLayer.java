@@ -248,20 +248,22 @@ final class RealFileLayer implements FileLayer {
             boolean interrupted = Thread.interrupted();
             try {
                 if (metadata && !access.equals("r")) {
-                    FileChannel c = channel;
-                    try {
-                        file.getFD().sync(); // fsync; not interruptible
-                    } catch (java.io.SyncFailedException e) {
-                        // closed by its owner meanwhile (a rotation sealed it): as the channel path says, no fsync failed
-                        if (closed) throw (java.nio.channels.ClosedChannelException) new java.nio.channels.ClosedChannelException().initCause(e);
-                        if (c.isOpen()) throw e;
-                        // an interrupt closed the channel in another thread's operation, and with it this descriptor: the fsync
-                        // reached no file. A new descriptor's fsync covers the same pages and reports any writeback error no
-                        // descriptor has seen yet (errseq), so nothing is claimed that did not happen
-                        reopen(c);
-                        file.getFD().sync();
+                    for (int attempt = 0; ; attempt++) {
+                        FileChannel c = channel;
+                        try {
+                            file.getFD().sync(); // fsync; not interruptible
+                            return;
+                        } catch (java.io.SyncFailedException e) {
+                            // closed by its owner meanwhile (a rotation sealed it): as the channel path says, no fsync failed
+                            if (closed) throw (java.nio.channels.ClosedChannelException) new java.nio.channels.ClosedChannelException().initCause(e);
+                            if (c.isOpen() || attempt >= 1000) throw e;
+                            // an interrupt closed the channel in another thread's operation, and with it this descriptor: the
+                            // fsync reached no file. A new descriptor's fsync covers the same pages and reports any writeback error
+                            // no descriptor has seen yet (errseq), so nothing is claimed that did not happen. Another interrupt can
+                            // close the new one too before its fsync: bounded, not once (a storm of them once failed the retry)
+                            reopen(c);
+                        }
                     }
-                    return;
                 }
                 FileChannel c = channel;
                 try {

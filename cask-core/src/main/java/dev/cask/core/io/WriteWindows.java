@@ -26,7 +26,8 @@ final class WriteWindows {
     private static final long MAX_WINDOW = 1L << 30;
 
     private final Path path;
-    private final int fd;
+    /** The descriptor fallocate uses; -1 once closed (a second close must never close a number the process reused). */
+    private int fd;
     private Arena arena;
     private final List<ByteBuffer> windows = new ArrayList<>();
     private final List<Long> starts = new ArrayList<>();
@@ -50,8 +51,8 @@ final class WriteWindows {
      * nothing mapped, if the reservation failed (a full disk, a file system without fallocate): the
      * caller then grows the file with a hole, and the writes there go to the channel.
      */
-    synchronized boolean reserve(FileChannel channel, long from, long to) {
-        if (to - from > MAX_WINDOW) return false;
+    synchronized boolean reserve(FileChannel channel, long from, long to) throws java.nio.channels.ClosedChannelException {
+        if (to - from > MAX_WINDOW || fd < 0) return false;
         try {
             Fallocate.reserve(fd, from, to - from, path);
         } catch (IOException e) {
@@ -64,6 +65,9 @@ final class WriteWindows {
         }
         try {
             windows.add(channel.map(FileChannel.MapMode.READ_WRITE, from, to - from, arena).asByteBuffer());
+        } catch (java.nio.channels.ClosedChannelException e) {
+            unmapAll();
+            throw e; // an interrupt closed the channel: the caller reopens it (the range stays reserved, written by pwrite)
         } catch (IOException | RuntimeException e) {
             unmapAll(); // reserved, not mapped: the channel writes it
             return true;
@@ -110,6 +114,7 @@ final class WriteWindows {
     synchronized void close() {
         unmapAll();
         Fallocate.close(fd);
+        fd = -1;
     }
 
     private void unmapAll() {
