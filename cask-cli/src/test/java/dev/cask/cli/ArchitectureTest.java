@@ -34,10 +34,12 @@ class ArchitectureTest {
     void onlyTheNativeBindingsCallNativeCode() {
         noClasses().that().resideOutsideOfPackages("dev.cask.net.linux..", "dev.cask.fs.fuse..")
                 .and().doNotHaveFullyQualifiedName("dev.cask.lab.PosixFile")
+                .and().doNotHaveFullyQualifiedName("dev.cask.core.io.Fallocate")
                 .should().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.Linker")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.SymbolLookup")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.foreign.FunctionDescriptor")
-                .because("native calls (and their struct layouts) live in the bindings: net.linux, fs.fuse and the lab's raw writer")
+                .because("native calls (and their struct layouts) live in the bindings: net.linux, fs.fuse, the lab's raw writer and"
+                        + " the engine's fallocate")
                 .check(all);
     }
 
