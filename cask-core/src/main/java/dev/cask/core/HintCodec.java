@@ -48,15 +48,20 @@ final class HintCodec {
         out.putInt(start, (int) crc.getValue());
     }
 
-    /** The entry length at {@code at}, or -1 if the bytes up to {@code limit} do not hold a whole, valid one. */
+    /** Result of {@link #check}: the bytes up to the limit end inside the entry. */
+    static final int INCOMPLETE = -1;
+    /** Result of {@link #check}: the entry is whole and fails its CRC. */
+    static final int INVALID = -2;
+
+    /** The entry length at {@code at}, or {@link #INCOMPLETE} or {@link #INVALID}. */
     static int check(ByteBuffer buf, int at, int limit) {
-        if (limit - at < HEADER_SIZE) return -1;
+        if (limit - at < HEADER_SIZE) return INCOMPLETE;
         int length = HEADER_SIZE + keySize(buf, at);
-        if (limit - at < length) return -1;
+        if (limit - at < length) return INCOMPLETE;
         CRC32 crc = CRC.get();
         crc.reset();
         crc.update(buf.slice(at + 4, length - 4));
-        return buf.getInt(at) == (int) crc.getValue() ? length : -1;
+        return buf.getInt(at) == (int) crc.getValue() ? length : INVALID;
     }
 
     static long timestamp(ByteBuffer buf, int at) {

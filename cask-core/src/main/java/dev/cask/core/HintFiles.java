@@ -122,41 +122,8 @@ final class HintFiles {
             long size = in.size();
             String stale = LabDefects.on(LabDefects.Defect.HINT_APPLIED_BEFORE_ITS_CHECK) ? null : checkTrailer(in, size, segment.size);
             if (stale != null) return stale; // nothing applied: a hint of a data file since rewritten never reaches the keydir
-            ByteBuffer buf = RecordCodec.allocate(BUFFER);
-            long base = FileHeader.read(in, size, FileHeader.Kind.HINT, hint).firstRecord();
-            int pos = 0;
-            int limit = 0;
-            int entries = 0;
-            while (true) {
-                int length = HintCodec.check(buf, pos, limit);
-                if (length < 0) {
-                    if (base + limit >= size) return "entry " + entries + " at offset " + (base + pos) + " is cut short or fails its CRC";
-                    buf.put(0, buf, pos, limit - pos);
-                    base += pos;
-                    limit -= pos;
-                    pos = 0;
-                    limit += in.read(buf.duplicate().position(limit).limit(buf.capacity()), base + limit);
-                    continue;
-                }
-                if (HintCodec.isTrailer(buf, pos)) {
-                    if (HintCodec.trailerCount(buf, pos) != entries) return "trailer counts " + HintCodec.trailerCount(buf, pos) + " entries, found " + entries;
-                    if (HintCodec.trailerDataSize(buf, pos) != segment.size) {
-                        return "written for a data file of " + HintCodec.trailerDataSize(buf, pos) + " bytes, which now has " + segment.size;
-                    }
-                    if (base + pos + length != size) return "bytes follow its trailer";
-                    return null;
-                }
-                byte[] key = HintCodec.key(buf, pos);
-                long valueSize = HintCodec.valueSize(buf, pos);
-                if (valueSize == RecordCodec.TOMBSTONE) {
-                    index.delete(key);
-                } else {
-                    KeyDirEntry entry = new KeyDirEntry(segment.id, HintCodec.valuePosition(buf, pos), (int) valueSize, HintCodec.expiry(buf, pos));
-                    index.put(key, entry, segment, RecordCodec.putSize(key.length, (int) valueSize));
-                }
-                entries++;
-                pos += length;
-            }
+            long firstEntry = FileHeader.read(in, size, FileHeader.Kind.HINT, hint).firstRecord();
+            return HintLoader.load(in, size, firstEntry, segment, index);
         }
     }
 

@@ -95,16 +95,25 @@ final class Index {
         long sink;
 
         void put(byte[] key, KeyDirEntry entry, Segment segment, int recordLength) {
-            add(key, entry, segment, recordLength);
+            add(key, KeyDir.hash(key), entry, segment, recordLength);
+        }
+
+        /** As {@link #put(byte[], KeyDirEntry, Segment, int)}, with the key's {@link KeyDir#hash} computed already (by a hint decoder). */
+        void put(byte[] key, long hash, KeyDirEntry entry, Segment segment, int recordLength) {
+            add(key, hash, entry, segment, recordLength);
         }
 
         void delete(byte[] key) {
-            add(key, null, null, 0);
+            add(key, KeyDir.hash(key), null, null, 0);
         }
 
-        private void add(byte[] key, KeyDirEntry entry, Segment segment, int recordLength) {
+        void delete(byte[] key, long hash) {
+            add(key, hash, null, null, 0);
+        }
+
+        private void add(byte[] key, long hash, KeyDirEntry entry, Segment segment, int recordLength) {
             keys[size] = key;
-            hashes[size] = KeyDir.hash(key);
+            hashes[size] = hash;
             entries[size] = entry;
             holders[size] = segment;
             lengths[size] = recordLength;
