@@ -89,10 +89,19 @@ public final class RecordCodec {
         out.putInt(start, crc(out, start + 4, out.position() - start - 4));
     }
 
+    /**
+     * The CRC of {@code length} bytes at {@code from}, read by narrowing {@code buf}'s own position
+     * and limit for the call (then restoring them) rather than through a slice: a get checks one
+     * record, and the slice was an allocation per get.
+     */
     private static int crc(ByteBuffer buf, int from, int length) {
         CRC32 crc = CRC.get();
         crc.reset();
-        crc.update(buf.slice(from, length));
+        int position = buf.position();
+        int limit = buf.limit();
+        buf.limit(from + length).position(from);
+        crc.update(buf);
+        buf.limit(limit).position(position);
         return (int) crc.getValue();
     }
 
@@ -180,7 +189,11 @@ public final class RecordCodec {
     /** Whether the record at {@code at} has exactly this key. */
     public static boolean hasKey(ByteBuffer buf, int at, byte[] key) {
         if (keySize(buf, at) != key.length) return false;
-        return buf.slice(at + HEADER_SIZE, key.length).equals(ByteBuffer.wrap(key));
+        int from = at + HEADER_SIZE;
+        for (int i = 0; i < key.length; i++) {
+            if (buf.get(from + i) != key[i]) return false; // no slice and no wrap: nothing allocated per get
+        }
+        return true;
     }
 
     static byte controlType(ByteBuffer buf, int at) {
