@@ -54,6 +54,32 @@ class PreparedTailTest {
         }
     }
 
+    /**
+     * The mapped tail covers what lies ahead of the writer, not the whole segment: windows it has
+     * passed are unmapped, whether it wrote them by copies or by pwrite (large batches). Before,
+     * a segment kept every window mapped until it was sealed (2 GiB for a full default segment).
+     */
+    @Test
+    void onlyTheTailAheadOfTheWriterStaysMapped() throws Exception {
+        try (Cask cask = Cask.open(dir)) {
+            byte[] value = new byte[100];
+            for (int i = 0; i < 150_000; i++) cask.put(b("key-" + i), value); // about 20 MiB by copies
+            for (int i = 0; i < 100; i++) {
+                WriteBatch batch = new WriteBatch();
+                for (int j = 0; j < 1000; j++) batch.put(b("batch-" + i + "-" + j), value); // about 14 MiB by pwrite
+                cask.write(batch);
+            }
+            Path active = TestFiles.newestSegment(dir);
+            long mapped = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                if (!line.contains(" rw-s ") || !line.endsWith(active.toString())) continue;
+                String[] range = line.substring(0, line.indexOf(' ')).split("-");
+                mapped += Long.parseUnsignedLong(range[1], 16) - Long.parseUnsignedLong(range[0], 16);
+            }
+            assertThat(mapped).as("bytes of %s mapped for writes", active).isPositive().isLessThanOrEqualTo(2 * CaskOptions.DEFAULT_PREPARE_AHEAD + MIB);
+        }
+    }
+
     @Test
     void sealedSegmentsEndAtTheirLastRecordAndOpenFromTheirHints() throws Exception {
         CaskOptions options = CaskOptions.defaults().withMaxFileSize(2 * MIB);

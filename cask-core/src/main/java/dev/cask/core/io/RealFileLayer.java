@@ -207,6 +207,7 @@ final class RealFileLayer implements FileLayer {
                     try {
                         long at = position;
                         while (src.hasRemaining()) at += c.write(src, at);
+                        if (mapped != null) mapped.wrote(at);
                         return;
                     } catch (java.nio.channels.ClosedChannelException e) {
                         interrupted |= recover(c, e, attempt);

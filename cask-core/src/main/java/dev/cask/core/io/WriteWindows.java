@@ -36,11 +36,14 @@ final class WriteWindows {
     private final Path path;
     /** The descriptor fallocate uses; -1 once closed (a second close must never close a number the process reused). */
     private int fd;
-    private Arena arena;
+    /** One window per reservation, oldest first, each with its own arena so that it can be unmapped alone. */
     private final List<ByteBuffer> windows = new ArrayList<>();
     private final List<Long> starts = new ArrayList<>();
+    private final List<Arena> arenas = new ArrayList<>();
     private long start;
     private long end;
+    /** Where the last copy ended: windows wholly before it are never written again. */
+    private long written;
 
     private WriteWindows(Path path, int fd) {
         this.path = path;
@@ -57,7 +60,9 @@ final class WriteWindows {
     /**
      * Reserves {@code [from, to)} (the file's size is {@code from}) and maps it. Returns false, with
      * nothing mapped, if the reservation failed (a full disk, a file system without fallocate): the
-     * caller then grows the file with a hole, and the writes there go to the channel.
+     * caller then grows the file with a hole, and the writes there go to the channel. Windows the
+     * writer has passed are unmapped here: appends only go forward, and a 2 GiB segment must not
+     * keep 2 GiB mapped (nor count it as the JVM's mapped memory).
      */
     synchronized boolean reserve(FileChannel channel, long from, long to) throws java.nio.channels.ClosedChannelException {
         if (to - from > MAX_WINDOW || fd < 0) return false;
@@ -66,23 +71,37 @@ final class WriteWindows {
         } catch (IOException e) {
             return false;
         }
-        if (from != end || arena == null) { // not next to what is mapped: start a new stretch
+        if (from != end || windows.isEmpty()) { // not next to what is mapped: start a new stretch
             unmapAll();
-            arena = Arena.ofShared();
             start = from;
         }
+        retirePassed();
+        Arena arena = Arena.ofShared();
         try {
             windows.add(channel.map(FileChannel.MapMode.READ_WRITE, from, to - from, arena).asByteBuffer());
         } catch (java.nio.channels.ClosedChannelException e) {
+            arena.close();
             unmapAll();
             throw e; // an interrupt closed the channel: the caller reopens it (the range stays reserved, written by pwrite)
         } catch (IOException | RuntimeException e) {
+            arena.close();
             unmapAll(); // reserved, not mapped: the channel writes it
             return true;
         }
+        arenas.add(arena);
         starts.add(from);
         end = to;
         return true;
+    }
+
+    /** Unmaps the oldest windows while they end at or before the last copy's end. */
+    private void retirePassed() {
+        while (!windows.isEmpty() && starts.getFirst() + windows.getFirst().capacity() <= written) {
+            arenas.removeFirst().close();
+            windows.removeFirst();
+            starts.removeFirst();
+            start = windows.isEmpty() ? end : starts.getFirst();
+        }
     }
 
     /**
@@ -91,7 +110,7 @@ final class WriteWindows {
      */
     synchronized boolean write(ByteBuffer src, long position) throws IOException {
         int length = src.remaining();
-        if (arena == null || length >= MAX_COPY || position < start || position + length > end) return false;
+        if (windows.isEmpty() || length >= MAX_COPY || position < start || position + length > end) return false;
         int i = windows.size() - 1;
         while (starts.get(i) > position) i--;
         int from = src.position();
@@ -111,12 +130,19 @@ final class WriteWindows {
             throw new IOException("write of " + src.remaining() + " bytes at " + position + " of " + path + " through its mapping failed: " + e, e);
         }
         src.position(src.limit());
+        written = Math.max(written, at);
         return true;
+    }
+
+    /** Told where a write through the channel ended, so that the windows it passed are unmapped too. */
+    synchronized void wrote(long endOfWrite) {
+        written = Math.max(written, endOfWrite);
     }
 
     /** Unmaps everything at and past {@code size}; called before the file is cut to it. */
     synchronized void drop(long size) {
         if (size < end) unmapAll();
+        written = Math.min(written, size);
     }
 
     synchronized void close() {
@@ -126,8 +152,8 @@ final class WriteWindows {
     }
 
     private void unmapAll() {
-        if (arena != null) arena.close();
-        arena = null;
+        for (Arena arena : arenas) arena.close();
+        arenas.clear();
         windows.clear();
         starts.clear();
         start = 0;
