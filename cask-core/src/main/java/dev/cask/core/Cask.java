@@ -50,7 +50,7 @@ public final class Cask implements AutoCloseable {
             background.submit(() -> writeHint(sealed));
             if (options.autoMerge()) background.submit(this::mergeIfWorthIt);
         });
-        this.merges = new Merges(dir, options, files, index, log, this::stats, this::segmentStats);
+        this.merges = new Merges(dir, options, files, index, log, this::segmentStats);
         background.onFailure(t -> lastBackgroundError = t.toString());
         for (int id : segmentsWithoutHint) background.submit(() -> writeHint(id));
     }

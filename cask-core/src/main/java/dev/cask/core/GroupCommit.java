@@ -99,6 +99,7 @@ final class GroupCommit {
             }
             List<Waiter> wake = new ArrayList<>();
             boolean covered;
+            IOException failed;
             lock.lock();
             try {
                 forces++;
@@ -108,24 +109,15 @@ final class GroupCommit {
                     durable = Math.max(durable, reached);
                 }
                 covered = failure != null || durable >= lsn;
+                failed = error != null ? error : durable >= lsn ? null : failure;
                 if (covered) settle(wake);
                 else wakeCovered(wake); // still leading: it forces again
             } finally {
                 lock.unlock();
             }
             for (Waiter w : wake) LockSupport.unpark(w.thread);
-            if (error != null) throw error;
-            if (failure() != null && durableLsn() < lsn) throw failure();
+            if (failed != null) throw failed;
             if (covered) return;
-        }
-    }
-
-    private IOException failure() {
-        lock.lock();
-        try {
-            return failure;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -146,17 +138,8 @@ final class GroupCommit {
      * next leader; else no force runs. Fills {@code wake} with whom to unpark (after the lock).
      */
     private void settle(List<Waiter> wake) {
-        for (var it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (failure != null) {
-                w.failure = failure;
-            } else if (w.lsn > durable) {
-                continue;
-            }
-            it.remove();
-            w.woken = true;
-            wake.add(w);
-        }
+        if (failure != null) failAll(wake);
+        else wakeCovered(wake);
         Waiter next = waiters.poll();
         if (next == null) {
             forcing = false;
@@ -165,6 +148,16 @@ final class GroupCommit {
             next.woken = true;
             wake.add(next);
         }
+    }
+
+    /** Under the lock: fails every waiter with the failure and adds it to {@code wake}. */
+    private void failAll(List<Waiter> wake) {
+        for (Waiter w : waiters) {
+            w.failure = failure;
+            w.woken = true;
+            wake.add(w);
+        }
+        waiters.clear();
     }
 
     /** Records that everything up to {@code lsn} was made durable by other means. */
@@ -186,12 +179,7 @@ final class GroupCommit {
         lock.lock();
         try {
             if (failure == null) failure = error;
-            for (Waiter w : waiters) {
-                w.failure = failure;
-                w.woken = true;
-                wake.add(w);
-            }
-            waiters.clear();
+            failAll(wake);
         } finally {
             lock.unlock();
         }

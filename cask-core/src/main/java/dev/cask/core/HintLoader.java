@@ -84,12 +84,24 @@ final class HintLoader {
             throw new IOException("interrupted while loading a hint of " + segment.path, e);
         } finally {
             cancelled.set(true);
+            awaitDecoder(decoding); // the file closes after this: the decoder must be done with it
+        }
+    }
+
+    /** Waits for the decoder to stop, through interrupts (kept for the caller): it may still be reading the file. */
+    private static void awaitDecoder(java.util.concurrent.Future<?> decoding) {
+        boolean interrupted = false;
+        while (true) {
             try {
-                decoding.get(); // the file closes after this: the decoder must be done with it
-            } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
-                // a failure of its own reached us in the last batch; an interrupt is the caller's, kept above
+                decoding.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break; // a failure of its own reached the caller in the last batch
             }
         }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private interface Sink {

@@ -14,11 +14,10 @@ final class Index {
     final KeyDir keyDir = new KeyDir();
     private final ConcurrentSkipListMap<Integer, Segment> segments = new ConcurrentSkipListMap<>();
     /**
-     * Live keys that carry an expiry, and their records' bytes, kept as keys change: with none (the
-     * usual case) nothing walks the keydir to count expired keys, and the bytes bound what expiry
-     * can add to a merge's dead bytes (see {@link Merges#runIfWorthIt}).
+     * The record bytes of the live keys that carry an expiry, kept as keys change: with none (the
+     * usual case) nothing walks the keydir to count expired keys, and they bound what expiry can
+     * add to a merge's dead bytes (see {@link Merges#runIfWorthIt}).
      */
-    private final AtomicLong keysWithExpiry = new AtomicLong();
     private final AtomicLong bytesWithExpiry = new AtomicLong();
 
     /** Adds a segment; its keydir slot is taken now, so a segment the keydir cannot index is refused before any write to it. */
@@ -58,10 +57,7 @@ final class Index {
     private KeyDirEntry applyPut(byte[] key, long hash, KeyDirEntry entry, Segment segment, int recordLength) {
         KeyDirEntry old = keyDir.put(key, hash, entry);
         segment.liveBytes += recordLength;
-        if (entry.expiry() != 0) {
-            keysWithExpiry.incrementAndGet();
-            bytesWithExpiry.addAndGet(recordLength);
-        }
+        if (entry.expiry() != 0) bytesWithExpiry.addAndGet(recordLength);
         release(key, old);
         return old;
     }
@@ -139,10 +135,7 @@ final class Index {
         if (old == null) return;
         Segment holder = segments.get(old.segmentId());
         if (holder != null) holder.liveBytes -= old.recordLength(key.length);
-        if (old.expiry() != 0) {
-            keysWithExpiry.decrementAndGet();
-            bytesWithExpiry.addAndGet(-old.recordLength(key.length));
-        }
+        if (old.expiry() != 0) bytesWithExpiry.addAndGet(-old.recordLength(key.length));
     }
 
     /**
@@ -151,7 +144,7 @@ final class Index {
      */
     long[] expired(long now) {
         long[] expired = new long[2];
-        if (keysWithExpiry.get() == 0) return expired; // no key can have expired: no walk
+        if (bytesWithExpiry.get() == 0) return expired; // no key carries an expiry: no walk
         keyDir.forEach((key, entry) -> {
             if (entry.expiredAt(now)) {
                 expired[0]++;

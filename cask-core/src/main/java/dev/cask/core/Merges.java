@@ -22,7 +22,6 @@ final class Merges implements Merger.Host {
     private final FileLayer files;
     private final Index index;
     private final ActiveLog log;
-    private final Supplier<CaskStats> stats;
     private final Supplier<CaskStats> segmentStats;
     private final ReentrantLock running = new ReentrantLock();
     private volatile MergeResult last;
@@ -30,18 +29,13 @@ final class Merges implements Merger.Host {
     private volatile Throwable failedLate;
     private volatile boolean closing;
 
-    /**
-     * {@code files}: the database's fail-stop layer; {@code stats} and {@code segmentStats}: the database's, with and
-     * without the walk that counts expired keys, for the automatic merge's thresholds.
-     */
-    Merges(Path dir, CaskOptions options, FileLayer files, Index index, ActiveLog log, Supplier<CaskStats> stats,
-            Supplier<CaskStats> segmentStats) {
+    /** {@code files}: the database's fail-stop layer; {@code segmentStats}: the database's byte counts, for the automatic merge's thresholds. */
+    Merges(Path dir, CaskOptions options, FileLayer files, Index index, ActiveLog log, Supplier<CaskStats> segmentStats) {
         this.dir = dir;
         this.options = options;
         this.files = files;
         this.index = index;
         this.log = log;
-        this.stats = stats;
         this.segmentStats = segmentStats;
     }
 
@@ -75,7 +69,7 @@ final class Merges implements Merger.Host {
             // expired keys count as dead: walk the keydir for them only if they could tip it (after every rotation, this
             // walked the whole keydir even with no expiring key at all)
             if (!worthIt(dead + index.bytesWithExpiry(), all)) return;
-            dead += stats.get().expiredBytes();
+            dead += index.expired(options.clock().millis())[1];
             if (!worthIt(dead, all)) return;
         }
         try {
