@@ -33,29 +33,30 @@ final class DumpCommand implements Callable<Integer> {
         int status = 0;
         try (DataFile data = FileLayer.real().open(file, OpenMode.READ)) {
             long size = data.size();
-            ByteBuffer header = RecordCodec.allocate(RecordCodec.HEADER_SIZE);
             FileHeader.Read fileHeader = FileHeader.read(data, size, FileHeader.Kind.DATA, file);
+            RecordCodec records = RecordCodec.forVersion(fileHeader.version());
+            ByteBuffer header = RecordCodec.allocate(records.maxHeaderSize());
             out.printf("format version %d%s%n", fileHeader.version(),
                     fileHeader.version() == FileHeader.LEGACY_VERSION ? " (no header: written before format versions; the next merge rewrites it)"
                             : ", header of " + fileHeader.firstRecord() + " bytes");
             long at = fileHeader.firstRecord();
             while (at < size) {
                 header.clear();
-                int headerBytes = data.read(header, at);
-                long length = RecordCodec.claimedLength(header, 0);
-                if ((headerBytes < RecordCodec.HEADER_SIZE || length < 0) && onlyZerosFrom(data, size, at)) {
+                int headerBytes = Math.max(0, data.read(header, at));
+                long length = records.claimedLength(header, 0, headerBytes);
+                if (length < 0 && onlyZerosFrom(data, size, at, records)) {
                     out.printf("offset=%d ZEROS: %d byte(s) of zeros to the end: space the writer grew the active segment by and has not reached%n",
                             at, size - at);
                     break;
                 }
-                if (headerBytes < RecordCodec.HEADER_SIZE) {
+                if (length == RecordCodec.INCOMPLETE) {
                     out.printf("offset=%d TORN: %d trailing byte(s), less than a header%n", at, size - at);
                     status = 1;
                     break;
                 }
                 if (length < 0 || at + length > size) {
                     status = 1;
-                    long next = SegmentScanner.resync(data, size, at + 1, -1);
+                    long next = SegmentScanner.resync(data, size, at + 1, -1, records);
                     if (next < 0) {
                         out.printf("offset=%d TORN: impossible or cut-off header (claims %d bytes, %d left), and no valid record after it%n",
                                 at, length, size - at);
@@ -67,10 +68,10 @@ final class DumpCommand implements Callable<Integer> {
                 }
                 ByteBuffer record = RecordCodec.allocate((int) length);
                 data.read(record, at);
-                boolean ok = RecordCodec.check(record, 0, (int) length) > 0;
+                boolean ok = records.check(record, 0, (int) length) > 0;
                 if (!ok) status = 1;
-                out.printf("offset=%d crc=%s timestamp=%d expiry=%d %s%n", at, ok ? "ok" : "BAD", RecordCodec.timestamp(record, 0),
-                        RecordCodec.expiry(record, 0), describe(record));
+                out.printf("offset=%d crc=%s timestamp=%d expiry=%d %s%n", at, ok ? "ok" : "BAD", records.timestamp(record, 0),
+                        records.expiry(record, 0), describe(records, record));
                 at += length;
             }
         }
@@ -78,16 +79,16 @@ final class DumpCommand implements Callable<Integer> {
         return status;
     }
 
-    private static boolean onlyZerosFrom(DataFile data, long size, long at) throws IOException {
-        SegmentScanner rest = new SegmentScanner(data, size, at);
+    private static boolean onlyZerosFrom(DataFile data, long size, long at, RecordCodec records) throws IOException {
+        SegmentScanner rest = new SegmentScanner(data, size, at, records);
         return !rest.next() && rest.stop() == SegmentScanner.Stop.ZEROS;
     }
 
-    private static String describe(ByteBuffer record) {
-        if (RecordCodec.isBatchBegin(record, 0)) return "batch-begin count=" + RecordCodec.batchCount(record, 0);
-        if (RecordCodec.isBatchCommit(record, 0)) return "batch-commit count=" + RecordCodec.batchCount(record, 0);
-        if (RecordCodec.isControl(record, 0)) return "control(unknown)";
-        String key = "key=\"" + Bytes.escape(RecordCodec.key(record, 0)) + "\"";
-        return RecordCodec.isTombstone(record, 0) ? key + " tombstone" : key + " valueSize=" + RecordCodec.valueSize(record, 0);
+    private static String describe(RecordCodec records, ByteBuffer record) {
+        if (records.isBatchBegin(record, 0)) return "batch-begin count=" + records.batchCount(record, 0);
+        if (records.isBatchCommit(record, 0)) return "batch-commit count=" + records.batchCount(record, 0);
+        if (records.isControl(record, 0)) return "control(unknown)";
+        String key = "key=\"" + Bytes.escape(records.key(record, 0)) + "\"";
+        return records.isTombstone(record, 0) ? key + " tombstone" : key + " valueSize=" + records.valueSize(record, 0);
     }
 }

@@ -215,11 +215,18 @@ final class ActiveLog {
         awaitDurable(lsn);
     }
 
-    /** The segment a record of {@code length} bytes goes to: the active one, rotated first if it would pass the limit. */
+    /**
+     * The segment a record of {@code length} bytes, encoded in {@link RecordCodec#current}, goes to:
+     * the active one, rotated first if it would pass the limit or holds an older format's records
+     * (a database written by an older Cask: its records stay where they are, readable, and the
+     * new ones start a segment of the current format).
+     */
     Segment segmentFor(int length) {
         Segment current = active;
         // sealed: an earlier rotation sealed it but could not create the next segment; try again now
-        if (current.sealed || (!current.empty() && current.size + length > options.maxFileSize())) rotate(current);
+        if (current.sealed || current.codec != RecordCodec.current() || (!current.empty() && current.size + length > options.maxFileSize())) {
+            rotate(current);
+        }
         return active;
     }
 
@@ -263,9 +270,9 @@ final class ActiveLog {
             index.keyDir.releaseSegment(id);
             throw new StorageException("cannot create segment " + path + ": " + e + "; nothing was written", e);
         }
-        long firstRecord;
+        FileHeader.Read header;
         try {
-            firstRecord = FileHeader.write(file, FileHeader.Kind.DATA);
+            header = FileHeader.write(file, FileHeader.Kind.DATA);
             file.force(true); // a new file is forced, then its directory
             files.syncDirectory(dir);
         } catch (IOException e) {
@@ -278,7 +285,7 @@ final class ActiveLog {
             index.keyDir.releaseSegment(id);
             throw new StorageException("cannot make segment " + path + " durable: " + e + "; nothing was written", e);
         }
-        Segment segment = Segment.active(id, path, files, file, firstRecord, firstRecord);
+        Segment segment = Segment.active(id, path, files, file, header.firstRecord(), header);
         index.addSegment(segment);
         active = segment;
     }

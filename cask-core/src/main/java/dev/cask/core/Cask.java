@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  * <p>Only one process may open a directory: a second gets {@link DatabaseLockedException}.
  */
 public final class Cask implements AutoCloseable {
+    /** The layout every record is written in; {@link ActiveLog#segmentFor} never hands out a segment of another. */
+    private static final RecordCodec RECORDS = RecordCodec.current();
 
     private final Path dir;
     private final CaskOptions options;
@@ -100,7 +102,7 @@ public final class Cask implements AutoCloseable {
     public byte[] get(byte[] key) {
         return withRecord(key, (record, entry) -> {
             byte[] value = new byte[entry.valueSize()];
-            record.get((int) RecordCodec.valuePosition(0, key.length), value);
+            record.get(record.limit() - entry.valueSize(), value); // a value ends where its record does, in every layout
             return value;
         });
     }
@@ -143,7 +145,7 @@ public final class Cask implements AutoCloseable {
         if (from < 0) throw new IllegalArgumentException("from must be >= 0, got " + from);
         Integer length = withRecord(key, (record, entry) -> {
             int n = Math.max(0, Math.min(into.remaining(), entry.valueSize() - from));
-            if (n > 0) into.put(into.position(), record, (int) RecordCodec.valuePosition(0, key.length) + from, n).position(into.position() + n);
+            if (n > 0) into.put(into.position(), record, record.limit() - entry.valueSize() + from, n).position(into.position() + n);
             return entry.valueSize();
         });
         return length == null ? -1 : length;
@@ -175,13 +177,13 @@ public final class Cask implements AutoCloseable {
     /** Appends a put and applies it to the keydir (the caller holds the write lock); returns the log position to force to, or -1. */
     private long appendPut(byte[] key, byte[] value, long expiryMillis) {
         log.ensureWritable();
-        int length = RecordCodec.putSize(key.length, value.length);
+        int length = RECORDS.putSize(key.length, value.length, expiryMillis);
         log.keepReserve(length);
         ByteBuffer buf = log.writeBuffer(length);
-        RecordCodec.encodePut(buf, now(), expiryMillis, key, value);
+        RECORDS.encodePut(buf, now(), expiryMillis, key, value);
         Segment segment = log.segmentFor(length);
         long at = log.append(segment, buf.flip());
-        index.applyPut(key, new KeyDirEntry(segment.id, RecordCodec.valuePosition(at, key.length), value.length, expiryMillis), segment, length);
+        index.applyPut(key, new KeyDirEntry(segment.id, at + length - value.length, value.length, expiryMillis), segment, length);
         return log.afterAppend(segment);
     }
 
@@ -193,9 +195,9 @@ public final class Cask implements AutoCloseable {
             log.ensureWritable();
             KeyDirEntry entry = index.keyDir.get(key);
             if (entry == null || entry.expiredAt(now())) return -1; // nothing written, nothing to wait for
-            int length = RecordCodec.tombstoneSize(key.length);
+            int length = RECORDS.tombstoneSize(key.length);
             ByteBuffer buf = log.writeBuffer(length);
-            RecordCodec.encodeTombstone(buf, now(), key);
+            RECORDS.encodeTombstone(buf, now(), key);
             Segment segment = log.segmentFor(length);
             log.append(segment, buf.flip());
             index.applyDelete(key);
@@ -229,14 +231,14 @@ public final class Cask implements AutoCloseable {
     private long append(WriteBatch batch) {
         if (batch.size() == 0) return -1;
         boolean framed = batch.size() > 1;
-        int length = framed ? 2 * RecordCodec.controlSize() : 0;
+        int length = framed ? 2 * RECORDS.controlSize() : 0;
         for (WriteBatch.Op op : batch.ops()) {
             options.checkKey(op.key());
             if (op.isDelete()) {
-                length += RecordCodec.tombstoneSize(op.key().length);
+                length += RECORDS.tombstoneSize(op.key().length);
             } else {
                 options.checkValue(op.value());
-                length += RecordCodec.putSize(op.key().length, op.value().length);
+                length += RECORDS.putSize(op.key().length, op.value().length, op.expiry());
             }
             if (length > RecordCodec.MAX_VALUE_SIZE) {
                 throw new LimitExceededException("batch is larger than " + RecordCodec.MAX_VALUE_SIZE + " bytes; nothing was written");
@@ -249,26 +251,25 @@ public final class Cask implements AutoCloseable {
             if (!onlyDeletes) log.keepReserve(length);
             long now = now();
             ByteBuffer buf = log.writeBuffer(length);
-            if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
-            long[] offsets = new long[batch.size()];
+            if (framed) RECORDS.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_BEGIN, batch.size());
+            long[] ends = new long[batch.size()];
             int i = 0;
             for (WriteBatch.Op op : batch.ops()) {
-                offsets[i++] = buf.position();
-                if (op.isDelete()) RecordCodec.encodeTombstone(buf, now, op.key());
-                else RecordCodec.encodePut(buf, now, op.expiry(), op.key(), op.value());
+                if (op.isDelete()) RECORDS.encodeTombstone(buf, now, op.key());
+                else RECORDS.encodePut(buf, now, op.expiry(), op.key(), op.value());
+                ends[i++] = buf.position();
             }
-            if (framed) RecordCodec.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_COMMIT, batch.size());
+            if (framed) RECORDS.encodeControl(buf, now, RecordCodec.CONTROL_BATCH_COMMIT, batch.size());
             Segment segment = log.segmentFor(length);
             long at = log.append(segment, buf.flip());
             i = 0;
             for (WriteBatch.Op op : batch.ops()) {
-                long recordAt = at + offsets[i++];
+                long recordEnd = at + ends[i++];
                 if (op.isDelete()) {
                     index.applyDelete(op.key());
                 } else {
-                    KeyDirEntry entry = new KeyDirEntry(segment.id, RecordCodec.valuePosition(recordAt, op.key().length),
-                            op.value().length, op.expiry());
-                    index.applyPut(op.key(), entry, segment, RecordCodec.putSize(op.key().length, op.value().length));
+                    KeyDirEntry entry = new KeyDirEntry(segment.id, recordEnd - op.value().length, op.value().length, op.expiry());
+                    index.applyPut(op.key(), entry, segment, RECORDS.putSize(op.key().length, op.value().length, op.expiry()));
                 }
             }
             return log.afterAppend(segment);

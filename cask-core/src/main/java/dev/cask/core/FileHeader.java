@@ -13,20 +13,20 @@ import java.nio.file.Path;
  * offset size field
  *      0    4 magic    "CASK" (43 41 53 4b)
  *      4    1 kind     'D' (44) a data segment, 'H' (48) a hint file
- *      5    1 version  the format version of everything after the header: 1
+ *      5    1 version  the format version of everything after the header: 2 for data, 1 for hints
  *      6    2 reserved zero
  * </pre>
  *
  * A file that does not begin with the magic was written before the header existed: format
  * version 0, whose records (or hint entries) start at byte 0 and are laid out as in version 1.
- * It is read as it is; a merge rewrites its records into version-1 files. A version-0 file could
+ * It is read as it is; a merge rewrites its records into current-version files. Data files of
+ * version 2 hold records of the compact layout ({@link RecordCodecV2}); versions 0 and 1 hold the
+ * fixed one ({@link RecordCodecV1}). Hint files are version 1: their layout did not change. A version-0 file could
  * only be taken for a headed one if a record's CRC were "CASK" and its timestamp began with the
  * kind and version bytes: about one file in 2^48.
  */
 public final class FileHeader {
     public static final int SIZE = 8;
-    /** The version this code writes, and the newest it reads. */
-    public static final int CURRENT_VERSION = 1;
     /** A file with no header. */
     public static final int LEGACY_VERSION = 0;
 
@@ -36,15 +36,18 @@ public final class FileHeader {
 
     /** What a file holds; the byte that says so in its header. */
     public enum Kind {
-        DATA((byte) 'D', "a data segment"),
-        HINT((byte) 'H', "a hint file");
+        DATA((byte) 'D', "a data segment", RecordCodec.current().formatVersion()),
+        HINT((byte) 'H', "a hint file", 1);
 
         final byte tag;
         final String description;
+        /** The version this code writes for this kind, and the newest it reads. */
+        public final int currentVersion;
 
-        Kind(byte tag, String description) {
+        Kind(byte tag, String description, int currentVersion) {
             this.tag = tag;
             this.description = description;
+            this.currentVersion = currentVersion;
         }
     }
 
@@ -56,15 +59,15 @@ public final class FileHeader {
     /** The header of a new file of {@code kind}, in the current version, ready to write at offset 0. */
     public static ByteBuffer encode(Kind kind) {
         ByteBuffer buf = RecordCodec.allocate(SIZE);
-        buf.putInt(0, MAGIC).put(KIND_AT, kind.tag).put(VERSION_AT, (byte) CURRENT_VERSION).putShort(6, (short) 0);
+        buf.putInt(0, MAGIC).put(KIND_AT, kind.tag).put(VERSION_AT, (byte) kind.currentVersion).putShort(6, (short) 0);
         return buf;
     }
 
-    /** Writes the header of a new, empty file and returns where its first record goes. */
-    static long write(DataFile file, Kind kind) throws IOException {
+    /** Writes the header of a new, empty file and returns what it says. */
+    static Read write(DataFile file, Kind kind) throws IOException {
         ByteBuffer header = encode(kind);
         while (header.hasRemaining()) file.write(header, header.position());
-        return SIZE;
+        return new Read(kind.currentVersion, SIZE);
     }
 
     /**
@@ -98,10 +101,10 @@ public final class FileHeader {
                     + "; refusing to read it", path, -1);
         }
         int version = buf.get(VERSION_AT) & 0xff;
-        if (version == LEGACY_VERSION || version > CURRENT_VERSION) {
+        if (version == LEGACY_VERSION || version > kind.currentVersion) {
             throw new UnsupportedFormatException(path + " has format version " + version + " (or a damaged header), and this Cask (" + CaskVersion.get()
-                    + ") reads format versions " + LEGACY_VERSION + " to " + CURRENT_VERSION
-                    + (version > CURRENT_VERSION ? ": it was written by a newer Cask; open the database with that version" : "")
+                    + ") reads format versions " + LEGACY_VERSION + " to " + kind.currentVersion
+                    + " of " + kind.description.substring(2) + "s" + (version > kind.currentVersion ? ": it was written by a newer Cask; open the database with that version" : "")
                     + "; nothing was changed", path, version);
         }
         return new Read(version, SIZE);

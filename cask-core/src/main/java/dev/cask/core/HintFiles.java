@@ -80,15 +80,16 @@ final class HintFiles {
         Path data = dir.resolve(SegmentNames.dataName(segmentId));
         try (DataFile in = files.open(data, OpenMode.READ); Writer writer = new Writer(files, dir, segmentId)) {
             long size = in.size();
-            SegmentScanner scan = new SegmentScanner(in, size, FileHeader.read(in, size, FileHeader.Kind.DATA, data).firstRecord());
+            FileHeader.Read header = FileHeader.read(in, size, FileHeader.Kind.DATA, data);
+            RecordCodec records = RecordCodec.forVersion(header.version());
+            SegmentScanner scan = new SegmentScanner(in, size, header.firstRecord(), records);
             while (scan.next()) {
                 ByteBuffer b = scan.buffer();
                 int at = scan.at();
-                if (RecordCodec.isControl(b, at)) continue;
-                boolean tombstone = RecordCodec.isTombstone(b, at);
-                byte[] key = RecordCodec.key(b, at);
-                writer.add(RecordCodec.timestamp(b, at), RecordCodec.expiry(b, at), key,
-                        tombstone ? RecordCodec.TOMBSTONE : RecordCodec.valueSize(b, at), RecordCodec.valuePosition(scan.offset(), key.length));
+                if (records.isControl(b, at)) continue;
+                boolean tombstone = records.isTombstone(b, at);
+                writer.add(records.timestamp(b, at), records.expiry(b, at), records.key(b, at),
+                        tombstone ? RecordCodec.TOMBSTONE : records.valueSize(b, at), scan.offset() + records.valueOffset(b, at));
             }
             if (scan.stop() != SegmentScanner.Stop.CLEAN_END) throw new IOException("segment " + data + " is damaged at offset " + scan.offset());
             writer.commit(size);

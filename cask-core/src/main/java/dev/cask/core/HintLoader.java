@@ -189,7 +189,7 @@ final class HintLoader {
                 index.delete(key, b.hashes[i]);
             } else {
                 KeyDirEntry entry = new KeyDirEntry(segment.id, b.positions[i], (int) valueSize, b.expiries[i]);
-                index.put(key, b.hashes[i], entry, segment, RecordCodec.putSize(key.length, (int) valueSize));
+                index.put(key, b.hashes[i], entry, segment, segment.recordLength(key.length, entry));
             }
             b.keys[i] = null;
         }

@@ -39,6 +39,12 @@ final class Index {
         keyDir.releaseSegment(id);
     }
 
+    /** Counts a key a merge moved to {@code to}: a record of {@code fromLength} bytes is now one of {@code toLength}. */
+    void moved(KeyDirEntry to, int fromLength, int toLength) {
+        segments.get(to.segmentId()).liveBytes += toLength;
+        if (to.expiry() != 0) bytesWithExpiry.addAndGet(toLength - fromLength); // a layout change moves an expiring key's byte count
+    }
+
     /** Removes the key if it still points at {@code segmentId}/{@code valuePosition} (an expired record merge dropped). */
     void removeIfAt(byte[] key, int segmentId, long valuePosition) {
         KeyDirEntry current = keyDir.get(key);
@@ -134,8 +140,10 @@ final class Index {
     private void release(byte[] key, KeyDirEntry old) {
         if (old == null) return;
         Segment holder = segments.get(old.segmentId());
-        if (holder != null) holder.liveBytes -= old.recordLength(key.length);
-        if (old.expiry() != 0) bytesWithExpiry.addAndGet(-old.recordLength(key.length));
+        if (holder == null) return; // retired by a merge, whose switch already moved its bytes
+        int length = holder.recordLength(key.length, old);
+        holder.liveBytes -= length;
+        if (old.expiry() != 0) bytesWithExpiry.addAndGet(-length);
     }
 
     /**
@@ -148,7 +156,9 @@ final class Index {
         keyDir.forEach((key, entry) -> {
             if (entry.expiredAt(now)) {
                 expired[0]++;
-                expired[1] += entry.recordLength(key.length);
+                Segment holder = segments.get(entry.segmentId());
+                expired[1] += holder == null ? RecordCodec.current().putSize(key.length, entry.valueSize(), entry.expiry())
+                        : holder.recordLength(key.length, entry);
             }
         });
         return expired;

@@ -7,15 +7,6 @@ package dev.cask.core;
  */
 public record KeyDirEntry(int segmentId, long valuePosition, int valueSize, long expiry) {
 
-    /** The record's first byte. */
-    long recordPosition(int keySize) {
-        return RecordCodec.recordOffset(valuePosition, keySize);
-    }
-
-    int recordLength(int keySize) {
-        return RecordCodec.putSize(keySize, valueSize);
-    }
-
     boolean expiredAt(long nowMillis) {
         return expiry != 0 && expiry <= nowMillis;
     }

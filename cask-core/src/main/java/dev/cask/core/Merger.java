@@ -66,7 +66,18 @@ final class Merger {
         long now();
     }
 
-    private record Switch(byte[] key, int fromSegment, long fromPosition, KeyDirEntry to, int recordLength) {}
+    /** A key's move from a record of {@code fromLength} bytes to one of {@code toLength} (to is null for an expired key). */
+    private record Switch(byte[] key, int fromSegment, long fromPosition, KeyDirEntry to, int fromLength, int toLength) {}
+
+    /** The put record at {@code at} (of {@code records}' layout), encoded in the current layout. */
+    private static ByteBuffer reencode(RecordCodec records, ByteBuffer b, int at, byte[] key, KeyDirEntry entry) {
+        byte[] value = new byte[entry.valueSize()];
+        b.get(at + records.valueOffset(b, at), value);
+        ByteBuffer record = RecordCodec.allocate(RecordCodec.current().putSize(key.length, value.length, entry.expiry()));
+        long timestamp = Math.clamp(records.timestamp(b, at), 0, (1L << 48) - 1); // version 2 keeps 48 bits: to the year 10889
+        RecordCodec.current().encodePut(record, timestamp, entry.expiry(), key, value);
+        return record.flip();
+    }
 
     private final Host host;
     private final Path dir;
@@ -109,28 +120,33 @@ final class Merger {
             Output out = null;
             for (Segment input : inputs) {
                 try (DataFile in = files.open(input.path, OpenMode.READ)) {
-                    SegmentScanner scan = new SegmentScanner(in, input.size, input.firstRecord);
+                    SegmentScanner scan = new SegmentScanner(in, input.size, input.firstRecord, input.codec);
+                    RecordCodec records = input.codec;
                     while (scan.next()) {
                         ByteBuffer b = scan.buffer();
                         int at = scan.at();
-                        if (RecordCodec.isControl(b, at) || RecordCodec.isTombstone(b, at)) continue;
-                        byte[] key = RecordCodec.key(b, at);
-                        long valuePosition = RecordCodec.valuePosition(scan.offset(), key.length);
+                        if (records.isControl(b, at) || records.isTombstone(b, at)) continue;
+                        byte[] key = records.key(b, at);
+                        long valuePosition = scan.offset() + records.valueOffset(b, at);
                         KeyDirEntry entry = host.index().keyDir.get(key);
                         if (entry == null || entry.segmentId() != input.id || entry.valuePosition() != valuePosition) continue;
                         if (entry.expiredAt(now)) {
-                            expired.add(new Switch(key, input.id, valuePosition, null, scan.length()));
+                            expired.add(new Switch(key, input.id, valuePosition, null, scan.length(), scan.length()));
                             continue;
                         }
-                        if (out == null || (out.size > FileHeader.SIZE && out.size + scan.length() > maxFileSize && out.id < lastOutputId)) {
+                        // a record of an older layout is written anew in the current one; any other is copied as it is
+                        ByteBuffer record = records == RecordCodec.current() ? b : reencode(records, b, at, key, entry);
+                        int recordAt = records == RecordCodec.current() ? at : 0;
+                        int length = records == RecordCodec.current() ? scan.length() : record.limit();
+                        if (out == null || (out.size > FileHeader.SIZE && out.size + length > maxFileSize && out.id < lastOutputId)) {
                             if (out != null) out.finish();
                             out = new Output(outputs.isEmpty() ? firstOutputId : out.id + 1);
                             outputs.add(out);
                         }
-                        long at2 = out.append(b, at, scan.length());
-                        out.hint.add(RecordCodec.timestamp(b, at), entry.expiry(), key, entry.valueSize(), RecordCodec.valuePosition(at2, key.length));
+                        long outValue = out.append(record, recordAt, length) + length - entry.valueSize();
+                        out.hint.add(records.timestamp(b, at), entry.expiry(), key, entry.valueSize(), outValue);
                         switches.add(new Switch(key, input.id, valuePosition,
-                                new KeyDirEntry(out.id, RecordCodec.valuePosition(at2, key.length), entry.valueSize(), entry.expiry()), scan.length()));
+                                new KeyDirEntry(out.id, outValue, entry.valueSize(), entry.expiry()), scan.length(), length));
                         if ((switches.size() & 0x3ff) == 0) progress.update(done + scan.offset(), inputBytes);
                     }
                     if (scan.stop() != SegmentScanner.Stop.CLEAN_END) {
@@ -158,7 +174,7 @@ final class Merger {
             for (Output o : outputs) files.rename(o.tempData, dir.resolve(SegmentNames.dataName(o.id)));
             for (Output o : outputs) files.rename(o.tempHint, dir.resolve(SegmentNames.hintName(o.id)));
             files.syncDirectory(dir);
-            for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size, FileHeader.SIZE));
+            for (Output o : outputs) outputSegments.add(Segment.sealed(o.id, dir.resolve(SegmentNames.dataName(o.id)), files, o.size, new FileHeader.Read(FileHeader.Kind.DATA.currentVersion, FileHeader.SIZE)));
 
             long switchStarted = System.nanoTime();
             switchKeydir(outputSegments, switches, expired);
@@ -187,7 +203,7 @@ final class Merger {
             try {
                 for (Switch s : slice) {
                     if (host.index().keyDir.replaceIf(s.key, s.fromSegment, s.fromPosition, s.to)) {
-                        host.index().segment(s.to.segmentId()).liveBytes += s.recordLength;
+                        host.index().moved(s.to, s.fromLength, s.toLength);
                     }
                 }
             } finally {

@@ -5,88 +5,144 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32;
 
 /**
- * The data-record format, and the only code that knows it. See {@code docs/FORMAT.md}.
+ * The data-record formats, and the only code that knows them. See {@code docs/FORMAT.md}.
  *
- * <pre>
- * offset size field
- *      0    4 crc        CRC-32 (IEEE) of bytes 4 .. end of record
- *      4    8 timestamp  milliseconds since the epoch when written
- *     12    8 expiry     milliseconds since the epoch; 0 = never expires
- *     20    2 keySize    unsigned; 0 marks a control record (batch begin / commit)
- *     22    4 valueSize  unsigned; 0xFFFFFFFF marks a tombstone (no value bytes follow)
- *     26    k key
- *   26+k    v value
- * </pre>
+ * <p>Two layouts exist: {@link RecordCodecV1} (format versions 0 and 1, a fixed 26-byte header)
+ * and {@link RecordCodecV2} (format version 2, a compact header with variable-length sizes and
+ * the expiry only when there is one). A segment's file header says which one its records use
+ * ({@link #forVersion}); new records are always written in {@link #current}.
  *
+ * <p>Both share what this class holds: a CRC-32 (IEEE) first, over every byte after it; a key
+ * size of 0 marking a control record (batch begin or commit) with a 5-byte payload; a tombstone
+ * carrying no value; the value last, so that a record's value always ends where the record does.
  * All integers are little-endian.
  */
-public final class RecordCodec {
-    public static final int HEADER_SIZE = 26;
-    static final int TIMESTAMP_AT = 4;
-    static final int EXPIRY_AT = 12;
-    static final int KEY_SIZE_AT = 20;
-    static final int VALUE_SIZE_AT = 22;
-
+public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
     /** Largest key the format can hold; keys are 1 .. this many bytes. */
     public static final int MAX_KEY_SIZE = 0xFFFF;
     /** Largest value the format and the engine accept, whatever the options say (1 GiB). */
     public static final int MAX_VALUE_SIZE = 1 << 30;
-    /** The valueSize of a tombstone: the unsigned 32-bit maximum. */
+    /** The valueSize a tombstone stands for (in a hint file, and in a version-1 record). */
     public static final long TOMBSTONE = 0xFFFF_FFFFL;
+    /** The CRC field's size: every record starts with it. */
+    static final int CRC_SIZE = 4;
 
     static final byte CONTROL_BATCH_BEGIN = 1;
     static final byte CONTROL_BATCH_COMMIT = 2;
     static final int CONTROL_PAYLOAD_SIZE = 5;
 
-    /** Result of {@link #check}: the bytes do not (yet) hold a whole record. */
+    /** Result of {@link #check} and {@link #claimedLength}: the bytes do not (yet) hold a whole record (or header). */
     public static final int INCOMPLETE = -1;
-    /** Result of {@link #check}: the header is impossible or the CRC does not match. */
+    /** Result of {@link #check} and {@link #claimedLength}: the header is impossible or the CRC does not match. */
     public static final int INVALID = -2;
 
     private static final ThreadLocal<CRC32> CRC = ThreadLocal.withInitial(CRC32::new);
 
-    private RecordCodec() {}
+    RecordCodec() {}
 
-    public static int putSize(int keySize, int valueSize) {
-        return HEADER_SIZE + keySize + valueSize;
+    /** The codec of the records of a data file whose header says {@code formatVersion} (see {@link FileHeader}). */
+    public static RecordCodec forVersion(int formatVersion) {
+        return switch (formatVersion) {
+            case 0, 1 -> RecordCodecV1.INSTANCE;
+            case 2 -> RecordCodecV2.INSTANCE;
+            default -> throw new IllegalArgumentException("no record layout for format version " + formatVersion);
+        };
     }
 
-    public static int tombstoneSize(int keySize) {
-        return HEADER_SIZE + keySize;
+    /** The layout new records are written in. */
+    public static RecordCodec current() {
+        return RecordCodecV2.INSTANCE;
     }
 
-    static int controlSize() {
-        return HEADER_SIZE + CONTROL_PAYLOAD_SIZE;
+    public static ByteBuffer allocate(int capacity) {
+        return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
     }
+
+    // ---- the layout: what each version defines ----
+
+    /** The format version a data file written with this codec carries in its header. */
+    public abstract int formatVersion();
+
+    /** The longest header this layout can have: enough bytes to decode any record's length. */
+    public abstract int maxHeaderSize();
+
+    /** The header's size for a record of these sizes: the bytes before the key. */
+    abstract int headerSize(int keySize, long valueSize, long expiry, boolean tombstone);
+
+    /** Writes a header with a zero CRC at {@code out}'s position. */
+    abstract void writeHeader(ByteBuffer out, long timestamp, long expiry, int keySize, int valueSize, boolean tombstone);
+
+    /**
+     * The length the record at {@code at} claims, {@link #INCOMPLETE} if its header does not end
+     * before {@code limit}, or {@link #INVALID} if the header is impossible. The one decode of a
+     * record's length.
+     */
+    public abstract long claimedLength(ByteBuffer buf, int at, int limit);
+
+    /** The size of the header of the record at {@code at} (whose header is whole): where its key starts. */
+    abstract int headerLength(ByteBuffer buf, int at);
+
+    public abstract long timestamp(ByteBuffer buf, int at);
+
+    public abstract long expiry(ByteBuffer buf, int at);
+
+    public abstract int keySize(ByteBuffer buf, int at);
+
+    public abstract boolean isTombstone(ByteBuffer buf, int at);
+
+    /** The value's size of a put record (not for tombstones or control records). */
+    public abstract int valueSize(ByteBuffer buf, int at);
+
+    // ---- sizes and positions ----
+
+    public final int putSize(int keySize, int valueSize, long expiry) {
+        return headerSize(keySize, valueSize, expiry, false) + keySize + valueSize;
+    }
+
+    public final int tombstoneSize(int keySize) {
+        return headerSize(keySize, 0, 0, true) + keySize;
+    }
+
+    final int controlSize() {
+        return headerSize(0, CONTROL_PAYLOAD_SIZE, 0, false) + CONTROL_PAYLOAD_SIZE;
+    }
+
+    /** Where a put record whose value is at {@code valuePosition} (in a file or a buffer) starts. */
+    public final long recordOffset(long valuePosition, int keySize, int valueSize, long expiry) {
+        return valuePosition - headerSize(keySize, valueSize, expiry, false) - keySize;
+    }
+
+    /** Where the value of the record at {@code at} starts, counted from the record's start (for a tombstone: its length). */
+    public final int valueOffset(ByteBuffer buf, int at) {
+        return headerLength(buf, at) + keySize(buf, at);
+    }
+
+    // ---- encoding ----
 
     /** Appends a put record at {@code out}'s position (which must be a little-endian buffer). */
-    static void encodePut(ByteBuffer out, long timestamp, long expiry, byte[] key, byte[] value) {
+    final void encodePut(ByteBuffer out, long timestamp, long expiry, byte[] key, byte[] value) {
         int start = out.position();
-        writeHeader(out, timestamp, expiry, key.length, value.length);
+        writeHeader(out, timestamp, expiry, key.length, value.length, false);
         out.put(key).put(value);
         sealCrc(out, start);
     }
 
-    static void encodeTombstone(ByteBuffer out, long timestamp, byte[] key) {
+    final void encodeTombstone(ByteBuffer out, long timestamp, byte[] key) {
         int start = out.position();
-        writeHeader(out, timestamp, 0, key.length, TOMBSTONE);
+        writeHeader(out, timestamp, 0, key.length, 0, true);
         out.put(key);
         sealCrc(out, start);
     }
 
-    static void encodeControl(ByteBuffer out, long timestamp, byte type, int count) {
+    final void encodeControl(ByteBuffer out, long timestamp, byte type, int count) {
         int start = out.position();
-        writeHeader(out, timestamp, 0, 0, CONTROL_PAYLOAD_SIZE);
+        writeHeader(out, timestamp, 0, 0, CONTROL_PAYLOAD_SIZE, false);
         out.put(type).putInt(count);
         sealCrc(out, start);
     }
 
-    private static void writeHeader(ByteBuffer out, long timestamp, long expiry, int keySize, long valueSize) {
-        out.putInt(0).putLong(timestamp).putLong(expiry).putShort((short) keySize).putInt((int) valueSize);
-    }
-
     private static void sealCrc(ByteBuffer out, int start) {
-        out.putInt(start, crc(out, start + 4, out.position() - start - 4));
+        out.putInt(start, crc(out, start + CRC_SIZE, out.position() - start - CRC_SIZE));
     }
 
     /**
@@ -105,6 +161,8 @@ public final class RecordCodec {
         return (int) crc.getValue();
     }
 
+    // ---- decoding ----
+
     /**
      * Checks the record that starts at {@code at} in {@code buf}, whose valid bytes end at
      * {@code limit}.
@@ -112,34 +170,13 @@ public final class RecordCodec {
      * @return the record's length, or {@link #INCOMPLETE} if the bytes end first, or
      *     {@link #INVALID} if its header is impossible or its CRC does not match
      */
-    public static int check(ByteBuffer buf, int at, int limit) {
-        if (limit - at < HEADER_SIZE) return INCOMPLETE;
-        long length = claimedLength(buf, at);
-        if (length < 0) return INVALID;
+    public final int check(ByteBuffer buf, int at, int limit) {
+        long length = claimedLength(buf, at, limit);
+        if (length < 0) return (int) length;
         if (limit - at < length) return INCOMPLETE;
-        if (buf.getInt(at) != crc(buf, at + 4, (int) length - 4)) return INVALID;
-        if (keySize(buf, at) == 0 && !validControl(buf.get(at + HEADER_SIZE))) return INVALID;
+        if (buf.getInt(at) != crc(buf, at + CRC_SIZE, (int) length - CRC_SIZE)) return INVALID;
+        if (isControl(buf, at) && !validControl(controlType(buf, at))) return INVALID;
         return (int) length;
-    }
-
-    /** The length a record claims in its header, or -1 if the header is impossible. The one decode of a record's length. */
-    public static long claimedLength(ByteBuffer buf, int at) {
-        int keySize = keySize(buf, at);
-        long valueSize = rawValueSize(buf, at);
-        if (keySize == 0) return valueSize == CONTROL_PAYLOAD_SIZE ? HEADER_SIZE + CONTROL_PAYLOAD_SIZE : -1;
-        if (valueSize == TOMBSTONE) return (long) HEADER_SIZE + keySize;
-        if (valueSize > MAX_VALUE_SIZE) return -1;
-        return HEADER_SIZE + keySize + valueSize;
-    }
-
-    /** Where the value of a record that starts at {@code recordOffset} (in a file or a buffer) begins. */
-    public static long valuePosition(long recordOffset, int keySize) {
-        return recordOffset + HEADER_SIZE + keySize;
-    }
-
-    /** Where the record whose value begins at {@code valuePosition} starts. */
-    public static long recordOffset(long valuePosition, int keySize) {
-        return valuePosition - HEADER_SIZE - keySize;
     }
 
     /** The CRC a record's header stores (over every byte after it). */
@@ -151,74 +188,41 @@ public final class RecordCodec {
         return type == CONTROL_BATCH_BEGIN || type == CONTROL_BATCH_COMMIT;
     }
 
-    public static long timestamp(ByteBuffer buf, int at) {
-        return buf.getLong(at + TIMESTAMP_AT);
-    }
-
-    public static long expiry(ByteBuffer buf, int at) {
-        return buf.getLong(at + EXPIRY_AT);
-    }
-
-    public static int keySize(ByteBuffer buf, int at) {
-        return Short.toUnsignedInt(buf.getShort(at + KEY_SIZE_AT));
-    }
-
-    static long rawValueSize(ByteBuffer buf, int at) {
-        return Integer.toUnsignedLong(buf.getInt(at + VALUE_SIZE_AT));
-    }
-
-    public static boolean isControl(ByteBuffer buf, int at) {
+    public final boolean isControl(ByteBuffer buf, int at) {
         return keySize(buf, at) == 0;
     }
 
-    public static boolean isTombstone(ByteBuffer buf, int at) {
-        return keySize(buf, at) != 0 && rawValueSize(buf, at) == TOMBSTONE;
-    }
-
-    /** The value's size of a put record (not for tombstones or control records). */
-    public static int valueSize(ByteBuffer buf, int at) {
-        return (int) rawValueSize(buf, at);
-    }
-
-    public static byte[] key(ByteBuffer buf, int at) {
+    public final byte[] key(ByteBuffer buf, int at) {
         byte[] key = new byte[keySize(buf, at)];
-        buf.get(at + HEADER_SIZE, key);
+        buf.get(at + headerLength(buf, at), key);
         return key;
     }
 
     /** Whether the record at {@code at} has exactly this key. */
-    public static boolean hasKey(ByteBuffer buf, int at, byte[] key) {
+    public final boolean hasKey(ByteBuffer buf, int at, byte[] key) {
         if (keySize(buf, at) != key.length) return false;
-        int from = at + HEADER_SIZE;
+        int from = at + headerLength(buf, at);
         for (int i = 0; i < key.length; i++) {
             if (buf.get(from + i) != key[i]) return false; // no slice and no wrap: nothing allocated per get
         }
         return true;
     }
 
-    static byte controlType(ByteBuffer buf, int at) {
-        return buf.get(at + HEADER_SIZE);
-    }
-
-    static int controlCount(ByteBuffer buf, int at) {
-        return buf.getInt(at + HEADER_SIZE + 1);
+    private byte controlType(ByteBuffer buf, int at) {
+        return buf.get(at + headerLength(buf, at));
     }
 
     /** Whether the control record at {@code at} opens a batch. */
-    public static boolean isBatchBegin(ByteBuffer buf, int at) {
+    public final boolean isBatchBegin(ByteBuffer buf, int at) {
         return isControl(buf, at) && controlType(buf, at) == CONTROL_BATCH_BEGIN;
     }
 
-    public static boolean isBatchCommit(ByteBuffer buf, int at) {
+    public final boolean isBatchCommit(ByteBuffer buf, int at) {
         return isControl(buf, at) && controlType(buf, at) == CONTROL_BATCH_COMMIT;
     }
 
     /** The number of records a batch's begin or commit record counts. */
-    public static int batchCount(ByteBuffer buf, int at) {
-        return controlCount(buf, at);
-    }
-
-    public static ByteBuffer allocate(int capacity) {
-        return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
+    public final int batchCount(ByteBuffer buf, int at) {
+        return buf.getInt(at + headerLength(buf, at) + 1);
     }
 }

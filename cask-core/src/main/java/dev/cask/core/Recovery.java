@@ -91,7 +91,7 @@ final class Recovery {
         if (ids.isEmpty() && !readOnly) {
             Path path = dir.resolve(SegmentNames.dataName(1));
             DataFile file = files.open(path, activeMode);
-            Segment segment = Segment.active(1, path, files, file, 0, 0);
+            Segment segment = Segment.active(1, path, files, file, 0, new FileHeader.Read(FileHeader.LEGACY_VERSION, 0));
             index.addSegment(segment);
             writeHeader(segment, file);
         }
@@ -116,8 +116,10 @@ final class Recovery {
      */
     private void writeHeader(Segment segment, DataFile file) throws IOException {
         file.truncate(0);
-        segment.size = FileHeader.write(file, FileHeader.Kind.DATA);
-        segment.firstRecord = segment.size;
+        FileHeader.Read header = FileHeader.write(file, FileHeader.Kind.DATA);
+        segment.size = header.firstRecord();
+        segment.firstRecord = header.firstRecord();
+        segment.codec = RecordCodec.forVersion(header.version());
         segment.preparedEnd = segment.size;
         file.force(true);
         files.syncDirectory(dir);
@@ -168,7 +170,7 @@ final class Recovery {
         try (DataFile file = files.open(path, OpenMode.READ)) {
             size = file.size();
             FileHeader.Read header = FileHeader.read(file, size, FileHeader.Kind.DATA, path);
-            Segment segment = Segment.sealed(id, path, files, size, header.firstRecord());
+            Segment segment = Segment.sealed(id, path, files, size, header);
             index.addSegment(segment);
             if (hasHint && useHints) {
                 String invalid = HintFiles.load(files, dir.resolve(SegmentNames.hintName(id)), segment, bulk);
@@ -194,7 +196,7 @@ final class Recovery {
         try {
             long size = file.size();
             FileHeader.Read header = FileHeader.read(file, size, FileHeader.Kind.DATA, path); // before anything of it changes
-            Segment segment = Segment.active(id, path, files, file, size, header.firstRecord());
+            Segment segment = Segment.active(id, path, files, file, size, header);
             index.addSegment(segment);
             Path hint = dir.resolve(SegmentNames.hintName(id));
             String invalid = hasHint && useHints ? HintFiles.load(files, hint, segment, bulk) : "not used";
@@ -208,7 +210,8 @@ final class Recovery {
                 files.delete(hint);
                 files.syncDirectory(dir);
             }
-            if (segment.size == 0 && !readOnly) writeHeader(segment, file);
+            // empty, or only the header of an older format: it gets the current header (a non-empty one is sealed at the first write)
+            if (segment.size <= segment.firstRecord && segment.codec != RecordCodec.current() && !readOnly) writeHeader(segment, file);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
@@ -218,23 +221,24 @@ final class Recovery {
     private void scan(Segment segment, DataFile file, boolean active) throws IOException {
         long start = segment.firstRecord;
         while (true) {
-            SegmentScanner scan = new SegmentScanner(file, segment.size, start);
+            RecordCodec layout = segment.codec;
+            SegmentScanner scan = new SegmentScanner(file, segment.size, start, layout);
             List<Pending> batch = null;
             long batchStart = -1;
             while (scan.next()) {
                 ByteBuffer buf = scan.buffer();
                 int at = scan.at();
                 records++;
-                if (RecordCodec.isBatchBegin(buf, at)) {
+                if (layout.isBatchBegin(buf, at)) {
                     if (batch != null) break; // a begin inside a batch: the batch never committed
                     batch = new ArrayList<>();
                     batchStart = scan.offset();
-                } else if (RecordCodec.isBatchCommit(buf, at)) {
-                    if (batch == null || RecordCodec.batchCount(buf, at) != batch.size()) break;
+                } else if (layout.isBatchCommit(buf, at)) {
+                    if (batch == null || layout.batchCount(buf, at) != batch.size()) break;
                     for (Pending p : batch) apply(p, segment);
                     batch = null;
                 } else {
-                    Pending p = Pending.of(buf, at, scan.offset(), scan.length());
+                    Pending p = Pending.of(layout, buf, at, scan.offset(), scan.length());
                     if (batch != null) batch.add(p);
                     else apply(p, segment);
                 }
@@ -253,12 +257,12 @@ final class Recovery {
             // A torn write can only be the end of the log: look for valid records after the bad bytes.
             long next;
             if (stop == SegmentScanner.Stop.NONE) { // stopped at a valid record that breaks a batch: a begin starts anew, a stray commit is skipped
-                next = RecordCodec.isBatchBegin(scan.buffer(), scan.at()) ? scan.offset() : scan.offset() + scan.length();
+                next = layout.isBatchBegin(scan.buffer(), scan.at()) ? scan.offset() : scan.offset() + scan.length();
                 if (next >= segment.size) next = -1;
             } else if (zeros || stop == SegmentScanner.Stop.CLEAN_END) {
                 next = -1;
             } else {
-                next = SegmentScanner.resync(file, segment.size, scan.offset() + 1, scan.claimedNext());
+                next = SegmentScanner.resync(file, segment.size, scan.offset() + 1, scan.claimedNext(), layout);
             }
             boolean unwrittenGap = next >= 0 && active && stop != SegmentScanner.Stop.NONE && SegmentScanner.allZeros(file, scan.offset(), next);
             boolean tornPage = next >= 0 && active && !unwrittenGap && stop != SegmentScanner.Stop.NONE
@@ -271,7 +275,7 @@ final class Recovery {
                 truncateTail(segment, file, cut, zeros ? scan.offset() : segment.size, why, dropped); // zeros after a torn batch are not worth a copy
                 return;
             }
-            long following = SegmentScanner.countValid(file, segment.size, next);
+            long following = SegmentScanner.countValid(file, segment.size, next, layout);
             switch (recoveryMode) {
                 case TOLERATE_TORN_TAIL -> {
                     if (!active) throw closedDamage(segment, cut, why, following);
@@ -346,17 +350,17 @@ final class Recovery {
         if (p.tombstone) {
             bulk.delete(p.key);
         } else {
-            KeyDirEntry entry = new KeyDirEntry(segment.id, RecordCodec.valuePosition(p.offset, p.key.length), p.valueSize, p.expiry);
+            KeyDirEntry entry = new KeyDirEntry(segment.id, p.valuePosition, p.valueSize, p.expiry);
             bulk.put(p.key, entry, segment, p.length);
         }
     }
 
     /** A put or delete read from disk, held until its batch (if any) commits. */
-    private record Pending(byte[] key, boolean tombstone, int valueSize, long expiry, long offset, int length) {
-        static Pending of(ByteBuffer buf, int at, long offset, int length) {
-            boolean tombstone = RecordCodec.isTombstone(buf, at);
-            return new Pending(RecordCodec.key(buf, at), tombstone, tombstone ? 0 : RecordCodec.valueSize(buf, at),
-                    RecordCodec.expiry(buf, at), offset, length);
+    private record Pending(byte[] key, boolean tombstone, int valueSize, long expiry, long valuePosition, int length) {
+        static Pending of(RecordCodec layout, ByteBuffer buf, int at, long offset, int length) {
+            boolean tombstone = layout.isTombstone(buf, at);
+            return new Pending(layout.key(buf, at), tombstone, tombstone ? 0 : layout.valueSize(buf, at),
+                    layout.expiry(buf, at), offset + layout.valueOffset(buf, at), length);
         }
     }
 }

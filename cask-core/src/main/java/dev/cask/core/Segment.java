@@ -40,6 +40,8 @@ final class Segment {
      * empty active segment its header.
      */
     long firstRecord;
+    /** The layout of this segment's records, from its header's format version (set again with {@link #firstRecord}). */
+    RecordCodec codec;
     private final FileLayer files;
     /** The open file of the active segment; null once sealed. */
     private volatile DataFile file;
@@ -67,10 +69,11 @@ final class Segment {
     private volatile MemorySegment whole;
     private boolean closed;
 
-    private Segment(int id, Path path, FileLayer files, DataFile file, long size, long firstRecord, boolean sealed) {
+    private Segment(int id, Path path, FileLayer files, DataFile file, long size, FileHeader.Read header, boolean sealed) {
         this.id = id;
         this.path = path;
-        this.firstRecord = firstRecord;
+        this.firstRecord = header.firstRecord();
+        this.codec = RecordCodec.forVersion(header.version());
         this.files = files;
         this.file = file;
         this.size = size;
@@ -78,12 +81,17 @@ final class Segment {
         this.sealed = sealed;
     }
 
-    static Segment active(int id, Path path, FileLayer files, DataFile file, long size, long firstRecord) {
-        return new Segment(id, path, files, file, size, firstRecord, false);
+    static Segment active(int id, Path path, FileLayer files, DataFile file, long size, FileHeader.Read header) {
+        return new Segment(id, path, files, file, size, header, false);
     }
 
-    static Segment sealed(int id, Path path, FileLayer files, long size, long firstRecord) {
-        return new Segment(id, path, files, null, size, firstRecord, true);
+    static Segment sealed(int id, Path path, FileLayer files, long size, FileHeader.Read header) {
+        return new Segment(id, path, files, null, size, header, true);
+    }
+
+    /** The bytes a put record of {@code entry} and a key of {@code keySize} bytes takes in this segment. */
+    int recordLength(int keySize, KeyDirEntry entry) {
+        return codec.putSize(keySize, entry.valueSize(), entry.expiry());
     }
 
     /** Whether the segment holds no record yet. */
@@ -144,10 +152,11 @@ final class Segment {
 
     /** The record of {@code entry}, once its CRC and header check out. */
     ByteBuffer checkedRecord(byte[] key, KeyDirEntry entry) throws IOException {
-        int length = entry.recordLength(key.length);
-        long position = entry.recordPosition(key.length);
+        RecordCodec records = codec;
+        int length = records.putSize(key.length, entry.valueSize(), entry.expiry());
+        long position = records.recordOffset(entry.valuePosition(), key.length, entry.valueSize(), entry.expiry());
         ByteBuffer buf = read(position, length);
-        if (RecordCodec.check(buf, 0, buf.limit()) != length || RecordCodec.isTombstone(buf, 0) || !RecordCodec.hasKey(buf, 0, key)) {
+        if (records.check(buf, 0, buf.limit()) != length || records.isTombstone(buf, 0) || !records.hasKey(buf, 0, key)) {
             throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + path
                     + " failed its CRC or header check; the value is not returned", path, position);
         }

@@ -28,6 +28,7 @@ public final class SegmentScanner {
 
     private final DataFile file;
     private final long fileSize;
+    private final RecordCodec records;
     private ByteBuffer buf = RecordCodec.allocate(INITIAL_BUFFER);
     private long bufStart;
     private int pos;
@@ -37,11 +38,13 @@ public final class SegmentScanner {
 
     /**
      * Scans from {@code start}, which must be where a record begins (or is expected to): the first
-     * record of a file is past its header ({@link FileHeader#read}).
+     * record of a file is past its header ({@link FileHeader#read}), whose version gives the
+     * records' layout ({@link RecordCodec#forVersion}).
      */
-    public SegmentScanner(DataFile file, long fileSize, long start) {
+    public SegmentScanner(DataFile file, long fileSize, long start, RecordCodec records) {
         this.file = file;
         this.fileSize = fileSize;
+        this.records = records;
         this.bufStart = start;
     }
 
@@ -51,7 +54,7 @@ public final class SegmentScanner {
         pos += length;
         length = 0;
         while (true) {
-            int result = RecordCodec.check(buf, pos, limit);
+            int result = records.check(buf, pos, limit);
             if (result > 0) {
                 length = result;
                 return true;
@@ -61,8 +64,9 @@ public final class SegmentScanner {
                 return false;
             }
             long at = bufStart + pos;
-            long wanted = limit - pos >= RecordCodec.HEADER_SIZE ? RecordCodec.claimedLength(buf, pos) : RecordCodec.HEADER_SIZE;
-            if (bufStart + limit >= fileSize || at + wanted > fileSize) {
+            long claimed = records.claimedLength(buf, pos, limit); // INCOMPLETE while the header itself is cut short
+            long wanted = claimed > 0 ? claimed : records.maxHeaderSize();
+            if (bufStart + limit >= fileSize || (claimed > 0 && at + claimed > fileSize)) {
                 stop = at == fileSize ? Stop.CLEAN_END : zerosToEnd() ? Stop.ZEROS : Stop.INCOMPLETE;
                 return false;
             }
@@ -109,8 +113,7 @@ public final class SegmentScanner {
      * for the records that follow damage.
      */
     public long claimedNext() {
-        if (limit - pos < RecordCodec.HEADER_SIZE) return -1;
-        long claimed = RecordCodec.claimedLength(buf, pos);
+        long claimed = records.claimedLength(buf, pos, limit);
         return claimed < 0 ? -1 : bufStart + pos + claimed;
     }
 
@@ -118,9 +121,14 @@ public final class SegmentScanner {
         return length;
     }
 
-    /** The buffer holding the current record at {@link #at()}: read it with {@link RecordCodec}. */
+    /** The buffer holding the current record at {@link #at()}: read it with {@link #records()}. */
     public ByteBuffer buffer() {
         return buf;
+    }
+
+    /** The layout of the records scanned. */
+    public RecordCodec records() {
+        return records;
     }
 
     public int at() {
@@ -144,10 +152,10 @@ public final class SegmentScanner {
      * length intact. Memory stays bounded whatever the record sizes a damaged header claims: a
      * candidate longer than the window is CRC-checked in chunks, never read whole.
      */
-    public static long resync(DataFile file, long size, long from, long likely) throws IOException {
+    public static long resync(DataFile file, long size, long from, long likely, RecordCodec records) throws IOException {
         ByteBuffer chunk = RecordCodec.allocate(RESYNC_WINDOW);
-        if (likely >= from && likely < size && validAt(file, size, likely, chunk)) return likely;
-        ByteBuffer buf = RecordCodec.allocate(RESYNC_WINDOW + RecordCodec.HEADER_SIZE);
+        if (likely >= from && likely < size && validAt(file, size, likely, chunk, records)) return likely;
+        ByteBuffer buf = RecordCodec.allocate(RESYNC_WINDOW + records.maxHeaderSize());
         for (long base = from; base < size; base += RESYNC_WINDOW) {
             buf.clear();
             int n = 0;
@@ -158,26 +166,26 @@ public final class SegmentScanner {
             }
             buf.clear();
             for (int i = 0; i < Math.min(n, RESYNC_WINDOW); i++) {
-                if (n - i < RecordCodec.HEADER_SIZE) break;
-                long length = RecordCodec.claimedLength(buf, i);
+                long length = records.claimedLength(buf, i, n);
+                if (length == RecordCodec.INCOMPLETE) break; // the file ends inside this header
                 if (length < 0 || base + i + length > size) continue;
-                int inWindow = RecordCodec.check(buf, i, n);
+                int inWindow = records.check(buf, i, n);
                 if (inWindow > 0) return base + i;
-                if (inWindow == RecordCodec.INCOMPLETE && validAt(file, size, base + i, chunk)) return base + i;
+                if (inWindow == RecordCodec.INCOMPLETE && validAt(file, size, base + i, chunk, records)) return base + i;
             }
         }
         return -1;
     }
 
     /** Whether a whole valid record starts at {@code at}, checked in chunks of {@code chunk}'s size. */
-    static boolean validAt(DataFile file, long size, long at, ByteBuffer chunk) throws IOException {
+    static boolean validAt(DataFile file, long size, long at, ByteBuffer chunk, RecordCodec records) throws IOException {
         chunk.clear().limit((int) Math.min(chunk.capacity(), size - at));
         int n = file.read(chunk, at);
-        if (n < RecordCodec.HEADER_SIZE) return false;
-        long length = RecordCodec.claimedLength(chunk, 0);
+        if (n <= 0) return false;
+        long length = records.claimedLength(chunk, 0, n);
         if (length < 0 || at + length > size) return false;
-        if (length <= n) return RecordCodec.check(chunk, 0, (int) length) > 0;
-        if (RecordCodec.isControl(chunk, 0)) return false; // control records are short: a long one is impossible
+        if (length <= n) return records.check(chunk, 0, (int) length) > 0;
+        if (records.isControl(chunk, 0)) return false; // control records are short: a long one is impossible
         int stored = RecordCodec.storedCrc(chunk, 0);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(chunk.slice(4, n - 4));
@@ -193,8 +201,8 @@ public final class SegmentScanner {
     }
 
     /** How many valid records follow, one after the other, from {@code at} (for messages). */
-    public static long countValid(DataFile file, long size, long at) throws IOException {
-        SegmentScanner scan = new SegmentScanner(file, size, at);
+    public static long countValid(DataFile file, long size, long at, RecordCodec records) throws IOException {
+        SegmentScanner scan = new SegmentScanner(file, size, at, records);
         long n = 0;
         while (scan.next()) n++;
         return n;
@@ -234,7 +242,7 @@ public final class SegmentScanner {
      * enough to tell. A run elsewhere must be longer, since records hold zeros of their own.
      */
     private static int minimumRun(long runStart, long gapStart) {
-        return runStart == gapStart ? RecordCodec.TIMESTAMP_AT : MIN_UNWRITTEN_RUN; // the CRC field: 4 bytes
+        return runStart == gapStart ? RecordCodec.CRC_SIZE : MIN_UNWRITTEN_RUN;
     }
 
     /** Whether every byte of [from, to) is zero. */

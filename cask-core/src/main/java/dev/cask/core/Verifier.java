@@ -75,9 +75,11 @@ public final class Verifier {
         List<long[]> damaged = new ArrayList<>();
         try (DataFile file = files.open(path, OpenMode.READ)) {
             long size = file.size();
-            long start = FileHeader.read(file, size, FileHeader.Kind.DATA, path).firstRecord();
+            FileHeader.Read header = FileHeader.read(file, size, FileHeader.Kind.DATA, path);
+            RecordCodec layout = RecordCodec.forVersion(header.version());
+            long start = header.firstRecord();
             while (start < size) {
-                SegmentScanner scan = new SegmentScanner(file, size, start);
+                SegmentScanner scan = new SegmentScanner(file, size, start, layout);
                 long batchStart = -1;
                 int batchCount = 0;
                 String reason = null;
@@ -85,15 +87,15 @@ public final class Verifier {
                     ByteBuffer buf = scan.buffer();
                     int at = scan.at();
                     if ((++records & 0xfff) == 0) progress.update(bytesDone + scan.offset(), bytesTotal);
-                    if (RecordCodec.isBatchBegin(buf, at)) {
+                    if (layout.isBatchBegin(buf, at)) {
                         if (batchStart >= 0) {
                             reason = "a batch with no commit record";
                             break;
                         }
                         batchStart = scan.offset();
                         batchCount = 0;
-                    } else if (RecordCodec.isBatchCommit(buf, at)) {
-                        if (batchStart < 0 || RecordCodec.batchCount(buf, at) != batchCount) {
+                    } else if (layout.isBatchCommit(buf, at)) {
+                        if (batchStart < 0 || layout.batchCount(buf, at) != batchCount) {
                             if (batchStart < 0) batchStart = scan.offset();
                             reason = "a batch commit record that matches no batch";
                             scan.next(); // the bad commit itself is part of the damage
@@ -116,7 +118,7 @@ public final class Verifier {
                     break;
                 }
                 long bad = batchStart >= 0 ? batchStart : scan.offset();
-                long next = zeros ? -1 : SegmentScanner.resync(file, size, scan.offset() + 1, scan.claimedNext());
+                long next = zeros ? -1 : SegmentScanner.resync(file, size, scan.offset() + 1, scan.claimedNext(), layout);
                 if (next < 0) {
                     next = size;
                 } else if (newest && SegmentScanner.allZeros(file, scan.offset(), next)) {

@@ -97,7 +97,7 @@ class CaskModelProperties {
             cask = Cask.open(dir, options);
             assertSame(cask, model);
             CaskStats stats = cask.stats();
-            long modelBytes = model.entrySet().stream().mapToLong(e -> RecordCodec.putSize(e.getKey().length(), e.getValue().length)).sum();
+            long modelBytes = model.entrySet().stream().mapToLong(e -> RecordCodec.current().putSize(e.getKey().length(), e.getValue().length, 0)).sum();
             assertThat(stats.liveBytes()).isEqualTo(modelBytes);
         } finally {
             cask.close();

@@ -133,14 +133,14 @@ class CaskTest {
             cask.put(b("b"), b("3"));
             cask.delete(b("b"));
             CaskStats stats = cask.stats();
-            int put = RecordCodec.putSize(1, 1);
+            int put = RecordCodec.current().putSize(1, 1, 0);
             assertThat(stats.keys()).isEqualTo(1);
             assertThat(stats.liveBytes()).isEqualTo(put);
-            assertThat(stats.deadBytes()).isEqualTo(2L * put + put + RecordCodec.tombstoneSize(1) - put);
+            assertThat(stats.deadBytes()).isEqualTo(2L * put + put + RecordCodec.current().tombstoneSize(1) - put);
             assertThat(stats.fragmentation()).isGreaterThan(0.7);
         }
         try (Cask cask = Cask.open(dir)) {
-            assertThat(cask.stats().liveBytes()).isEqualTo(RecordCodec.putSize(1, 1));
+            assertThat(cask.stats().liveBytes()).isEqualTo(RecordCodec.current().putSize(1, 1, 0));
         }
     }
 
@@ -159,7 +159,7 @@ class CaskTest {
     void aCorruptValueIsAnErrorNamingSegmentAndOffsetNeverAWrongValue() throws Exception {
         try (Cask cask = Cask.open(dir)) {
             cask.put(b("key"), b("the-value"));
-            TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + RecordCodec.HEADER_SIZE + 3 + 2);
+            TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + TestFiles.HEADER + 3 + 2);
             assertThatThrownBy(() -> cask.get(b("key"))).isInstanceOf(CorruptionException.class)
                     .hasMessageContaining("offset " + FileHeader.SIZE).hasMessageContaining("0000000001.data");
         }
@@ -180,7 +180,7 @@ class CaskTest {
             assertThat(past.position()).isZero();
             assertThat(cask.read(b("missing"), 0, past)).isEqualTo(-1);
             assertThatThrownBy(() -> cask.read(b("key"), -1, past)).isInstanceOf(IllegalArgumentException.class);
-            TestFiles.flipByte(TestFiles.newestSegment(dir), RecordCodec.HEADER_SIZE + 3 + 9);
+            TestFiles.flipByte(TestFiles.newestSegment(dir), TestFiles.HEADER + 3 + 9);
             assertThatThrownBy(() -> cask.read(b("key"), 0, java.nio.ByteBuffer.allocate(2))).isInstanceOf(CorruptionException.class);
         }
     }

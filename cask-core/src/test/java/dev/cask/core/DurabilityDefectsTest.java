@@ -146,7 +146,7 @@ class DurabilityDefectsTest {
         Path first = TestFiles.segments(dir).getFirst();
         assertThat(dir.resolve(first.getFileName().toString().replace(".data", ".hint"))).exists();
         byte[] bytes = Files.readAllBytes(first);
-        int firstRecord = RecordCodec.putSize(4, 7); // "key0" = "value-0"
+        int firstRecord = RecordCodec.current().putSize(4, 7, 0); // "key0" = "value-0"
         Files.write(first, TestFiles.concat(java.util.Arrays.copyOf(bytes, FileHeader.SIZE), java.util.Arrays.copyOfRange(bytes, FileHeader.SIZE + firstRecord, bytes.length))); // what a repair leaves: the first record cut
         try (Cask cask = Cask.open(dir, options)) {
             assertThat(cask.get(b("key0"))).isNull(); // not an entry pointing into the rewritten file

@@ -86,7 +86,7 @@ class FaultInjectionTest {
         CaskOptions options = CaskOptions.defaults().withFileLayer(faults);
         try (Cask cask = Cask.open(dir, options)) {
             cask.put(b("before"), b("ok"));
-            long size = (long) FileHeader.SIZE + RecordCodec.putSize(6, 2); // where the records end: the open file is grown ahead of them
+            long size = (long) FileHeader.SIZE + RecordCodec.current().putSize(6, 2, 0); // where the records end: the open file is grown ahead of them
             faults.spaceLeft.set(10); // the next record fits only partly
             assertThatThrownBy(() -> cask.put(b("big"), new byte[100])).isInstanceOf(StorageException.class)
                     .hasMessageContaining("No space left on device").hasMessageContaining("nothing was written");

@@ -16,7 +16,7 @@ class FlippedByteTest {
     @TempDir
     Path dir;
 
-    private final CaskOptions withHints = CaskOptions.defaults().withMaxFileSize(1000);
+    private final CaskOptions withHints = CaskOptions.defaults().withMaxFileSize(600); // five segments of 100 records, the second holding only 5-byte keys
     private CaskOptions options = withHints.withUseHints(false);
 
     @Test
@@ -27,8 +27,8 @@ class FlippedByteTest {
         }
         Path victim = TestFiles.segments(dir).get(1);
         assertThat(dir.resolve(victim.getFileName().toString().replace(".data", ".hint"))).exists();
-        long recordLength = RecordCodec.putSize(5, 8);
-        TestFiles.flipByte(victim, FileHeader.SIZE + recordLength * 3 + RecordCodec.HEADER_SIZE + 7); // inside the 4th record's value
+        long recordLength = RecordCodec.current().putSize(5, 8, 0);
+        TestFiles.flipByte(victim, FileHeader.SIZE + recordLength * 3 + TestFiles.HEADER + 7); // inside the 4th record's value
         try (Cask cask = Cask.open(dir, withHints)) {
             assertThat(cask.recoveryReport().hintsUsed()).isGreaterThan(1);
             int damaged = 0;
@@ -62,8 +62,8 @@ class FlippedByteTest {
         List<Path> segments = TestFiles.segments(dir);
         assertThat(segments.size()).isGreaterThan(3);
         Path victim = segments.get(1);
-        long recordLength = RecordCodec.putSize(5, 8); // "key1x" / "value-1x" sized records in this segment
-        long offset = FileHeader.SIZE + recordLength * 3 + RecordCodec.HEADER_SIZE + 2; // inside the key of the 4th record
+        long recordLength = RecordCodec.current().putSize(5, 8, 0); // "key1x" / "value-1x" sized records in this segment
+        long offset = FileHeader.SIZE + recordLength * 3 + TestFiles.HEADER + 2; // inside the key of the 4th record
         TestFiles.flipByte(victim, offset);
 
         assertThatThrownBy(() -> Cask.open(dir, options)).isInstanceOf(CorruptionException.class)

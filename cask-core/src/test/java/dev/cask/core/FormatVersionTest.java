@@ -27,7 +27,7 @@ class FormatVersionTest {
     @TempDir
     Path dir;
 
-    private static final byte[] DATA_HEADER = {0x43, 0x41, 0x53, 0x4b, 0x44, 0x01, 0x00, 0x00};
+    private static final byte[] DATA_HEADER = {0x43, 0x41, 0x53, 0x4b, 0x44, 0x02, 0x00, 0x00};
     private static final byte[] HINT_HEADER = {0x43, 0x41, 0x53, 0x4b, 0x48, 0x01, 0x00, 0x00};
 
     private void copyFixture() throws IOException {
@@ -96,6 +96,65 @@ class FormatVersionTest {
         assertThat(Verifier.check(dir, CaskOptions.defaults(), false).healthy()).isTrue();
     }
 
+    private static final byte[] DATA_HEADER_V1 = {0x43, 0x41, 0x53, 0x4b, 0x44, 0x01, 0x00, 0x00};
+
+    /**
+     * The fixture in {@code format-v1/} was written by commit a88ae55, the last to write version-1
+     * records (26-byte headers): three segments of at most 200 bytes, each with a hint (the
+     * newest one's from its clean close), holding a delete, a batch, an expiring and an expired key.
+     */
+    @Test
+    void aVersionOneDatabaseOpensAsItIsWritesNewRecordsInVersionTwoAndAMergeRewritesIt() throws Exception {
+        for (String name : List.of("0000000001.data", "0000000001.hint", "0000000002.data", "0000000002.hint", "0000000003.data", "0000000003.hint")) {
+            try (InputStream in = FormatVersionTest.class.getResourceAsStream("/format-v1/" + name)) {
+                assertThat(in).as(name).isNotNull();
+                Files.copy(in, dir.resolve(name));
+            }
+        }
+        for (Path data : TestFiles.segments(dir)) assertThat(start(data)).isEqualTo(DATA_HEADER_V1);
+        byte[] oldActive = Files.readAllBytes(dir.resolve("0000000003.data"));
+        for (CaskOptions options : List.of(CaskOptions.defaults(), CaskOptions.defaults().withUseHints(false))) {
+            try (Cask cask = Cask.open(dir, options)) {
+                assertThat(cask.recoveryReport().droppedBytes()).isZero();
+                assertVersionOneContents(cask);
+            }
+        }
+        try (Cask cask = Cask.open(dir)) {
+            cask.put(b("after"), b("written in version 2"));
+            assertThat(s(cask.get(b("after")))).isEqualTo("written in version 2");
+        }
+        assertThat(Files.readAllBytes(dir.resolve("0000000003.data"))).as("the version-1 active segment was sealed, not appended to").isEqualTo(oldActive);
+        assertThat(start(dir.resolve("0000000004.data"))).isEqualTo(DATA_HEADER);
+        assertThat(Verifier.check(dir, CaskOptions.defaults(), false).healthy()).isTrue();
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withUseHints(false))) { // both layouts in one scan
+            assertVersionOneContents(cask);
+            assertThat(s(cask.get(b("after")))).isEqualTo("written in version 2");
+            cask.merge();
+            assertThat(cask.stats().deadBytes()).as("every byte the merge wrote is counted live, in the new layout's sizes").isZero();
+        }
+        for (Path data : TestFiles.segments(dir)) assertThat(start(data)).as(data.toString()).isEqualTo(DATA_HEADER);
+        for (CaskOptions options : List.of(CaskOptions.defaults(), CaskOptions.defaults().withUseHints(false))) {
+            try (Cask cask = Cask.open(dir, options)) {
+                assertVersionOneContents(cask);
+                assertThat(s(cask.get(b("after")))).isEqualTo("written in version 2");
+                assertThat(cask.stats().deadBytes()).isZero();
+            }
+        }
+        assertThat(Verifier.check(dir, CaskOptions.defaults(), false).healthy()).isTrue();
+    }
+
+    private static void assertVersionOneContents(Cask cask) {
+        assertThat(cask.get(b("user:1"))).isNull();
+        assertThat(s(cask.get(b("user:2")))).isEqualTo("bob");
+        assertThat(s(cask.get(b("k")))).isEqualTo("new");
+        assertThat(s(cask.get(b("temp")))).isEqualTo("hi");
+        assertThat(cask.metadata(b("temp")).expiry()).isEqualTo(4102444800000L);
+        assertThat(cask.get(b("gone"))).isNull();
+        assertThat(s(cask.get(b("a")))).isEqualTo("1");
+        assertThat(s(cask.get(b("b")))).isEqualTo("2");
+        assertThat(s(cask.get(b("last")))).isEqualTo("the newest value");
+    }
+
     @Test
     void aVersionZeroDatabaseChecksCleanAndItsEmptyActiveSegmentGetsAHeader() throws Exception {
         copyFixture();
@@ -119,13 +178,13 @@ class FormatVersionTest {
         Files.write(dir.resolve("0000000002.hint.tmp"), new byte[] {1}); // a leftover open would delete
         Path sealed = TestFiles.segments(dir).get(1);
         byte[] bytes = Files.readAllBytes(sealed);
-        bytes[5] = 2;
+        bytes[5] = 3;
         Files.write(sealed, bytes);
         Map<String, byte[]> before = contents();
         for (CaskOptions options : List.of(CaskOptions.defaults(), CaskOptions.defaults().withUseHints(false))) {
             assertThatThrownBy(() -> Cask.open(dir, options)).isInstanceOf(UnsupportedFormatException.class)
-                    .hasMessageContaining(sealed.toString()).hasMessageContaining("format version 2")
-                    .hasMessageContaining("reads format versions 0 to 1").hasMessageContaining("newer Cask");
+                    .hasMessageContaining(sealed.toString()).hasMessageContaining("format version 3")
+                    .hasMessageContaining("reads format versions 0 to 2 of data segments").hasMessageContaining("newer Cask");
         }
         assertThatThrownBy(() -> Verifier.check(dir, CaskOptions.defaults(), true)).isInstanceOf(UnsupportedFormatException.class);
         assertThat(contents()).containsOnlyKeys(before.keySet());
@@ -190,7 +249,7 @@ class FormatVersionTest {
         FileHeader.encode(FileHeader.Kind.HINT).get(0, hint);
         assertThat(hint).isEqualTo(HINT_HEADER);
         assertThat(FileHeader.decode(FileHeader.encode(FileHeader.Kind.DATA), FileHeader.Kind.DATA, Path.of("x")))
-                .isEqualTo(new FileHeader.Read(1, FileHeader.SIZE));
+                .isEqualTo(new FileHeader.Read(2, FileHeader.SIZE));
         assertThat(FileHeader.decode(java.nio.ByteBuffer.wrap(new byte[8]), FileHeader.Kind.DATA, Path.of("x")))
                 .isEqualTo(new FileHeader.Read(0, 0));
     }

@@ -55,8 +55,8 @@ class GroupCommitTest {
             cask.sync();
             assertThat(counting.forces.get() - before).isEqualTo(1);
             // a batch of one is a plain record: no begin/commit frame around it
-            long expected = RecordCodec.tombstoneSize(2) + RecordCodec.putSize(2, 3) + 2L * RecordCodec.controlSize();
-            for (int i = 0; i < 100; i++) expected += RecordCodec.putSize(("k" + i).length(), ("v" + i).length());
+            long expected = RecordCodec.current().tombstoneSize(2) + RecordCodec.current().putSize(2, 3, 0) + 2L * RecordCodec.current().controlSize();
+            for (int i = 0; i < 100; i++) expected += RecordCodec.current().putSize(("k" + i).length(), ("v" + i).length(), 0);
             assertThat(cask.stats().liveBytes() + cask.stats().deadBytes()).isEqualTo(expected);
         }
     }

@@ -38,7 +38,7 @@ class MidLogDamageTest {
             cask.put(b("a"), b("1"));
             cask.put(b("k"), b("new"));
         }
-        long second = (long) FileHeader.SIZE + RecordCodec.putSize(1, 3);
+        long second = (long) FileHeader.SIZE + RecordCodec.current().putSize(1, 3, 0);
         TestFiles.flipByte(TestFiles.newestSegment(dir), second + 5); // inside the timestamp: only the CRC can tell
         return second;
     }
@@ -88,8 +88,8 @@ class MidLogDamageTest {
         try (Cask cask = Cask.open(dir, options)) {
             for (int i = 0; i < 50; i++) cask.put(b("key" + i), b("value-" + i));
         }
-        long record = RecordCodec.putSize(4, 7);
-        TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + record * 3 + 24); // inside the 4th record's valueSize: its length is now wrong
+        long record = RecordCodec.current().putSize(4, 7, 0);
+        TestFiles.flipByte(TestFiles.newestSegment(dir), FileHeader.SIZE + record * 3 + TestFiles.HEADER - 1); // the 4th record's valueSize, the header's last byte: its length is now wrong
         assertThatThrownBy(() -> Cask.open(dir, options)).isInstanceOf(CorruptionException.class).hasMessageContaining("valid record(s) follow");
         Verifier.check(dir, options, true);
         try (Cask cask = Cask.open(dir, options)) {
@@ -120,10 +120,10 @@ class MidLogDamageTest {
             cask.put(b("a"), b("1"));
             cask.put(b("k"), b("new"));
         }
-        long second = (long) FileHeader.SIZE + RecordCodec.putSize(1, 3);
+        long second = (long) FileHeader.SIZE + RecordCodec.current().putSize(1, 3, 0);
         try (RandomAccessFile f = new RandomAccessFile(TestFiles.newestSegment(dir).toFile(), "rw")) {
             f.seek(second);
-            f.write(new byte[RecordCodec.putSize(1, 1)]); // what a power cut leaves when a later page reached the disk and this one did not
+            f.write(new byte[RecordCodec.current().putSize(1, 1, 0)]); // what a power cut leaves when a later page reached the disk and this one did not
         }
         try (Cask cask = Cask.open(dir, options)) {
             assertThat(s(cask.get(b("k")))).isEqualTo("old"); // nothing after the gap was ever forced: a prefix of the log

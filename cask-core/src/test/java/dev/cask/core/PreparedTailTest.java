@@ -38,7 +38,7 @@ class PreparedTailTest {
         try (Cask cask = Cask.open(dir)) {
             for (int i = 0; i < 100; i++) cask.put(b("key-" + i), new byte[1000]);
             end = FileHeader.SIZE;
-            for (int i = 0; i < 100; i++) end += RecordCodec.putSize(("key-" + i).length(), 1000);
+            for (int i = 0; i < 100; i++) end += RecordCodec.current().putSize(("key-" + i).length(), 1000, 0);
             Path active = TestFiles.newestSegment(dir);
             assertThat(Files.size(active)).as("grown ahead of the records").isGreaterThanOrEqualTo(end + 4 * MIB);
             byte[] all = Files.readAllBytes(active);
@@ -90,7 +90,7 @@ class PreparedTailTest {
             for (Path sealed : segments.subList(0, segments.size() - 1)) {
                 assertThat(Files.size(sealed)).as("%s ends within the limit", sealed).isLessThanOrEqualTo(2 * MIB);
                 try (DataFile file = FileLayer.real().open(sealed, OpenMode.READ)) {
-                    SegmentScanner scan = new SegmentScanner(file, file.size(), FileHeader.SIZE);
+                    SegmentScanner scan = new SegmentScanner(file, file.size(), FileHeader.SIZE, RecordCodec.current());
                     while (scan.next()) {
                         // every record, up to the end
                     }
@@ -128,7 +128,7 @@ class PreparedTailTest {
         };
         try (Cask cask = Cask.open(dir, CaskOptions.defaults().withFileLayer(recording))) {
             cask.put(b("first"), b("v"));
-            long first = RecordCodec.putSize(5, 1);
+            long first = RecordCodec.current().putSize(5, 1, 0);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (covered(reads) < 8 * MIB - TailWarmer.STEP && System.nanoTime() < deadline) Thread.sleep(5);
             List<long[]> seen;

@@ -33,7 +33,7 @@ class RotationFailureTest {
             layer.failNextSegmentCreation = true;
             String failedKey = "big";
             // too big for what is left of the active segment (one record in it): rotates, and the creation fails
-            assertThatThrownBy(() -> cask.put(b("big"), b("v".repeat(150)))).isInstanceOf(StorageException.class)
+            assertThatThrownBy(() -> cask.put(b("big"), b("v".repeat(180)))).isInstanceOf(StorageException.class)
                     .isNotInstanceOf(WritesStoppedException.class).hasMessageContaining("nothing was written");
             assertThat(cask.get(b(failedKey))).isNull();
             // small enough for the old segment: before, it was appended to the sealed segment's closed file (a NullPointerException)

@@ -32,8 +32,8 @@ class ScaleTest {
         // written directly with the codec: 10,000 rotations through the engine would be 20,000 fsyncs
         ByteBuffer buf = RecordCodec.allocate(256);
         for (int id = 1; id <= segments; id++) {
-            buf.clear();
-            RecordCodec.encodePut(buf, id, 0, b("key" + (id % 5000)), b("value-" + id));
+            buf.clear().put(FileHeader.encode(FileHeader.Kind.DATA));
+            RecordCodec.current().encodePut(buf, id, 0, b("key" + (id % 5000)), b("value-" + id));
             Files.write(dir.resolve(SegmentNames.dataName(id)), java.util.Arrays.copyOf(buf.array(), buf.arrayOffset() + buf.position()));
         }
         long before = openFiles();

@@ -12,6 +12,9 @@ import java.util.stream.Stream;
 public final class TestFiles {
     private TestFiles() {}
 
+    /** The header's size of a record written now with a key and a value under 128 bytes and no expiry: where its key starts. */
+    public static final int HEADER = RecordCodec.current().headerSize(1, 1, 0, false);
+
     public static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

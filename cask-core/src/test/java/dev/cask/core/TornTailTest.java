@@ -57,7 +57,7 @@ class TornTailTest {
     void truncatedAtEveryByteOfTheLastRecordsKeepsExactlyTheWholeOnes() throws IOException {
         Path base = root.resolve("base");
         byte[] full = writeBase(base);
-        long firstCut = recordEnds.get(0)[0] - RecordCodec.putSize(2, 7);
+        long firstCut = recordEnds.get(0)[0] - RecordCodec.current().putSize(2, 7, 0);
         for (long cut = firstCut; cut <= full.length; cut++) {
             Path dir = root.resolve("cut" + cut);
             Files.createDirectories(dir);
@@ -119,8 +119,8 @@ class TornTailTest {
         Path dir = root.resolve("batch-then-zeros");
         writeBase(dir);
         java.nio.ByteBuffer batch = RecordCodec.allocate(1024);
-        RecordCodec.encodeControl(batch, 1, RecordCodec.CONTROL_BATCH_BEGIN, 2);
-        RecordCodec.encodePut(batch, 1, 0, b("b1"), b("lost"));
+        RecordCodec.current().encodeControl(batch, 1, RecordCodec.CONTROL_BATCH_BEGIN, 2);
+        RecordCodec.current().encodePut(batch, 1, 0, b("b1"), b("lost"));
         byte[] open = java.util.Arrays.copyOf(batch.array(), batch.arrayOffset() + batch.position()); // a begin and one put, no commit
         byte[] tail = java.util.Arrays.copyOf(open, open.length + 4096);
         TestFiles.append(TestFiles.newestSegment(dir), tail);
