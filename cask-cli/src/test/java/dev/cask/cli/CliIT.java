@@ -114,10 +114,10 @@ class CliIT {
             raf.write(original ^ 0xff);
         }
         // the closed segment has a hint, so open trusts it: the damage shows when the damaged record is read
-        CaskProcess.Result get = cask("get", "key1"); // after the 8-byte header, key0's record is bytes 8-44, key1's starts at 45
+        CaskProcess.Result get = cask("get", "key1"); // after the 8-byte header, key0's record is bytes 8-31 (13 + 4 + 7), key1's 32-55
         assertThat(get.exitCode()).isEqualTo(3);
         assertThat(get.stdout()).isEmpty();
-        assertThat(get.stderr()).contains("offset 45").contains(closed.getFileName().toString()).contains("not returned");
+        assertThat(get.stderr()).contains("offset 32").contains(closed.getFileName().toString()).contains("not returned");
         CaskProcess.Result check = cask("check", "--json");
         assertThat(check.exitCode()).isEqualTo(1);
         assertThat(check.out()).contains("\"ok\":false").contains(closed.getFileName().toString());
@@ -136,7 +136,7 @@ class CliIT {
         Files.write(segment, "junk".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
         CaskProcess.Result dump = CaskProcess.run("dump", segment.toString());
         assertThat(dump.out().lines().toList()).hasSize(4);
-        assertThat(dump.out()).startsWith("format version 1, header of 8 bytes").contains("offset=8 crc=ok").contains("key=\"a\\x09b\" valueSize=5").contains("tombstone").contains("TORN");
+        assertThat(dump.out()).startsWith("format version 2, header of 8 bytes").contains("offset=8 crc=ok").contains("key=\"a\\x09b\" valueSize=5").contains("tombstone").contains("TORN");
         assertThat(dump.exitCode()).isEqualTo(1);
     }
 
@@ -147,7 +147,7 @@ class CliIT {
         long records = Files.size(segment);
         Files.write(segment, new byte[1 << 20], java.nio.file.StandardOpenOption.APPEND); // as a killed writer leaves it
         CaskProcess.Result dump = CaskProcess.run("dump", segment.toString());
-        assertThat(dump.out().lines().toList()).containsExactly("format version 1, header of 8 bytes",
+        assertThat(dump.out().lines().toList()).containsExactly("format version 2, header of 8 bytes",
                 dump.out().lines().skip(1).findFirst().orElseThrow(),
                 "offset=" + records + " ZEROS: 1048576 byte(s) of zeros to the end: space the writer grew the active segment by and has not reached");
         assertThat(dump.exitCode()).isZero();
@@ -163,7 +163,7 @@ class CliIT {
         for (String[] args : List.of(new String[] {"get", "k"}, new String[] {"check"}, new String[] {"dump", segment.toString()})) {
             CaskProcess.Result r = args[0].equals("dump") ? CaskProcess.run(args) : cask(args);
             assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
-            assertThat(r.stderr()).as(String.join(" ", args)).contains("has format version 7").contains("reads format versions 0 to 1")
+            assertThat(r.stderr()).as(String.join(" ", args)).contains("has format version 7").contains("reads format versions 0 to 2 of data segments")
                     .doesNotContain("\tat ");
         }
         assertThat(Files.readAllBytes(segment)).isEqualTo(bytes);

@@ -100,11 +100,28 @@ public final class Cask implements AutoCloseable {
 
     /** The value of {@code key}, or null if it is missing, deleted or expired. */
     public byte[] get(byte[] key) {
-        return withRecord(key, (record, entry) -> {
-            byte[] value = new byte[entry.valueSize()];
-            record.get(record.limit() - entry.valueSize(), value); // a value ends where its record does, in every layout
-            return value;
-        });
+        ensureOpen();
+        ReadScratch scratch = ReadScratch.ofThisThread(); // no entry, no view, no lambda: a get allocates only the value
+        long[] entry = scratch.entry;
+        while (true) {
+            if (!index.keyDir.get(key, entry)) return null;
+            int valueSize = (int) entry[2];
+            long expiry = entry[3];
+            if (expiry != 0 && expiry <= now()) return null;
+            Segment segment = index.segment((int) entry[0]);
+            if (segment == null) continue;
+            try {
+                ByteBuffer record = segment.checkedRecord(key, entry[1], valueSize, expiry, scratch);
+                byte[] value = new byte[valueSize];
+                record.get(record.limit() - valueSize, value); // a value ends where its record does, in every layout
+                return value;
+            } catch (ClosedChannelException | IllegalStateException e) {
+                if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
+                // the segment was retired (closed and unmapped) under us: the keydir already points elsewhere
+            } catch (IOException e) {
+                throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
+            }
+        }
     }
 
     /** What {@link #withRecord} hands a reader: the checked record, and its keydir entry. */

@@ -24,10 +24,39 @@ final class Index {
     void addSegment(Segment segment) {
         keyDir.registerSegment(segment.id);
         segments.put(segment.id, segment);
+        putById(segment.id, segment);
     }
 
+    /** The segment of {@code id}, or null: an array index, not a map's (a boxed id and a skip-list walk on every get). */
     Segment segment(int id) {
-        return segments.get(id);
+        SegmentsById table = byId;
+        int at = id - table.firstId;
+        return at >= 0 && at < table.segments.length ? table.segments[at] : null;
+    }
+
+    /** Ids from {@code firstId} on, to their segments: replaced whole when segments come and go, read without a lock. */
+    private record SegmentsById(int firstId, Segment[] segments) {}
+
+    private volatile SegmentsById byId = new SegmentsById(0, new Segment[0]);
+
+    /**
+     * Sets the slot of {@code id} (null: removed). Ids are dense enough for an array: they only
+     * grow, and a merge's gap is its inputs' count plus two. The array keeps spare room ahead, so
+     * a rotation writes one slot; the volatile write after it publishes the slot to readers.
+     */
+    private synchronized void putById(int id, Segment segment) {
+        SegmentsById table = byId;
+        int at = id - table.firstId;
+        if (at >= 0 && at < table.segments.length) {
+            table.segments[at] = segment;
+            byId = table;
+            return;
+        }
+        if (segments.isEmpty()) return;
+        int first = segments.firstKey();
+        Segment[] grown = new Segment[Math.max(16, 2 * (segments.lastKey() - first + 1))];
+        for (Segment s : segments.values()) grown[s.id - first] = s;
+        byId = new SegmentsById(first, grown);
     }
 
     Collection<Segment> segments() {
@@ -36,6 +65,7 @@ final class Index {
 
     void removeSegment(int id) {
         segments.remove(id);
+        putById(id, null);
         keyDir.releaseSegment(id);
     }
 

@@ -103,6 +103,47 @@ final class KeyDir {
         }
     }
 
+    /**
+     * As {@link #get(byte[])}, into {@code out} (segment id, value position, value size, expiry)
+     * rather than a new entry: a get allocates nothing here. False if the key is absent.
+     */
+    boolean get(byte[] key, long[] out) {
+        long hash = hash(key);
+        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+            long stamp = lock.tryOptimisticRead();
+            if (stamp == 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            try {
+                boolean found = lookup(key, hash, out);
+                if (lock.validate(stamp)) return found;
+            } catch (RuntimeException raced) {
+                // a writer moved things under us; try again
+            }
+        }
+        long stamp = lock.readLock();
+        try {
+            return lookup(key, hash, out);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private boolean lookup(byte[] key, long hash, long[] out) {
+        long[] t = table;
+        int cap = t.length / 2;
+        int slot = find(t, cap, key, hash);
+        if (slot < 0) return false;
+        long w0 = t[2 * slot];
+        long w1 = t[2 * slot + 1];
+        out[0] = segmentIdOf(w0);
+        out[1] = w1 >>> 32;
+        out[2] = (int) w1;
+        out[3] = expiryAt(w0 >>> 32);
+        return true;
+    }
+
     private KeyDirEntry lookup(byte[] key, long hash) {
         long[] t = table;
         int cap = t.length / 2; // from the array itself: a racing resize may have changed the field already

@@ -58,6 +58,10 @@ public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
         return ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    static ByteBuffer wrap(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     // ---- the layout: what each version defines ----
 
     /** The format version a data file written with this codec carries in its header. */

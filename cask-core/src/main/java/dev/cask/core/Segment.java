@@ -6,6 +6,7 @@ import dev.cask.core.io.OpenMode;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -152,15 +153,42 @@ final class Segment {
 
     /** The record of {@code entry}, once its CRC and header check out. */
     ByteBuffer checkedRecord(byte[] key, KeyDirEntry entry) throws IOException {
+        return checkedRecord(key, entry.valuePosition(), entry.valueSize(), entry.expiry(), null);
+    }
+
+    /**
+     * The record of the put whose value is at {@code valuePosition}, once its CRC and header check
+     * out. With {@code scratch}, a record a mapping holds is copied into it, not viewed (a view is
+     * two objects a read): the buffer returned is then the scratch's, valid until its next use.
+     */
+    ByteBuffer checkedRecord(byte[] key, long valuePosition, int valueSize, long expiry, ReadScratch scratch) throws IOException {
         RecordCodec records = codec;
-        int length = records.putSize(key.length, entry.valueSize(), entry.expiry());
-        long position = records.recordOffset(entry.valuePosition(), key.length, entry.valueSize(), entry.expiry());
-        ByteBuffer buf = read(position, length);
+        int length = records.putSize(key.length, valueSize, expiry);
+        long position = records.recordOffset(valuePosition, key.length, valueSize, expiry);
+        ByteBuffer buf = scratch == null || length > ReadScratch.MAX_RECORD ? read(position, length) : copy(position, length, scratch);
         if (records.check(buf, 0, buf.limit()) != length || records.isTombstone(buf, 0) || !records.hasKey(buf, 0, key)) {
             throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + path
                     + " failed its CRC or header check; the value is not returned", path, position);
         }
         return buf;
+    }
+
+    /** As {@link #read}, but a mapped range is copied into {@code scratch} instead of viewed. */
+    private ByteBuffer copy(long position, int length, ReadScratch scratch) throws IOException {
+        MemorySegment from;
+        long at;
+        if (sealed) {
+            from = wholeMapping();
+            at = position;
+            if (position + length > from.byteSize()) return RecordCodec.allocate(0);
+        } else {
+            long inChunk = position & (CHUNK - 1);
+            from = inChunk + length <= CHUNK ? chunk((int) (position >>> CHUNK_BITS)) : null;
+            if (from == null) return read(position, length);
+            at = inChunk;
+        }
+        MemorySegment.copy(from, ValueLayout.JAVA_BYTE, at, scratch.bytes(length), 0, length);
+        return scratch.buffer(length);
     }
 
     private MemorySegment wholeMapping() throws IOException {
