@@ -48,6 +48,12 @@ final class BenchStallsCommand implements Callable<Integer> {
     @Option(names = "--merges", paramLabel = "M", defaultValue = "2", description = "Merges started in the background, evenly over the run (default ${DEFAULT-VALUE}).")
     int merges;
 
+    @Option(names = "--preload", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"Put every key once before measuring (default ${DEFAULT-VALUE}): the run then measures a database of a steady size,"
+                    + " whose keydir does not grow. --no-preload measures growth too: each growth of the keydir by a quarter rehashes it"
+                    + " under the write lock (about 100 ms a million keys here)."})
+    boolean preload;
+
     @Option(names = "--sync", paramLabel = "POLICY", defaultValue = "none",
             description = "Sync policy of the Cask puts (default ${DEFAULT-VALUE}); the plain appends are never forced.")
     String sync;
@@ -69,11 +75,16 @@ final class BenchStallsCommand implements Callable<Integer> {
                 RawLog plain = new RawLog(dir.resolve("plain"), maxFileSize)) {
             byte[] value = new byte[valueSize];
             new Random(1).nextBytes(value);
+            if (preload) {
+                try (TerminalProgress progress = TerminalProgress.start("preloading")) {
+                    BenchSupport.load(db, keys, value, progress);
+                }
+            }
             Random random = new Random(2);
             ByteBuffer record = ByteBuffer.allocate(13 + 16 + valueSize); // what a put appends: its header, key and value
             long end = System.nanoTime() + (long) (seconds * 1e9);
-            long mergeEvery = merges == 0 ? Long.MAX_VALUE : (long) (seconds * 1e9 / (merges + 1));
-            long nextMerge = System.nanoTime() + mergeEvery;
+            long mergeEvery = (long) (seconds * 1e9 / (merges + 1));
+            long nextMerge = merges == 0 ? Long.MAX_VALUE : System.nanoTime() + mergeEvery;
             CompletableFuture<MergeResult> merge = CompletableFuture.completedFuture(null);
             int mergesRun = 0;
             long puts = 0;
@@ -87,7 +98,7 @@ final class BenchStallsCommand implements Callable<Integer> {
                             merge.join();
                             merge = CompletableFuture.supplyAsync(db::merge);
                             mergesRun++;
-                            nextMerge += mergeEvery;
+                            nextMerge = mergesRun < merges ? nextMerge + mergeEvery : Long.MAX_VALUE;
                         }
                         while (System.nanoTime() < windowEnd) {
                             byte[] key = BenchSupport.key(random.nextLong(keys));
@@ -111,6 +122,7 @@ final class BenchStallsCommand implements Callable<Integer> {
             out.put("seconds", seconds);
             out.put("windowMs", windowMillis);
             out.put("sync", sync);
+            out.put("preloaded", preload);
             out.put("segmentBytes", maxFileSize);
             out.put("casksPuts", puts);
             out.put("rawAppends", appends);
