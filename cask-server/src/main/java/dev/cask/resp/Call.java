@@ -14,12 +14,41 @@ final class Call {
     final List<byte[]> a;
     final KeySpace ks;
     final Reply r;
+    final Collections collections;
 
-    Call(Session session, List<byte[]> a, KeySpace ks, Reply r) {
+    Call(Session session, List<byte[]> a, KeySpace ks, Reply r, Collections collections) {
         this.session = session;
         this.a = a;
         this.ks = ks;
         this.r = r;
+        this.collections = collections;
+    }
+
+    /** Argument {@code i}'s collection metadata key in the selected database. */
+    byte[] metaKey(int i) {
+        return CollectionKeys.meta(session.db, a.get(i));
+    }
+
+    /** Whether argument {@code i} names a live collection: one lookup, and none while no collection was ever written. */
+    boolean collectionAt(int i) {
+        return (collections.any() || ks.hasWrites()) && ks.exists(metaKey(i));
+    }
+
+    /** The stored key of argument {@code i}'s live record, whichever kind it is (a string, or a collection's metadata), or null. */
+    byte[] existing(int i) {
+        byte[] key = key(i);
+        if (ks.exists(key)) return key;
+        return collectionAt(i) ? metaKey(i) : null;
+    }
+
+    /** Deletes whatever other kind of record than {@code kept} argument {@code i} has: an overwrite replaces a key of any type. */
+    void replacing(int i, byte[] kept) {
+        byte[] key = key(i);
+        if (!java.util.Arrays.equals(kept, key)) {
+            if (ks.exists(key)) ks.delete(key);
+        } else if (collectionAt(i)) {
+            ks.delete(metaKey(i));
+        }
     }
 
     int size() {

@@ -81,7 +81,23 @@ enum CommandSpec {
     BGSAVE(-1, "admin noscript no_async_loading", 0, 0, 0, "server", "Forces everything written to disk (a sync), like SAVE."),
     BGREWRITEAOF(1, "admin noscript no_async_loading", 0, 0, 0, "server", "Starts a merge of the closed segments in the background."),
     MERGE(1, "admin", 0, 0, 0, "server", "Starts a merge of the closed segments in the background."),
-    TIME(1, "loading stale fast", 0, 0, 0, "server", "Returns the server time.");
+    TIME(1, "loading stale fast", 0, 0, 0, "server", "Returns the server time."),
+    HSET(-4, "write denyoom fast", 1, 1, 1, "hash", "Creates or modifies the value of a field in a hash."),
+    HMSET(-4, "write denyoom fast", 1, 1, 1, "hash", "Sets the values of multiple fields."),
+    HSETNX(4, "write denyoom fast", 1, 1, 1, "hash", "Sets the value of a field in a hash only when the field doesn't exist."),
+    HGET(3, "readonly fast", 1, 1, 1, "hash", "Returns the value of a field in a hash."),
+    HMGET(-3, "readonly fast", 1, 1, 1, "hash", "Returns the values of all fields in a hash."),
+    HDEL(-3, "write fast", 1, 1, 1, "hash", "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain."),
+    HEXISTS(3, "readonly fast", 1, 1, 1, "hash", "Determines whether a field exists in a hash."),
+    HLEN(2, "readonly fast", 1, 1, 1, "hash", "Returns the number of fields in a hash."),
+    HSTRLEN(3, "readonly fast", 1, 1, 1, "hash", "Returns the length of the value of a field."),
+    HGETALL(2, "readonly", 1, 1, 1, "hash", "Returns all fields and values in a hash."),
+    HKEYS(2, "readonly", 1, 1, 1, "hash", "Returns all fields in a hash."),
+    HVALS(2, "readonly", 1, 1, 1, "hash", "Returns all values in a hash."),
+    HINCRBY(4, "write denyoom fast", 1, 1, 1, "hash", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist."),
+    HINCRBYFLOAT(4, "write denyoom fast", 1, 1, 1, "hash", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist."),
+    HRANDFIELD(-2, "readonly", 1, 1, 1, "hash", "Returns one or more random fields from a hash."),
+    HSCAN(-3, "readonly", 1, 1, 1, "hash", "Iterates over fields and values of a hash.");
 
     private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
 

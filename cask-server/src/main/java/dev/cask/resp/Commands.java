@@ -29,6 +29,8 @@ final class Commands {
     private final KeyCommands keys;
     /** The one key space of the loop thread, emptied after every command (or transaction). */
     private final KeySpace ks;
+    private final Collections collections;
+    private final HashCommands hashes;
 
     Commands(ServerState state, RespHandler handler) {
         this.cask = state.cask;
@@ -38,6 +40,13 @@ final class Commands {
         this.keys = new KeyCommands(keyspaces);
         this.server = new ServerCommands(state, keyspaces);
         this.ks = new KeySpace(cask);
+        this.collections = new Collections(cask); // after the keyspace migration Keyspaces ran
+        this.hashes = new HashCommands(collections);
+    }
+
+    /** Whether any collection (or element the sweeper has yet to delete) exists: a plain SET then needs the full path. */
+    boolean collectionsExist() {
+        return collections.any();
     }
 
     Watches watches() {
@@ -58,8 +67,9 @@ final class Commands {
         }
         int replyStart = r.length();
         try {
-            run(spec, new Call(session, a, ks, r));
+            run(spec, new Call(session, a, ks, r, collections));
             commit(r, replyStart);
+            sweep();
         } catch (CaskException | IllegalArgumentException | IllegalStateException e) {
             ks.discard(); // the engine's limits and failures: a clear error, nothing written
             r.truncate(replyStart);
@@ -89,6 +99,7 @@ final class Commands {
     private void write(WriteBatch batch) {
         for (WriteBatch.Op op : batch.ops()) keyspaces.writing(op.key());
         cask.writeWithoutSync(batch);
+        collections.applied(batch);
         handler.wrote();
         if (watches.anyone()) for (WriteBatch.Op op : batch.ops()) watches.touched(ByteBuffer.wrap(op.key()));
     }
@@ -102,10 +113,29 @@ final class Commands {
         }
     }
 
+    /**
+     * Deletes one batch of elements of deleted collections, after a command: a DEL of a hash is one
+     * record, and its elements go a thousand at a time behind it.
+     */
+    private void sweep() {
+        WriteBatch batch = collections.sweep();
+        if (batch == null) return;
+        try {
+            write(batch);
+        } catch (RuntimeException e) {
+            // the elements stay, under a version nothing names; the next command's sweep tries again
+        }
+    }
+
+
     private void run(CommandSpec spec, Call c) {
         Reply r = c.r;
         List<byte[]> a = c.a;
         Session session = c.session;
+        if (spec == CommandSpec.LCS && (c.collectionAt(1) || c.collectionAt(2))) { // the type first, as Redis checks it; the other string commands check where Redis does
+            r.error("ERR The specified keys must contain string values");
+            return;
+        }
         switch (spec) {
             case PING -> {
                 if (a.size() > 2) r.error("ERR wrong number of arguments for 'ping' command");
@@ -190,6 +220,22 @@ final class Commands {
             }
             case BGREWRITEAOF, MERGE -> server.merge(spec, r);
             case TIME -> server.time(r);
+            case HSET -> hashes.hset(c, false);
+            case HMSET -> hashes.hset(c, true);
+            case HSETNX -> hashes.hsetnx(c);
+            case HGET -> hashes.hget(c);
+            case HMGET -> hashes.hmget(c);
+            case HDEL -> hashes.hdel(c);
+            case HEXISTS -> hashes.hexists(c);
+            case HLEN -> hashes.hlen(c);
+            case HSTRLEN -> hashes.hstrlen(c);
+            case HGETALL -> hashes.hgetall(c, true, true);
+            case HKEYS -> hashes.hgetall(c, true, false);
+            case HVALS -> hashes.hgetall(c, false, true);
+            case HINCRBY -> hashes.hincrby(c);
+            case HINCRBYFLOAT -> hashes.hincrbyfloat(c);
+            case HRANDFIELD -> hashes.hrandfield(c);
+            case HSCAN -> hashes.hscan(c);
         }
     }
 
@@ -257,7 +303,7 @@ final class Commands {
                 CommandSpec spec = CommandSpec.find(args.get(0));
                 int before = r.length();
                 try {
-                    run(spec, new Call(session, args, ks, r));
+                    run(spec, new Call(session, args, ks, r, collections));
                 } catch (CaskException | IllegalArgumentException | IllegalStateException e) {
                     r.truncate(before); // this command failed whole; the others stand, as in Redis
                     r.error("ERR " + e.getMessage());

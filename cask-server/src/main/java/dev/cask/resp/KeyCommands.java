@@ -29,8 +29,8 @@ final class KeyCommands {
         Set<ByteBuffer> seen = new HashSet<>();
         long n = 0;
         for (int i = 1; i < c.size(); i++) {
-            byte[] key = c.key(i);
-            if (seen.add(ByteBuffer.wrap(key)) && c.ks.exists(key)) {
+            byte[] key = c.existing(i); // a string, or a collection's metadata: its elements go to the sweeper
+            if (key != null && seen.add(ByteBuffer.wrap(key))) {
                 c.ks.delete(key);
                 n++;
             }
@@ -41,12 +41,39 @@ final class KeyCommands {
     /** EXISTS and TOUCH: a key named twice counts twice, as in Redis. */
     static void exists(Call c) {
         long n = 0;
-        for (int i = 1; i < c.size(); i++) if (c.ks.exists(c.key(i))) n++;
+        for (int i = 1; i < c.size(); i++) if (c.existing(i) != null) n++;
         c.r.integer(n);
     }
 
     static void type(Call c) {
-        c.r.simple(c.ks.exists(c.key(1)) ? "string" : "none");
+        c.r.simple(typeOf(c, 1));
+    }
+
+    /** TYPE's answer for argument {@code i}: string, the collection's type, or none. */
+    static String typeOf(Call c, int i) {
+        if (c.ks.exists(c.key(i))) return "string";
+        if (!c.collectionAt(i)) return "none";
+        KeySpace.Value v = c.ks.read(c.metaKey(i));
+        CollectionKeys.Meta meta = v == null ? null : CollectionKeys.decode(v.value());
+        return meta == null ? "none" : meta.type().name;
+    }
+
+    /** Where a record stored at {@code from} goes as key {@code user} of database {@code db}: a record of the same kind. */
+    static byte[] sameKind(byte[] from, int db, byte[] user) {
+        return CollectionKeys.isMeta(from) ? CollectionKeys.meta(db, user) : KeyNames.encode(db, user);
+    }
+
+    /** Whether key {@code user} of database {@code db} holds a record of any kind. */
+    private static boolean existsAnyKind(Call c, int db, byte[] user) {
+        return c.ks.exists(KeyNames.encode(db, user)) || ((c.collections.any() || c.ks.hasWrites()) && c.ks.exists(CollectionKeys.meta(db, user)));
+    }
+
+    /** Deletes whatever key {@code user} of database {@code db} holds, of any kind. */
+    private static void deleteAnyKind(Call c, int db, byte[] user) {
+        byte[] string = KeyNames.encode(db, user);
+        if (c.ks.exists(string)) c.ks.delete(string);
+        byte[] meta = CollectionKeys.meta(db, user);
+        if ((c.collections.any() || c.ks.hasWrites()) && c.ks.exists(meta)) c.ks.delete(meta);
     }
 
     /**
@@ -88,8 +115,8 @@ final class KeyCommands {
             c.r.error("ERR invalid expire time in '" + name + "' command");
             return;
         }
-        byte[] key = c.key(1);
-        KeySpace.Value v = c.ks.read(key);
+        byte[] key = c.existing(1); // a collection's expiry is its metadata record's
+        KeySpace.Value v = key == null ? null : c.ks.read(key);
         if (v == null) {
             c.r.integer(0);
             return;
@@ -106,7 +133,8 @@ final class KeyCommands {
 
     /** TTL and PTTL (relative), EXPIRETIME and PEXPIRETIME (absolute): -2 missing, -1 no expiry. */
     static void ttl(Call c, boolean seconds, boolean absolute) {
-        long expiry = c.ks.expiry(c.key(1));
+        byte[] key = c.existing(1);
+        long expiry = key == null ? -1 : c.ks.expiry(key);
         if (expiry < 0) c.r.integer(-2);
         else if (expiry == 0) c.r.integer(-1);
         else if (absolute) c.r.integer(seconds ? (expiry + 500) / 1000 : expiry); // rounded, as Redis rounds TTL
@@ -117,8 +145,8 @@ final class KeyCommands {
     }
 
     static void persist(Call c) {
-        byte[] key = c.key(1);
-        KeySpace.Value v = c.ks.read(key);
+        byte[] key = c.existing(1);
+        KeySpace.Value v = key == null ? null : c.ks.read(key);
         if (v == null || v.expiry() == 0) {
             c.r.integer(0);
             return;
@@ -129,22 +157,23 @@ final class KeyCommands {
 
     /** RENAME and RENAMENX: the value moves with its expiry. */
     static void rename(Call c, boolean nx) {
-        byte[] from = c.key(1);
-        byte[] to = c.key(2);
-        KeySpace.Value v = c.ks.read(from);
+        byte[] from = c.existing(1); // a collection renames as its metadata alone: its elements are keyed by version
+        KeySpace.Value v = from == null ? null : c.ks.read(from);
         if (v == null) {
             c.r.error(NO_SUCH_KEY);
             return;
         }
+        byte[] to = sameKind(from, c.session.db, c.arg(2));
         if (java.util.Arrays.equals(from, to)) {
             if (nx) c.r.integer(0);
             else c.r.ok();
             return;
         }
-        if (nx && c.ks.exists(to)) {
+        if (nx && existsAnyKind(c, c.session.db, c.arg(2))) {
             c.r.integer(0);
             return;
         }
+        deleteAnyKind(c, c.session.db, c.arg(2));
         c.ks.put(to, v.value(), v.expiry());
         c.ks.delete(from);
         if (nx) c.r.integer(1);
@@ -174,18 +203,29 @@ final class KeyCommands {
             c.r.error(DB_RANGE);
             return;
         }
-        byte[] from = c.key(1);
-        byte[] to = KeyNames.encode((int) db, c.arg(2));
-        if (java.util.Arrays.equals(from, to)) {
+        if (db == c.session.db && java.util.Arrays.equals(c.arg(1), c.arg(2))) {
             c.r.error(SAME_OBJECT);
             return;
         }
-        KeySpace.Value v = c.ks.read(from);
-        if (v == null || (!replace && c.ks.exists(to))) {
+        byte[] from = c.existing(1);
+        KeySpace.Value v = from == null ? null : c.ks.read(from);
+        if (v == null || (!replace && existsAnyKind(c, (int) db, c.arg(2)))) {
             c.r.integer(0);
             return;
         }
-        c.ks.put(to, v.value(), v.expiry());
+        deleteAnyKind(c, (int) db, c.arg(2));
+        byte[] to = sameKind(from, (int) db, c.arg(2));
+        CollectionKeys.Meta meta = CollectionKeys.isMeta(from) ? CollectionKeys.decode(v.value()) : null;
+        if (meta == null) {
+            c.ks.put(to, v.value(), v.expiry());
+        } else { // a collection's copy is a new version with a copy of every element
+            long version = c.collections.newVersion(c.ks);
+            for (byte[] member : c.collections.members(meta.version()).snapshot()) {
+                byte[] value = c.ks.value(CollectionKeys.element(meta.version(), member));
+                if (value != null) c.ks.put(CollectionKeys.element(version, member), value, 0);
+            }
+            c.ks.put(to, CollectionKeys.encode(new CollectionKeys.Meta(meta.type(), version, meta.count())), v.expiry());
+        }
         c.r.integer(1);
     }
 
@@ -204,13 +244,13 @@ final class KeyCommands {
             c.r.error(SAME_OBJECT);
             return;
         }
-        byte[] from = c.key(1);
-        byte[] to = KeyNames.encode((int) db, c.arg(1));
-        KeySpace.Value v = c.ks.read(from);
-        if (v == null || c.ks.exists(to)) {
+        byte[] from = c.existing(1);
+        KeySpace.Value v = from == null ? null : c.ks.read(from);
+        if (v == null || existsAnyKind(c, (int) db, c.arg(1))) {
             c.r.integer(0);
             return;
         }
+        byte[] to = sameKind(from, (int) db, c.arg(1));
         c.ks.put(to, v.value(), v.expiry());
         c.ks.delete(from);
         c.r.integer(1);
@@ -254,8 +294,8 @@ final class KeyCommands {
             return;
         }
         List<Move> moves = new ArrayList<>();
-        for (byte[] k : inA) moves.add(new Move(k, KeyNames.encode((int) b, KeyNames.userKey(k)), c.ks.read(k)));
-        for (byte[] k : inB) moves.add(new Move(k, KeyNames.encode((int) a, KeyNames.userKey(k)), c.ks.read(k)));
+        for (byte[] k : inA) moves.add(new Move(k, sameKind(k, (int) b, KeyNames.userKey(k)), c.ks.read(k)));
+        for (byte[] k : inB) moves.add(new Move(k, sameKind(k, (int) a, KeyNames.userKey(k)), c.ks.read(k)));
         moves.removeIf(m -> m.value == null); // expired meanwhile
         for (Move m : moves) c.ks.checkPut(m.to, m.value.value()); // a refusal before any delete
         for (Move m : moves) c.ks.delete(m.from);
@@ -308,7 +348,7 @@ final class KeyCommands {
         }
         KeyPattern pattern = null;
         long count = 10;
-        boolean onlyOtherType = false;
+        String onlyType = null;
         for (int i = 2; i < c.size(); i += 2) {
             if (i + 1 >= c.size()) {
                 c.r.error(StringCommands.SYNTAX);
@@ -327,7 +367,7 @@ final class KeyCommands {
                         return;
                     }
                 }
-                case "TYPE" -> onlyOtherType = !c.upper(i + 1).equals("STRING"); // every Cask value is a string
+                case "TYPE" -> onlyType = c.text(i + 1).toLowerCase(java.util.Locale.ROOT);
                 default -> {
                     c.r.error(StringCommands.SYNTAX);
                     return;
@@ -337,17 +377,24 @@ final class KeyCommands {
         List<byte[]> keys = new ArrayList<>();
         KeyPattern match = pattern;
         int db = c.session.db;
+        String type = onlyType;
         long next = keyspaces.scan(cursor, (int) Math.min(count, 100_000), k -> {
             if (KeyNames.inDatabase(k, db)) {
                 byte[] user = KeyNames.userKey(k);
-                if (match == null || match.matches(user)) keys.add(user == k ? k.clone() : user);
+                if ((match == null || match.matches(user)) && (type == null || type.equals(kindOf(c, k)))) keys.add(user == k ? k.clone() : user);
             }
         });
-        if (onlyOtherType) keys.clear();
         c.r.array(2);
         c.r.bulk(Long.toUnsignedString(next));
         c.r.array(keys.size());
         for (byte[] k : keys) c.r.bulk(k);
+    }
+
+    /** The type of the record stored at {@code stored}: string, or its collection's type. */
+    private static String kindOf(Call c, byte[] stored) {
+        if (!CollectionKeys.isMeta(stored)) return "string";
+        CollectionKeys.Meta meta = CollectionKeys.decode(c.ks.value(stored));
+        return meta == null ? "none" : meta.type().name;
     }
 
     /** OBJECT ENCODING|FREQ|IDLETIME|REFCOUNT|HELP: what applies to values kept on disk. */
@@ -368,18 +415,32 @@ final class KeyCommands {
             c.r.error("ERR unknown subcommand or wrong number of arguments for '" + c.text(1) + "'. Try OBJECT HELP.");
             return;
         }
-        KeySpace.Value v = c.ks.read(c.key(2));
+        byte[] key = c.existing(2);
+        KeySpace.Value v = key == null ? null : c.ks.read(key);
         if (v == null) {
             c.r.nil();
             return;
         }
         switch (sub) {
-            case "ENCODING" -> c.r.bulk(encoding(v.value()));
+            case "ENCODING" -> c.r.bulk(CollectionKeys.isMeta(key) ? hashEncoding(c, CollectionKeys.decode(v.value())) : encoding(v.value()));
             case "FREQ" -> c.r.error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when"
                     + " switching between policies at runtime LRU and LFU data will take some time to adjust.");
             case "IDLETIME" -> c.r.integer(0); // Cask keeps no access times: every key counts as just used
             default -> c.r.integer(1);
         }
+    }
+
+    /**
+     * What Redis would call a hash of this size: listpack up to 128 fields of at most 64 bytes and
+     * values as short, hashtable past that. (Redis keeps hashtable once a hash grew past it, even
+     * after deletes; Cask answers from what the hash holds now.)
+     */
+    private static String hashEncoding(Call c, CollectionKeys.Meta meta) {
+        if (meta == null || meta.count() > 128) return "hashtable";
+        for (byte[] field : c.collections.members(meta.version()).snapshot()) {
+            if (field.length > 64 || c.ks.length(CollectionKeys.element(meta.version(), field)) > 64) return "hashtable";
+        }
+        return "listpack";
     }
 
     /** Redis's encoding of a string set whole: int for a canonical 64-bit integer, embstr up to 44 bytes, raw past that. */
@@ -389,6 +450,10 @@ final class KeyCommands {
     }
 
     static void dump(Call c) {
+        if (c.collectionAt(1)) {
+            c.r.error("ERR DUMP of a collection is not supported by Cask yet; only strings dump");
+            return;
+        }
         KeySpace.Value v = c.ks.read(c.key(1));
         c.r.bulk(v == null ? null : DumpPayload.encode(v.value()));
     }
@@ -420,7 +485,7 @@ final class KeyCommands {
             }
         }
         byte[] key = c.key(1);
-        if (!replace && c.ks.exists(key)) {
+        if (!replace && existsAnyKind(c, c.session.db, c.arg(1))) {
             c.r.error("BUSYKEY Target key name already exists.");
             return;
         }
@@ -441,8 +506,8 @@ final class KeyCommands {
             return;
         }
         long expiry = ttl == 0 ? 0 : absTtl ? ttl : c.now() + ttl;
+        deleteAnyKind(c, c.session.db, c.arg(1)); // REPLACE: what was there goes, whatever its type
         if (expiry != 0 && expiry <= c.now()) { // already expired: Redis deletes what was there and stores nothing
-            if (c.ks.exists(key)) c.ks.delete(key);
             c.r.ok();
             return;
         }

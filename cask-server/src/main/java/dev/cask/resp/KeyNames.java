@@ -13,6 +13,8 @@ import java.util.Arrays;
  * 00 db k                    key k of database db (0-15); database 0 uses this form only for
  *                            keys that begin with 00
  * 00 ff name                 the server's own record {@code name} (never a client's key)
+ * 00 (20+db) k               the metadata of collection k of database db ({@link CollectionKeys})
+ * 00 45 ...                  an element of a collection ({@link CollectionKeys}): no client's key
  * </pre>
  *
  * A database written before this encoding may hold database-0 keys that begin with 00; the
@@ -43,6 +45,7 @@ final class KeyNames {
         if (stored.length == 0 || stored[0] != ESCAPE) return 0;
         if (stored.length < 2) return -1;
         int db = stored[1] & 0xff;
+        if (CollectionKeys.isMeta(stored)) return CollectionKeys.metaDatabase(stored);
         return db < DATABASES ? db : -1;
     }
 

@@ -31,10 +31,13 @@ final class Keyspaces {
         this.writer = writer;
         boolean migrate = KeyspaceMigration.needed(cask);
         List<byte[]> escaped = new ArrayList<>();
+        boolean[] notPlain = new boolean[1];
         cask.forEachKey(k -> { // one walk: the keys to migrate, and whether any key is not a plain database-0 key
-            if (migrate ? KeyNames.beginsWithEscape(k) : KeyNames.database(k) >= 0 && KeyNames.beginsWithEscape(k)) escaped.add(k.clone());
+            if (migrate && KeyNames.beginsWithEscape(k)) escaped.add(k.clone());
+            // another database's key, an escaped database-0 one, a collection's record: DBSIZE then needs a walk
+            if (KeyNames.beginsWithEscape(k) && !java.util.Arrays.equals(k, KeyNames.VERSION_KEY)) notPlain[0] = true;
         });
-        otherDatabases = !escaped.isEmpty(); // every key that begins with 00 is another database's, or an escaped database-0 one
+        otherDatabases = notPlain[0];
         if (migrate) {
             int moved = KeyspaceMigration.run(cask, escaped);
             if (moved > 0) System.err.println("cask: rewrote " + moved + " key(s) that begin with a 00 byte into the encoding of logical databases");

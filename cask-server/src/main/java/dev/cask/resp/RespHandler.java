@@ -229,7 +229,8 @@ public final class RespHandler implements Handler {
             return;
         }
         if (combineWrites && !state.cask.writesStopped() && session.queued == null && session.db == 0
-                && ((spec == CommandSpec.SET && args.size() == 3) || (spec == CommandSpec.MSET && args.size() % 2 == 1)) && plainKeys(args)) {
+                && ((spec == CommandSpec.SET && args.size() == 3) || (spec == CommandSpec.MSET && args.size() % 2 == 1)) && plainKeys(args)
+                && !commands.collectionsExist()) { // a SET over a hash must delete it: the full path
             gather(session, args);
             return;
         }

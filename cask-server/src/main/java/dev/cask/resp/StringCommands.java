@@ -23,7 +23,19 @@ final class StringCommands {
     private StringCommands() {}
 
     static void get(Call c) {
-        c.r.bulk(c.ks.value(c.key(1)));
+        byte[] value = c.ks.value(c.key(1));
+        if (value == null && wrongType(c, 1)) return;
+        c.r.bulk(value);
+    }
+
+    /**
+     * Answers WRONGTYPE if argument {@code i} names a collection: for a command that found no
+     * string there, at the point of the command where Redis checks the key's type.
+     */
+    static boolean wrongType(Call c, int i) {
+        if (!c.collectionAt(i)) return false;
+        c.r.error(HashCommands.WRONGTYPE);
+        return true;
     }
 
     /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]. */
@@ -59,12 +71,19 @@ final class StringCommands {
             return;
         }
         KeySpace.Value current = c.ks.read(key);
-        if ((nx && current != null) || (xx && current == null)) {
+        KeySpace.Value collection = current == null && c.collectionAt(1) ? c.ks.read(c.metaKey(1)) : null;
+        if (collection != null && get) { // SET ... GET of a key of another type: an error, and nothing changes
+            c.r.error(HashCommands.WRONGTYPE);
+            return;
+        }
+        boolean exists = current != null || collection != null;
+        if ((nx && exists) || (xx && !exists)) {
             if (get) c.r.bulk(current == null ? null : current.value());
             else c.r.nil();
             return;
         }
-        if (keepTtl && current != null) expiry = current.expiry();
+        if (keepTtl && exists) expiry = current != null ? current.expiry() : collection.expiry();
+        if (collection != null) c.ks.delete(c.metaKey(1)); // SET replaces a value of any type
         store(c, key, c.arg(2), expiry, current != null);
         if (get) c.r.bulk(current == null ? null : current.value());
         else c.r.ok();
@@ -96,7 +115,7 @@ final class StringCommands {
 
     static void setnx(Call c) {
         byte[] key = c.key(1);
-        if (c.ks.exists(key)) {
+        if (c.ks.exists(key) || c.collectionAt(1)) {
             c.r.integer(0);
             return;
         }
@@ -108,6 +127,7 @@ final class StringCommands {
     static void setex(Call c, boolean millis) {
         long expiry = expiryOrReply(c, millis ? "PX" : "EX", 2, millis ? "psetex" : "setex");
         if (expiry <= 0) return;
+        c.replacing(1, c.key(1));
         c.ks.put(c.key(1), c.arg(3), expiry);
         c.r.ok();
     }
@@ -115,6 +135,7 @@ final class StringCommands {
     static void getset(Call c) {
         byte[] key = c.key(1);
         byte[] old = c.ks.value(key);
+        if (old == null && wrongType(c, 1)) return;
         c.ks.put(key, c.arg(2), 0);
         c.r.bulk(old);
     }
@@ -122,6 +143,7 @@ final class StringCommands {
     static void getdel(Call c) {
         byte[] key = c.key(1);
         byte[] old = c.ks.value(key); // one lookup: the expiry does not matter here
+        if (old == null && wrongType(c, 1)) return;
         if (old != null) c.ks.delete(key);
         c.r.bulk(old);
     }
@@ -147,7 +169,7 @@ final class StringCommands {
         }
         KeySpace.Value v = c.ks.read(key);
         if (v == null) {
-            c.r.nil();
+            if (!wrongType(c, 1)) c.r.nil();
             return;
         }
         long expiry = persist ? 0 : -1; // -1: leave as it is
@@ -174,13 +196,16 @@ final class StringCommands {
         for (int i = 1; i < c.size(); i += 2) c.ks.checkPut(c.key(i), c.arg(i + 1));
         if (nx) {
             for (int i = 1; i < c.size(); i += 2) {
-                if (c.ks.exists(c.key(i))) {
+                if (c.ks.exists(c.key(i)) || c.collectionAt(i)) {
                     c.r.integer(0);
                     return;
                 }
             }
         }
-        for (int i = 1; i < c.size(); i += 2) c.ks.put(c.key(i), c.arg(i + 1), 0);
+        for (int i = 1; i < c.size(); i += 2) {
+            c.replacing(i, c.key(i));
+            c.ks.put(c.key(i), c.arg(i + 1), 0);
+        }
         if (nx) c.r.integer(1);
         else c.r.ok();
     }
@@ -189,6 +214,7 @@ final class StringCommands {
     static void incrBy(Call c, long by) {
         byte[] key = c.key(1);
         KeySpace.Value v = c.ks.read(key);
+        if (v == null && wrongType(c, 1)) return;
         long current = 0;
         if (v != null) {
             current = Integers.parse(v.value());
@@ -227,6 +253,7 @@ final class StringCommands {
     static void incrByFloat(Call c) {
         byte[] key = c.key(1);
         KeySpace.Value v = c.ks.read(key);
+        if (v == null && wrongType(c, 1)) return;
         String incrText = c.text(2);
         String currentText = v == null ? "0" : new String(v.value(), StandardCharsets.ISO_8859_1);
         boolean currentInfinite = INFINITY.matcher(currentText).matches(); // strtold takes "inf"; the sum then cannot be stored
@@ -251,8 +278,13 @@ final class StringCommands {
         c.r.bulk(bytes);
     }
 
+    /** Whether strtold would read {@code text} as an infinity (which Redis takes, then refuses to store). */
+    static boolean isInfinity(String text) {
+        return INFINITY.matcher(text).matches();
+    }
+
     /** What strtold takes and Redis keeps (no spaces, no NaN), as the long double it becomes; null otherwise or if it overflows. */
-    private static BigDecimal parseFloat(String text) {
+    static BigDecimal parseFloat(String text) {
         if (text.isEmpty() || text.length() >= 5 * 1024 || !DECIMAL.matcher(text).matches()) return null;
         try {
             return LongDouble.round(new BigDecimal(text.startsWith("+") ? text.substring(1) : text));
@@ -264,6 +296,7 @@ final class StringCommands {
     static void append(Call c) {
         byte[] key = c.key(1);
         KeySpace.Value v = c.ks.read(key);
+        if (v == null && wrongType(c, 1)) return;
         byte[] suffix = c.arg(2);
         byte[] joined;
         if (v == null) {
@@ -282,7 +315,9 @@ final class StringCommands {
     }
 
     static void strlen(Call c) {
-        c.r.integer(Math.max(0, c.ks.length(c.key(1))));
+        long length = c.ks.length(c.key(1));
+        if (length < 0 && wrongType(c, 1)) return;
+        c.r.integer(Math.max(0, length));
     }
 
     /** SETRANGE key offset value: zeros fill the gap; an empty value changes nothing and creates nothing. */
@@ -299,6 +334,7 @@ final class StringCommands {
         byte[] key = c.key(1);
         byte[] patch = c.arg(3);
         KeySpace.Value v = c.ks.read(key);
+        if (v == null && wrongType(c, 1)) return;
         byte[] old = v == null ? new byte[0] : v.value();
         if (patch.length == 0) {
             c.r.integer(old.length);
@@ -323,6 +359,7 @@ final class StringCommands {
             return;
         }
         KeySpace.Value v = c.ks.read(c.key(1));
+        if (v == null && wrongType(c, 1)) return;
         byte[] s = v == null ? new byte[0] : v.value();
         long len = s.length;
         if (start < 0 && end < 0 && start > end) {

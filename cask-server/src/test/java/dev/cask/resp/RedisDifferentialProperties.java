@@ -88,6 +88,7 @@ class RedisDifferentialProperties {
     /** Relative expiries long enough that both servers agree on TTL in seconds; absolute ones far ahead or in the past. */
     private static final Arbitrary<String> SECONDS = Arbitraries.of("100", "1000", "0", "-1", "x", "9223372036854775807");
     private static final Arbitrary<String> AT = Arbitraries.of("4102444800", "1", "0", "-5", "y");
+    private static final Arbitrary<String> FIELD = Arbitraries.of("f", "g", "h", "n", "", "f\u0000");
 
     @Provide
     Arbitrary<List<String>> commands() {
@@ -141,7 +142,29 @@ class RedisDifferentialProperties {
                 KEY.map(k -> cmd("OBJECT ENCODING " + q(k))),
                 KEY.map(k -> cmd("DUMP " + q(k))),
                 Combinators.combine(KEY, VALUE, Arbitraries.of("0", "100000", "-1", "x"), Arbitraries.of("", "REPLACE", "ABSTTL", "FOO"))
-                        .as((k, v, ttl, opt) -> "RESTORE-OF " + q(k) + " " + ttl + " " + q(v) + " " + opt)));
+                        .as((k, v, ttl, opt) -> "RESTORE-OF " + q(k) + " " + ttl + " " + q(v) + " " + opt),
+                // hashes: the same few keys, so a hash meets strings, expiries, renames, moves and transactions
+                Combinators.combine(KEY, FIELD, VALUE).as((k, f, v) -> cmd("HSET " + q(k) + " " + q(f) + " " + q(v))),
+                Combinators.combine(KEY, FIELD, VALUE, FIELD, VALUE)
+                        .as((k, f1, v1, f2, v2) -> cmd("HSET " + q(k) + " " + q(f1) + " " + q(v1) + " " + q(f2) + " " + q(v2))),
+                Combinators.combine(KEY, FIELD, VALUE, FIELD).as((k, f1, v1, f2) -> cmd("HSET " + q(k) + " " + q(f1) + " " + q(v1) + " " + q(f2))),
+                Combinators.combine(KEY, FIELD, VALUE).as((k, f, v) -> cmd("HMSET " + q(k) + " " + q(f) + " " + q(v))),
+                Combinators.combine(KEY, FIELD, VALUE).as((k, f, v) -> cmd("HSETNX " + q(k) + " " + q(f) + " " + q(v))),
+                Combinators.combine(KEY, FIELD).as((k, f) -> cmd("HGET " + q(k) + " " + q(f))),
+                Combinators.combine(KEY, FIELD, FIELD).as((k, f1, f2) -> cmd("HMGET " + q(k) + " " + q(f1) + " " + q(f2))),
+                Combinators.combine(KEY, FIELD, FIELD).as((k, f1, f2) -> cmd("HDEL " + q(k) + " " + q(f1) + " " + q(f2))),
+                Combinators.combine(KEY, FIELD).as((k, f) -> cmd("HEXISTS " + q(k) + " " + q(f))),
+                Combinators.combine(KEY, FIELD).as((k, f) -> cmd("HSTRLEN " + q(k) + " " + q(f))),
+                KEY.map(k -> cmd("HLEN " + q(k))),
+                KEY.map(k -> cmd("HGETALL " + q(k))),
+                KEY.map(k -> cmd("HKEYS " + q(k))),
+                KEY.map(k -> cmd("HVALS " + q(k))),
+                Combinators.combine(KEY, FIELD, INT).as((k, f, n) -> cmd("HINCRBY " + q(k) + " " + q(f) + " " + q(n))),
+                Combinators.combine(KEY, FIELD, FLOAT).as((k, f, n) -> cmd("HINCRBYFLOAT " + q(k) + " " + q(f) + " " + q(n))),
+                Combinators.combine(KEY, Arbitraries.of("", "1", "-3", "3", "0", "2 WITHVALUES", "-2 WITHVALUES", "x", "1 FOO"))
+                        .as((k, opt) -> cmd("HRANDFIELD " + q(k) + " " + opt)),
+                Combinators.combine(KEY, Arbitraries.of("0", "0 COUNT 100", "0 MATCH f*", "0 COUNT 0", "x", "0 FOO"))
+                        .as((k, opt) -> cmd("HSCAN " + q(k) + " " + opt))));
         return one.list().ofMinSize(1).ofMaxSize(30);
     }
 
@@ -161,6 +184,7 @@ class RedisDifferentialProperties {
                 String actual = normalize(args, exchange(toCask, args));
                 transcript.add(String.join(" ", args) + "  ->  " + expected.replace("\r\n", "\\r\\n"));
                 if (args[0].equalsIgnoreCase("DUMP") && expected.contains("\r\n\u0000\u00c3")) continue; // Redis compressed it with LZF, Cask writes none
+                if (args[0].equalsIgnoreCase("DUMP") && actual.startsWith("-ERR DUMP of a collection")) continue; // not yet: docs/COMPATIBILITY.md
                 if (clockDependent(args[0]) && expected.startsWith(":") && actual.startsWith(":")) {
                     // the two servers read their clocks a moment apart: a time may cross a second (or a few ms) between them
                     long e = Long.parseLong(expected.substring(1).trim());
@@ -291,8 +315,27 @@ class RedisDifferentialProperties {
     private static String normalize(String[] args, String reply) {
         String name = args[0].toUpperCase(java.util.Locale.ROOT);
         if (name.equals("KEYS") && reply.startsWith("*")) return sortedArray(reply); // both in hash order, different hashes
+        // a hash's fields: Redis lists a small hash in insertion order, Cask in its index's order (deletes move the last field)
+        if ((name.equals("HKEYS") || name.equals("HVALS")) && reply.startsWith("*")) return sortedArray(reply);
+        if (name.equals("HGETALL") && reply.startsWith("*")) return sortedPairs(reply);
+        if (name.equals("HSCAN") && reply.startsWith("*2\r\n")) { // the cursor as it is, the fields and values as pairs in any order
+            int inner = reply.indexOf("*", 4);
+            return reply.substring(0, inner) + sortedPairs(reply.substring(inner));
+        }
+        if (name.equals("HRANDFIELD") && reply.startsWith("*")) return reply.substring(0, reply.indexOf("\r\n")); // random: how many, not which
+        if (name.equals("HRANDFIELD") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a field>";
         if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(int|embstr|raw)\r\n")) return "$<string encoding>"; // Cask derives it from the value, Redis from its history
+        if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(listpack|hashtable)\r\n")) return "$<hash encoding>"; // the same, for a hash
         return reply;
+    }
+
+    /** An array of field, value pairs with the pairs sorted. */
+    private static String sortedPairs(String reply) {
+        String[] lines = reply.split("\r\n", -1);
+        List<String> pairs = new ArrayList<>();
+        for (int i = 1; i + 3 < lines.length; i += 4) pairs.add(String.join("\r\n", lines[i], lines[i + 1], lines[i + 2], lines[i + 3]) + "\r\n");
+        pairs.sort(null);
+        return lines[0] + "\r\n" + String.join("", pairs);
     }
 
     private static String sortedArray(String reply) {

@@ -1,0 +1,110 @@
+package dev.cask.resp;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * How a collection (a hash, so far) lies on the log, and the only code that knows it. See
+ * {@code docs/FORMAT.md}, "Collections".
+ *
+ * <pre>
+ * stored key                       value
+ * 00 (20+db) key                   metadata: type u8 | version u64 | count u64   (all big-endian)
+ * 00 45 version(u64 BE) member     one element: a hash field's value
+ * 00 ff "collection-versions"      the highest version handed out, u64: versions never repeat
+ * </pre>
+ *
+ * The metadata record sits beside the key's string record (they never both exist: the server
+ * keeps one or the other) and carries the collection's expiry. Elements are keyed by the
+ * collection's version, not by its name, so deleting, expiring, renaming or moving a collection
+ * is one record: its old elements are left behind under a version no metadata names, and the
+ * sweeper deletes them ({@link Collections}).
+ */
+final class CollectionKeys {
+    /** What a metadata record describes. */
+    enum Type {
+        HASH((byte) 'h', "hash");
+
+        final byte tag;
+        final String name;
+
+        Type(byte tag, String name) {
+            this.tag = tag;
+            this.name = name;
+        }
+
+        static Type of(byte tag) {
+            for (Type t : values()) if (t.tag == tag) return t;
+            return null;
+        }
+    }
+
+    /** A collection's metadata: its type, the version its elements are keyed by, and how many there are. */
+    record Meta(Type type, long version, long count) {
+        Meta withCount(long n) {
+            return new Meta(type, version, n);
+        }
+    }
+
+    private static final byte ESCAPE = 0x00;
+    private static final int META_BASE = 0x20;
+    private static final byte ELEMENT = 0x45;
+    private static final int META_SIZE = 17;
+    /** The server's record of the highest version handed out. */
+    static final byte[] VERSIONS_KEY = KeyNames.internal("collection-versions");
+
+    private CollectionKeys() {}
+
+    /** The stored key of the metadata of collection {@code key} in database {@code db}. */
+    static byte[] meta(int db, byte[] key) {
+        byte[] stored = new byte[key.length + 2];
+        stored[0] = ESCAPE;
+        stored[1] = (byte) (META_BASE + db);
+        System.arraycopy(key, 0, stored, 2, key.length);
+        return stored;
+    }
+
+    static boolean isMeta(byte[] stored) {
+        return stored.length >= 2 && stored[0] == ESCAPE && (stored[1] & 0xff) >= META_BASE && (stored[1] & 0xff) < META_BASE + KeyNames.DATABASES;
+    }
+
+    /** The database of a metadata key (see {@link #isMeta}). */
+    static int metaDatabase(byte[] stored) {
+        return (stored[1] & 0xff) - META_BASE;
+    }
+
+    /** The stored key of element {@code member} of the collection of {@code version}. */
+    static byte[] element(long version, byte[] member) {
+        byte[] stored = new byte[10 + member.length];
+        stored[0] = ESCAPE;
+        stored[1] = ELEMENT;
+        ByteBuffer.wrap(stored).putLong(2, version);
+        System.arraycopy(member, 0, stored, 10, member.length);
+        return stored;
+    }
+
+    static boolean isElement(byte[] stored) {
+        return stored.length >= 10 && stored[0] == ESCAPE && stored[1] == ELEMENT;
+    }
+
+    static long version(byte[] element) {
+        return ByteBuffer.wrap(element).getLong(2);
+    }
+
+    static byte[] member(byte[] element) {
+        return Arrays.copyOfRange(element, 10, element.length);
+    }
+
+    static byte[] encode(Meta meta) {
+        return ByteBuffer.allocate(META_SIZE).order(ByteOrder.BIG_ENDIAN).put(meta.type().tag).putLong(meta.version()).putLong(meta.count()).array();
+    }
+
+    /** The metadata in {@code value}, or null if it is not a metadata record this code knows. */
+    static Meta decode(byte[] value) {
+        if (value == null || value.length != META_SIZE) return null;
+        ByteBuffer b = ByteBuffer.wrap(value);
+        Type type = Type.of(b.get(0));
+        return type == null ? null : new Meta(type, b.getLong(1), b.getLong(9));
+    }
+}

@@ -1,0 +1,176 @@
+package dev.cask.resp;
+
+import dev.cask.core.Cask;
+import dev.cask.core.WriteBatch;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the server keeps in memory about collections ({@link CollectionKeys}): for each version
+ * its members (so that HKEYS and HGETALL read no keydir but their own), which metadata key
+ * owns it, and the versions no metadata owns any more, whose elements the sweeper deletes. Loop
+ * thread only; built by one walk of the keydir at start.
+ *
+ * <p>Members are held as their bytes in a list with an index by content (swap-remove): a member
+ * costs its own bytes plus about 90 bytes of Java objects. A collection's values stay on disk.
+ *
+ * <p>The index follows what was written: {@link #applied} is told each batch after the engine
+ * took it, so a failed write changes nothing here either.
+ */
+final class Collections {
+    /** Orphaned elements deleted per batch, one batch after each command while any are left. */
+    private static final int SWEEP_BATCH = 1_000;
+    /** Versions reserved per write of the high-water record. */
+    private static final long VERSION_BLOCK = 1 << 20;
+
+    private final Map<Long, Members> members = new HashMap<>();
+    /** Version to the metadata key that names it, and back. */
+    private final Map<Long, ByteBuffer> owners = new HashMap<>();
+    private final Map<ByteBuffer, Long> versionOf = new HashMap<>();
+    private final ArrayDeque<Long> orphans = new ArrayDeque<>();
+    private long nextVersion;
+    private long reservedUpTo;
+
+    Collections(Cask cask) {
+        byte[] reserved = cask.get(CollectionKeys.VERSIONS_KEY);
+        reservedUpTo = reserved == null || reserved.length != 8 ? 0 : ByteBuffer.wrap(reserved).getLong();
+        nextVersion = reservedUpTo + 1; // past every version a previous run may have handed out
+        List<byte[]> metas = new ArrayList<>();
+        cask.forEachKey(k -> {
+            if (CollectionKeys.isElement(k)) {
+                members.computeIfAbsent(CollectionKeys.version(k), v -> new Members()).add(CollectionKeys.member(k));
+            } else if (CollectionKeys.isMeta(k)) {
+                metas.add(k.clone());
+            }
+        });
+        for (byte[] key : metas) {
+            CollectionKeys.Meta meta = CollectionKeys.decode(cask.get(key));
+            if (meta != null) own(ByteBuffer.wrap(key), meta.version());
+        }
+        for (Long version : members.keySet()) if (!owners.containsKey(version)) orphans.add(version);
+    }
+
+    private void own(ByteBuffer key, long version) {
+        owners.put(version, key);
+        versionOf.put(key, version);
+    }
+
+    /** Whether any collection or element exists: while none does, a plain SET needs no check for one. */
+    boolean any() {
+        return !members.isEmpty() || !owners.isEmpty();
+    }
+
+    /**
+     * A new version for a collection being created; adds the write of a new high-water mark to
+     * {@code ks} when the reserved block is used up, so versions never repeat across restarts.
+     */
+    long newVersion(KeySpace ks) {
+        if (nextVersion > reservedUpTo) {
+            reservedUpTo = nextVersion + VERSION_BLOCK;
+            ks.put(CollectionKeys.VERSIONS_KEY, ByteBuffer.allocate(8).putLong(reservedUpTo).array(), 0);
+        }
+        return nextVersion++;
+    }
+
+    /** The members of {@code version} as the engine holds them (a transaction's own writes not included). */
+    Members members(long version) {
+        Members m = members.get(version);
+        return m == null ? Members.EMPTY : m;
+    }
+
+    /** Brings the index up to date with a batch the engine took. */
+    void applied(WriteBatch batch) {
+        List<Long> released = new ArrayList<>();
+        for (WriteBatch.Op op : batch.ops()) {
+            byte[] k = op.key();
+            if (CollectionKeys.isElement(k)) {
+                long version = CollectionKeys.version(k);
+                if (op.isDelete()) {
+                    Members m = members.get(version);
+                    if (m != null && m.remove(CollectionKeys.member(k)) && m.size() == 0) members.remove(version);
+                } else {
+                    members.computeIfAbsent(version, v -> new Members()).add(CollectionKeys.member(k));
+                }
+            } else if (CollectionKeys.isMeta(k)) {
+                ByteBuffer key = ByteBuffer.wrap(k.clone());
+                Long previous = versionOf.remove(key); // the key's previous version, if it had one, is released
+                if (previous != null) {
+                    if (key.equals(owners.get(previous))) owners.remove(previous);
+                    released.add(previous);
+                }
+                CollectionKeys.Meta meta = op.isDelete() ? null : CollectionKeys.decode(op.value());
+                if (meta != null) own(key, meta.version());
+            }
+        }
+        for (Long version : released) if (!owners.containsKey(version) && members.containsKey(version)) orphans.add(version);
+    }
+
+    /** The next batch of deletes of orphaned elements, or null when none are left. */
+    WriteBatch sweep() {
+        while (!orphans.isEmpty()) {
+            long version = orphans.peek();
+            Members m = members.get(version);
+            if (m == null || m.size() == 0 || owners.containsKey(version)) {
+                orphans.poll();
+                continue;
+            }
+            WriteBatch batch = new WriteBatch();
+            for (int i = m.size() - 1; i >= 0 && batch.size() < SWEEP_BATCH; i--) batch.delete(CollectionKeys.element(version, m.get(i)));
+            return batch;
+        }
+        return null;
+    }
+
+    /** Elements waiting for the sweeper (for INFO and tests). */
+    long orphanedElements() {
+        long n = 0;
+        for (Long version : orphans) n += members(version).size();
+        return n;
+    }
+
+    /** One collection's members: a list for random picks and positional scans, and an index by content. */
+    static final class Members {
+        static final Members EMPTY = new Members();
+        private final ArrayList<byte[]> list = new ArrayList<>();
+        private final HashMap<ByteBuffer, Integer> at = new HashMap<>();
+
+        int size() {
+            return list.size();
+        }
+
+        byte[] get(int i) {
+            return list.get(i);
+        }
+
+        /** A copy of the members, for a caller that writes while it walks them. */
+        List<byte[]> snapshot() {
+            return new ArrayList<>(list);
+        }
+
+        boolean contains(byte[] member) {
+            return at.containsKey(ByteBuffer.wrap(member));
+        }
+
+        void add(byte[] member) {
+            ByteBuffer key = ByteBuffer.wrap(member);
+            if (at.containsKey(key)) return;
+            at.put(key, list.size());
+            list.add(member);
+        }
+
+        boolean remove(byte[] member) {
+            Integer i = at.remove(ByteBuffer.wrap(member));
+            if (i == null) return false;
+            byte[] last = list.remove(list.size() - 1);
+            if (i < list.size()) {
+                list.set(i, last);
+                at.put(ByteBuffer.wrap(last), i);
+            }
+            return true;
+        }
+    }
+}
