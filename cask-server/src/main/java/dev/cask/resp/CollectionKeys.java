@@ -5,13 +5,13 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * How a collection (a hash, so far) lies on the log, and the only code that knows it. See
+ * How a collection (a hash or a set, so far) lies on the log, and the only code that knows it. See
  * {@code docs/FORMAT.md}, "Collections".
  *
  * <pre>
  * stored key                       value
  * 00 (20+db) key                   metadata: type u8 | version u64 | count u64   (all big-endian)
- * 00 45 version(u64 BE) member     one element: a hash field's value
+ * 00 45 version(u64 BE) member     one element: a hash field's value, or empty for a set's member
  * 00 ff "collection-versions"      the highest version handed out, u64: versions never repeat
  * </pre>
  *
@@ -24,7 +24,8 @@ import java.util.Arrays;
 final class CollectionKeys {
     /** What a metadata record describes. */
     enum Type {
-        HASH((byte) 'h', "hash");
+        HASH((byte) 'h', "hash"),
+        SET((byte) 's', "set");
 
         final byte tag;
         final String name;

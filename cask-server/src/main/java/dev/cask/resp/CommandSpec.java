@@ -97,7 +97,24 @@ enum CommandSpec {
     HINCRBY(4, "write denyoom fast", 1, 1, 1, "hash", "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist."),
     HINCRBYFLOAT(4, "write denyoom fast", 1, 1, 1, "hash", "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist."),
     HRANDFIELD(-2, "readonly", 1, 1, 1, "hash", "Returns one or more random fields from a hash."),
-    HSCAN(-3, "readonly", 1, 1, 1, "hash", "Iterates over fields and values of a hash.");
+    HSCAN(-3, "readonly", 1, 1, 1, "hash", "Iterates over fields and values of a hash."),
+    SADD(-3, "write denyoom fast", 1, 1, 1, "set", "Adds one or more members to a set. Creates the key if it doesn't exist."),
+    SREM(-3, "write fast", 1, 1, 1, "set", "Removes one or more members from a set. Deletes the set if the last member was removed."),
+    SISMEMBER(3, "readonly fast", 1, 1, 1, "set", "Determines whether a member belongs to a set."),
+    SMISMEMBER(-3, "readonly fast", 1, 1, 1, "set", "Determines whether multiple members belong to a set."),
+    SCARD(2, "readonly fast", 1, 1, 1, "set", "Returns the number of members in a set."),
+    SMEMBERS(2, "readonly", 1, 1, 1, "set", "Returns all members of a set."),
+    SPOP(-2, "write fast", 1, 1, 1, "set", "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped."),
+    SRANDMEMBER(-2, "readonly", 1, 1, 1, "set", "Get one or multiple random members from a set"),
+    SMOVE(4, "write fast", 1, 2, 1, "set", "Moves a member from one set to another."),
+    SINTER(-2, "readonly", 1, -1, 1, "set", "Returns the intersect of multiple sets."),
+    SUNION(-2, "readonly", 1, -1, 1, "set", "Returns the union of multiple sets."),
+    SDIFF(-2, "readonly", 1, -1, 1, "set", "Returns the difference of multiple sets."),
+    SINTERSTORE(-3, "write denyoom", 1, -1, 1, "set", "Stores the intersect of multiple sets in a key."),
+    SUNIONSTORE(-3, "write denyoom", 1, -1, 1, "set", "Stores the union of multiple sets in a key."),
+    SDIFFSTORE(-3, "write denyoom", 1, -1, 1, "set", "Stores the difference of multiple sets in a key."),
+    SINTERCARD(-3, "readonly movablekeys", 0, 0, 0, "set", "Returns the number of members of the intersect of multiple sets."),
+    SSCAN(-3, "readonly", 1, 1, 1, "set", "Iterates over members of a set.");
 
     private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
 

@@ -41,7 +41,7 @@ final class Commands {
         this.server = new ServerCommands(state, keyspaces);
         this.ks = new KeySpace(cask);
         this.collections = new Collections(cask); // after the keyspace migration Keyspaces ran
-        this.hashes = new HashCommands(collections);
+        this.hashes = new HashCommands();
     }
 
     /** Whether any collection (or element the sweeper has yet to delete) exists: a plain SET then needs the full path. */
@@ -236,6 +236,23 @@ final class Commands {
             case HINCRBYFLOAT -> hashes.hincrbyfloat(c);
             case HRANDFIELD -> hashes.hrandfield(c);
             case HSCAN -> hashes.hscan(c);
+            case SADD -> SetCommands.sadd(c);
+            case SREM -> SetCommands.srem(c);
+            case SISMEMBER -> SetCommands.sismember(c);
+            case SMISMEMBER -> SetCommands.smismember(c);
+            case SCARD -> SetCommands.scard(c);
+            case SMEMBERS -> SetCommands.smembers(c);
+            case SPOP -> SetCommands.spop(c);
+            case SRANDMEMBER -> SetCommands.srandmember(c);
+            case SMOVE -> SetCommands.smove(c);
+            case SINTER -> SetCommands.combined(c, SetCommands.Op.INTER);
+            case SUNION -> SetCommands.combined(c, SetCommands.Op.UNION);
+            case SDIFF -> SetCommands.combined(c, SetCommands.Op.DIFF);
+            case SINTERSTORE -> SetCommands.store(c, SetCommands.Op.INTER);
+            case SUNIONSTORE -> SetCommands.store(c, SetCommands.Op.UNION);
+            case SDIFFSTORE -> SetCommands.store(c, SetCommands.Op.DIFF);
+            case SINTERCARD -> SetCommands.sintercard(c);
+            case SSCAN -> SetCommands.sscan(c);
         }
     }
 

@@ -20,57 +20,16 @@ import java.util.concurrent.ThreadLocalRandom;
 final class HashCommands {
     static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-    private final Collections collections;
-
-    HashCommands(Collections collections) {
-        this.collections = collections;
+    private static CollectionRef readable(Call c) {
+        return CollectionRef.readable(c, 1, CollectionKeys.Type.HASH);
     }
 
-    /** The hash at argument 1 as this command sees it. {@code meta} is null when there is none; {@code wrongType} when another type is there. */
-    private record Hash(byte[] metaKey, CollectionKeys.Meta meta, long expiry, boolean wrongType) {
-        boolean exists() {
-            return meta != null;
-        }
+    private static CollectionRef writable(Call c) {
+        return CollectionRef.writable(c, 1, CollectionKeys.Type.HASH);
     }
 
-    private static Hash hash(Call c) {
-        byte[] metaKey = CollectionKeys.meta(c.session.db, c.arg(1));
-        KeySpace.Value v = c.ks.read(metaKey);
-        if (v == null) return new Hash(metaKey, null, 0, c.ks.exists(c.key(1)));
-        CollectionKeys.Meta meta = CollectionKeys.decode(v.value());
-        boolean wrong = meta == null || meta.type() != CollectionKeys.Type.HASH;
-        return new Hash(metaKey, wrong ? null : meta, v.expiry(), wrong);
-    }
-
-    /** The hash for a read: null (after replying WRONGTYPE) if another type is there. */
-    private static Hash readable(Call c) {
-        Hash h = hash(c);
-        if (h.wrongType()) {
-            c.r.error(WRONGTYPE);
-            return null;
-        }
-        return h;
-    }
-
-    /** The hash for a write, created (a new version, no fields yet) if it does not exist; null after WRONGTYPE. */
-    private Hash writable(Call c) {
-        Hash h = readable(c);
-        if (h == null || h.exists()) return h;
-        return new Hash(h.metaKey(), new CollectionKeys.Meta(CollectionKeys.Type.HASH, collections.newVersion(c.ks), 0), 0, false);
-    }
-
-    /** Writes the metadata with {@code count} fields, or deletes it when none are left (Redis deletes an empty hash). */
-    private static void storeMeta(Call c, Hash h, long count) {
-        if (count == 0) c.ks.delete(h.metaKey());
-        else c.ks.put(h.metaKey(), CollectionKeys.encode(h.meta().withCount(count)), h.expiry());
-    }
-
-    private static byte[] field(Hash h, byte[] name) {
-        return CollectionKeys.element(h.meta().version(), name);
-    }
-
-    private static byte[] get(Call c, Hash h, byte[] name) {
-        return h.exists() ? c.ks.value(field(h, name)) : null;
+    private static byte[] get(Call c, CollectionRef h, byte[] name) {
+        return h.exists() ? c.ks.value(h.element(name)) : null;
     }
 
     /** HSET key field value [field value ...] and HMSET (which answers OK). */
@@ -79,50 +38,50 @@ final class HashCommands {
             c.r.error("ERR wrong number of arguments for '" + (hmset ? "hmset" : "hset") + "' command");
             return;
         }
-        Hash h = writable(c);
+        CollectionRef h = writable(c);
         if (h == null) return;
-        long count = h.meta().count();
+        long count = h.count();
         long added = 0;
         Set<ByteBuffer> seen = new HashSet<>();
         for (int i = 2; i < c.size(); i += 2) {
-            byte[] element = field(h, c.arg(i));
+            byte[] element = h.element(c.arg(i));
             c.ks.checkPut(element, c.arg(i + 1));
             if (seen.add(ByteBuffer.wrap(c.arg(i))) && !c.ks.exists(element)) added++;
             c.ks.put(element, c.arg(i + 1), 0);
         }
-        storeMeta(c, h, count + added);
+        h.store(c, count + added);
         if (hmset) c.r.ok();
         else c.r.integer(added);
     }
 
     void hsetnx(Call c) {
-        Hash h = writable(c);
+        CollectionRef h = writable(c);
         if (h == null) return;
-        byte[] element = field(h, c.arg(2));
+        byte[] element = h.element(c.arg(2));
         if (c.ks.exists(element)) {
             c.r.integer(0);
             return;
         }
         c.ks.checkPut(element, c.arg(3));
         c.ks.put(element, c.arg(3), 0);
-        storeMeta(c, h, h.meta().count() + 1);
+        h.store(c, h.count() + 1);
         c.r.integer(1);
     }
 
     void hget(Call c) {
-        Hash h = readable(c);
+        CollectionRef h = readable(c);
         if (h != null) c.r.bulk(get(c, h, c.arg(2)));
     }
 
     void hmget(Call c) {
-        Hash h = readable(c);
+        CollectionRef h = readable(c);
         if (h == null) return;
         c.r.array(c.size() - 2);
         for (int i = 2; i < c.size(); i++) c.r.bulk(get(c, h, c.arg(i)));
     }
 
     void hdel(Call c) {
-        Hash h = readable(c);
+        CollectionRef h = readable(c);
         if (h == null) return;
         if (!h.exists()) {
             c.r.integer(0);
@@ -130,36 +89,36 @@ final class HashCommands {
         }
         long removed = 0;
         for (int i = 2; i < c.size(); i++) {
-            byte[] element = field(h, c.arg(i));
+            byte[] element = h.element(c.arg(i));
             if (c.ks.exists(element)) {
                 c.ks.delete(element);
                 removed++;
             }
         }
-        if (removed > 0) storeMeta(c, h, h.meta().count() - removed);
+        if (removed > 0) h.store(c, h.count() - removed);
         c.r.integer(removed);
     }
 
     void hexists(Call c) {
-        Hash h = readable(c);
-        if (h != null) c.r.integer(h.exists() && c.ks.exists(field(h, c.arg(2))) ? 1 : 0);
+        CollectionRef h = readable(c);
+        if (h != null) c.r.integer(h.exists() && c.ks.exists(h.element(c.arg(2))) ? 1 : 0);
     }
 
     void hlen(Call c) {
-        Hash h = readable(c);
-        if (h != null) c.r.integer(h.exists() ? h.meta().count() : 0);
+        CollectionRef h = readable(c);
+        if (h != null) c.r.integer(h.exists() ? h.count() : 0);
     }
 
     void hstrlen(Call c) {
-        Hash h = readable(c);
-        if (h != null) c.r.integer(h.exists() ? Math.max(0, c.ks.length(field(h, c.arg(2)))) : 0);
+        CollectionRef h = readable(c);
+        if (h != null) c.r.integer(h.exists() ? Math.max(0, c.ks.length(h.element(c.arg(2)))) : 0);
     }
 
     /** HGETALL, HKEYS, HVALS: every field in the order the index holds them (Redis's order is its own, too). */
     void hgetall(Call c, boolean keys, boolean values) {
-        Hash h = readable(c);
+        CollectionRef h = readable(c);
         if (h == null) return;
-        List<byte[]> names = h.exists() ? fields(c, h) : List.of();
+        List<byte[]> names = h.exists() ? h.members(c) : List.of();
         if (keys && values) c.r.map(names.size());
         else c.r.array(names.size());
         for (byte[] name : names) {
@@ -168,37 +127,15 @@ final class HashCommands {
         }
     }
 
-    /** The hash's field names: the index's, with this command's or transaction's own writes laid over it. */
-    private List<byte[]> fields(Call c, Hash h) {
-        long version = h.meta().version();
-        Collections.Members m = collections.members(version);
-        List<byte[]> names = new ArrayList<>(m.size());
-        if (!c.ks.hasWrites()) {
-            for (int i = 0; i < m.size(); i++) names.add(m.get(i));
-            return names;
-        }
-        Set<ByteBuffer> seen = new HashSet<>();
-        for (int i = 0; i < m.size(); i++) {
-            seen.add(ByteBuffer.wrap(m.get(i)));
-            if (c.ks.exists(CollectionKeys.element(version, m.get(i)))) names.add(m.get(i));
-        }
-        for (byte[] key : c.ks.writtenKeys()) {
-            if (!CollectionKeys.isElement(key) || CollectionKeys.version(key) != version) continue;
-            byte[] name = CollectionKeys.member(key);
-            if (seen.add(ByteBuffer.wrap(name)) && c.ks.exists(key)) names.add(name);
-        }
-        return names;
-    }
-
     void hincrby(Call c) {
         if (!c.isInteger(3)) {
             c.r.error(StringCommands.NOT_INTEGER);
             return;
         }
         long by = c.integer(3);
-        Hash h = writable(c);
+        CollectionRef h = writable(c);
         if (h == null) return;
-        byte[] element = field(h, c.arg(2));
+        byte[] element = h.element(c.arg(2));
         byte[] current = c.ks.value(element);
         long value = 0;
         if (current != null) {
@@ -216,7 +153,7 @@ final class HashCommands {
             return;
         }
         c.ks.put(element, Long.toString(sum).getBytes(StandardCharsets.US_ASCII), 0);
-        storeMeta(c, h, h.meta().count() + (current == null ? 1 : 0));
+        h.store(c, h.count() + (current == null ? 1 : 0));
         c.r.integer(sum);
     }
 
@@ -230,9 +167,9 @@ final class HashCommands {
             c.r.error(StringCommands.NOT_FLOAT);
             return;
         }
-        Hash h = writable(c);
+        CollectionRef h = writable(c);
         if (h == null) return;
-        byte[] element = field(h, c.arg(2));
+        byte[] element = h.element(c.arg(2));
         byte[] current = c.ks.value(element);
         BigDecimal value = BigDecimal.ZERO;
         if (current != null) {
@@ -254,7 +191,7 @@ final class HashCommands {
         }
         byte[] bytes = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
         c.ks.put(element, bytes, 0);
-        storeMeta(c, h, h.meta().count() + (current == null ? 1 : 0));
+        h.store(c, h.count() + (current == null ? 1 : 0));
         c.r.bulk(bytes);
     }
 
@@ -268,9 +205,9 @@ final class HashCommands {
             c.r.error(StringCommands.NOT_INTEGER);
             return;
         }
-        Hash h = readable(c);
+        CollectionRef h = readable(c);
         if (h == null) return;
-        List<byte[]> names = h.exists() ? fields(c, h) : List.of();
+        List<byte[]> names = h.exists() ? h.members(c) : List.of();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (c.size() == 2) {
             c.r.bulk(names.isEmpty() ? null : names.get(random.nextInt(names.size())));
@@ -313,7 +250,7 @@ final class HashCommands {
             return;
         }
         long cursor = c.integer(2);
-        Hash h = readable(c); // the key before the options, as Redis: a missing key answers an empty scan whatever follows
+        CollectionRef h = readable(c); // the key before the options, as Redis: a missing key answers an empty scan whatever follows
         if (h == null) return;
         if (!h.exists()) {
             c.r.array(2);
@@ -342,7 +279,7 @@ final class HashCommands {
                 return;
             }
         }
-        List<byte[]> names = h.exists() ? fields(c, h) : List.of();
+        List<byte[]> names = h.exists() ? h.members(c) : List.of();
         long end = Math.min(names.size(), cursor + count);
         List<byte[]> found = new ArrayList<>();
         for (long i = Math.min(cursor, names.size()); i < end; i++) {

@@ -436,11 +436,19 @@ final class KeyCommands {
      * after deletes; Cask answers from what the hash holds now.)
      */
     private static String hashEncoding(Call c, CollectionKeys.Meta meta) {
+        if (meta != null && meta.type() == CollectionKeys.Type.SET) return setEncoding(c, meta);
         if (meta == null || meta.count() > 128) return "hashtable";
         for (byte[] field : c.collections.members(meta.version()).snapshot()) {
             if (field.length > 64 || c.ks.length(CollectionKeys.element(meta.version(), field)) > 64) return "hashtable";
         }
         return "listpack";
+    }
+
+    /** What Redis 7.0 would call a set of this size: intset up to 512 members that are all integers, hashtable past that. */
+    private static String setEncoding(Call c, CollectionKeys.Meta meta) {
+        if (meta.count() > 512) return "hashtable";
+        for (byte[] member : c.collections.members(meta.version()).snapshot()) if (!Integers.valid(member)) return "hashtable";
+        return "intset";
     }
 
     /** Redis's encoding of a string set whole: int for a canonical 64-bit integer, embstr up to 44 bytes, raw past that. */

@@ -101,6 +101,13 @@ final class Reply {
         }
     }
 
+    /** A set of {@code n} elements: RESP3's {@code ~}, or an array in RESP2. */
+    void setHeader(int n) {
+        put(resp3 ? '~' : '*');
+        ascii(Integer.toString(n));
+        crlf();
+    }
+
     boolean isEmpty() {
         return length == 0;
     }

@@ -89,6 +89,7 @@ class RedisDifferentialProperties {
     private static final Arbitrary<String> SECONDS = Arbitraries.of("100", "1000", "0", "-1", "x", "9223372036854775807");
     private static final Arbitrary<String> AT = Arbitraries.of("4102444800", "1", "0", "-5", "y");
     private static final Arbitrary<String> FIELD = Arbitraries.of("f", "g", "h", "n", "", "f\u0000");
+    private static final Arbitrary<String> MEMBER = Arbitraries.of("m", "x", "1", "2", "-7", "", "10");
 
     @Provide
     Arbitrary<List<String>> commands() {
@@ -164,7 +165,27 @@ class RedisDifferentialProperties {
                 Combinators.combine(KEY, Arbitraries.of("", "1", "-3", "3", "0", "2 WITHVALUES", "-2 WITHVALUES", "x", "1 FOO"))
                         .as((k, opt) -> cmd("HRANDFIELD " + q(k) + " " + opt)),
                 Combinators.combine(KEY, Arbitraries.of("0", "0 COUNT 100", "0 MATCH f*", "0 COUNT 0", "x", "0 FOO"))
-                        .as((k, opt) -> cmd("HSCAN " + q(k) + " " + opt))));
+                        .as((k, opt) -> cmd("HSCAN " + q(k) + " " + opt)),
+                // sets, on the same keys
+                Combinators.combine(KEY, MEMBER, MEMBER).as((k, m1, m2) -> cmd("SADD " + q(k) + " " + q(m1) + " " + q(m2))),
+                Combinators.combine(KEY, MEMBER).as((k, m) -> cmd("SADD " + q(k) + " " + q(m))),
+                Combinators.combine(KEY, MEMBER, MEMBER).as((k, m1, m2) -> cmd("SREM " + q(k) + " " + q(m1) + " " + q(m2))),
+                Combinators.combine(KEY, MEMBER).as((k, m) -> cmd("SISMEMBER " + q(k) + " " + q(m))),
+                Combinators.combine(KEY, MEMBER, MEMBER).as((k, m1, m2) -> cmd("SMISMEMBER " + q(k) + " " + q(m1) + " " + q(m2))),
+                KEY.map(k -> cmd("SCARD " + q(k))),
+                KEY.map(k -> cmd("SMEMBERS " + q(k))),
+                Combinators.combine(KEY, Arbitraries.of("", "1", "2", "0", "-1", "x", "1 2"))
+                        .as((k, opt) -> cmd("SPOP " + q(k) + " " + opt)),
+                Combinators.combine(KEY, Arbitraries.of("", "2", "-3", "0", "x"))
+                        .as((k, opt) -> cmd("SRANDMEMBER " + q(k) + " " + opt)),
+                Combinators.combine(KEY, KEY, MEMBER).as((k1, k2, m) -> cmd("SMOVE " + q(k1) + " " + q(k2) + " " + q(m))),
+                Combinators.combine(Arbitraries.of("SINTER", "SUNION", "SDIFF"), KEY, KEY).as((op, k1, k2) -> cmd(op + " " + q(k1) + " " + q(k2))),
+                Combinators.combine(Arbitraries.of("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), KEY, KEY, KEY)
+                        .as((op, d, k1, k2) -> cmd(op + " " + q(d) + " " + q(k1) + " " + q(k2))),
+                Combinators.combine(KEY, KEY, Arbitraries.of("2", "1", "0", "3", "x"), Arbitraries.of("", "LIMIT 1", "LIMIT -1", "LIMIT x", "FOO"))
+                        .as((k1, k2, n, opt) -> cmd("SINTERCARD " + n + " " + q(k1) + " " + q(k2) + " " + opt)),
+                Combinators.combine(KEY, Arbitraries.of("0", "0 COUNT 100", "0 MATCH m*", "x"))
+                        .as((k, opt) -> cmd("SSCAN " + q(k) + " " + opt))));
         return one.list().ofMinSize(1).ofMaxSize(30);
     }
 
@@ -323,9 +344,16 @@ class RedisDifferentialProperties {
             return reply.substring(0, inner) + sortedPairs(reply.substring(inner));
         }
         if (name.equals("HRANDFIELD") && reply.startsWith("*")) return reply.substring(0, reply.indexOf("\r\n")); // random: how many, not which
+        if (name.matches("SMEMBERS|SINTER|SUNION|SDIFF") && reply.startsWith("*")) return sortedArray(reply); // a set has no order
+        if (name.equals("SSCAN") && reply.startsWith("*2\r\n")) {
+            int inner = reply.indexOf("*", 4);
+            return reply.substring(0, inner) + sortedArray(reply.substring(inner));
+        }
+        if (name.matches("SPOP|SRANDMEMBER") && reply.startsWith("*")) return reply.substring(0, reply.indexOf("\r\n"));
+        if (name.matches("SPOP|SRANDMEMBER") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a member>";
         if (name.equals("HRANDFIELD") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a field>";
         if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(int|embstr|raw)\r\n")) return "$<string encoding>"; // Cask derives it from the value, Redis from its history
-        if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(listpack|hashtable)\r\n")) return "$<hash encoding>"; // the same, for a hash
+        if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(listpack|hashtable|intset)\r\n")) return "$<collection encoding>"; // the same, for a collection
         return reply;
     }
 
