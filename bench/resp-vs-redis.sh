@@ -7,7 +7,8 @@
 # Each pair starts fresh and gets one uncounted warm-up pass (-P 16) against both servers first.
 # Then, for pair "none", every string and key command redis-benchmark can drive, one line each
 # (-c 50, N/2 requests, keys from -r 100000): INCR and MSET (its -t tests) and the COMMANDS below.
-# MULTI/EXEC is not among them: redis-benchmark sends one command per request.
+# MULTI/EXEC, which redis-benchmark cannot send (one command per request), is driven by
+# `cask bench tx` (50 clients, each MULTI SET INCR EXEC in one write, every reply checked).
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -81,6 +82,8 @@ for pair in $PAIRS; do
           { redis-benchmark -p $port -n $((N / 2)) -r 100000 -c 50 --csv $command 2>/dev/null || true; } | tail -n +2 | tr -d '"' |
             awk -F, -v p="$pair" -v s=$server -v r="$round" -v c="${command%% *}" '{print p ",-c 50 (commands)," s "," r "," c "," $2}' >>"$RESULTS"
         done
+        "$ROOT/cask" bench tx --port $port --clients 50 --seconds 5 --csv 2>/dev/null | tail -n +2 | tr -d '"' |
+          awk -F, -v p="$pair" -v s=$server -v r="$round" '{print p ",-c 50 (commands)," s "," r ",MULTI/EXEC," $2}' >>"$RESULTS"
       done
     done
   fi
