@@ -5,13 +5,14 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * How a collection (a hash or a set, so far) lies on the log, and the only code that knows it. See
+ * How a collection (a hash, a set or a list, so far) lies on the log, and the only code that knows it. See
  * {@code docs/FORMAT.md}, "Collections".
  *
  * <pre>
  * stored key                       value
- * 00 (20+db) key                   metadata: type u8 | version u64 | count u64   (all big-endian)
- * 00 45 version(u64 BE) member     one element: a hash field's value, or empty for a set's member
+ * 00 (20+db) key                   metadata: type u8 | version u64 | count u64 [| head u64 for a list]   (big-endian)
+ * 00 45 version(u64 BE) member     one element: a hash field's value; empty for a set's member; a list's
+ *                                  element at position member (u64 BE), head .. head + count - 1
  * 00 ff "collection-versions"      the highest version handed out, u64: versions never repeat
  * </pre>
  *
@@ -25,7 +26,8 @@ final class CollectionKeys {
     /** What a metadata record describes. */
     enum Type {
         HASH((byte) 'h', "hash"),
-        SET((byte) 's', "set");
+        SET((byte) 's', "set"),
+        LIST((byte) 'l', "list");
 
         final byte tag;
         final String name;
@@ -41,10 +43,21 @@ final class CollectionKeys {
         }
     }
 
-    /** A collection's metadata: its type, the version its elements are keyed by, and how many there are. */
-    record Meta(Type type, long version, long count) {
+    /**
+     * A collection's metadata: its type, the version its elements are keyed by, how many there
+     * are, and for a list the position of its first element (the others follow it, with no gaps).
+     */
+    record Meta(Type type, long version, long count, long head) {
+        Meta(Type type, long version, long count) {
+            this(type, version, count, 0);
+        }
+
         Meta withCount(long n) {
-            return new Meta(type, version, n);
+            return new Meta(type, version, n, head);
+        }
+
+        Meta withHeadAndCount(long first, long n) {
+            return new Meta(type, version, n, first);
         }
     }
 
@@ -52,6 +65,8 @@ final class CollectionKeys {
     private static final int META_BASE = 0x20;
     private static final byte ELEMENT = 0x45;
     private static final int META_SIZE = 17;
+    /** A list's metadata carries its head as well. */
+    private static final int LIST_META_SIZE = 25;
     /** The server's record of the highest version handed out. */
     static final byte[] VERSIONS_KEY = KeyNames.internal("collection-versions");
 
@@ -98,14 +113,24 @@ final class CollectionKeys {
     }
 
     static byte[] encode(Meta meta) {
-        return ByteBuffer.allocate(META_SIZE).order(ByteOrder.BIG_ENDIAN).put(meta.type().tag).putLong(meta.version()).putLong(meta.count()).array();
+        boolean list = meta.type() == Type.LIST;
+        ByteBuffer b = ByteBuffer.allocate(list ? LIST_META_SIZE : META_SIZE).order(ByteOrder.BIG_ENDIAN);
+        b.put(meta.type().tag).putLong(meta.version()).putLong(meta.count());
+        if (list) b.putLong(meta.head());
+        return b.array();
     }
 
     /** The metadata in {@code value}, or null if it is not a metadata record this code knows. */
     static Meta decode(byte[] value) {
-        if (value == null || value.length != META_SIZE) return null;
+        if (value == null || value.length < 1) return null;
+        Type type = Type.of(value[0]);
+        if (type == null || value.length != (type == Type.LIST ? LIST_META_SIZE : META_SIZE)) return null;
         ByteBuffer b = ByteBuffer.wrap(value);
-        Type type = Type.of(b.get(0));
-        return type == null ? null : new Meta(type, b.getLong(1), b.getLong(9));
+        return new Meta(type, b.getLong(1), b.getLong(9), type == Type.LIST ? b.getLong(17) : 0);
+    }
+
+    /** A list element's member: its position, 8 bytes big-endian. */
+    static byte[] position(long at) {
+        return ByteBuffer.allocate(8).putLong(at).array();
     }
 }

@@ -59,6 +59,12 @@ record CollectionRef(byte[] metaKey, CollectionKeys.Meta meta, long expiry, bool
         else c.ks.put(metaKey, CollectionKeys.encode(meta.withCount(count)), expiry);
     }
 
+    /** For a list: writes the metadata with its head and length, or deletes it when the list is empty. */
+    void storeList(Call c, long head, long count) {
+        if (count == 0) c.ks.delete(metaKey);
+        else c.ks.put(metaKey, CollectionKeys.encode(meta.withHeadAndCount(head, count)), expiry);
+    }
+
     /** The stored key of element {@code member}. */
     byte[] element(byte[] member) {
         return CollectionKeys.element(meta.version(), member);

@@ -253,6 +253,22 @@ final class Commands {
             case SDIFFSTORE -> SetCommands.store(c, SetCommands.Op.DIFF);
             case SINTERCARD -> SetCommands.sintercard(c);
             case SSCAN -> SetCommands.sscan(c);
+            case LPUSH -> ListCommands.push(c, true, false);
+            case RPUSH -> ListCommands.push(c, false, false);
+            case LPUSHX -> ListCommands.push(c, true, true);
+            case RPUSHX -> ListCommands.push(c, false, true);
+            case LPOP -> ListCommands.pop(c, true);
+            case RPOP -> ListCommands.pop(c, false);
+            case LLEN -> ListCommands.llen(c);
+            case LINDEX -> ListCommands.lindex(c);
+            case LRANGE -> ListCommands.lrange(c);
+            case LSET -> ListCommands.lset(c);
+            case LTRIM -> ListCommands.ltrim(c);
+            case LREM -> ListCommands.lrem(c);
+            case LINSERT -> ListCommands.linsert(c);
+            case LPOS -> ListCommands.lpos(c);
+            case LMOVE -> ListCommands.lmove(c, false);
+            case RPOPLPUSH -> ListCommands.lmove(c, true);
         }
     }
 

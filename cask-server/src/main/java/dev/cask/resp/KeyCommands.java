@@ -224,7 +224,7 @@ final class KeyCommands {
                 byte[] value = c.ks.value(CollectionKeys.element(meta.version(), member));
                 if (value != null) c.ks.put(CollectionKeys.element(version, member), value, 0);
             }
-            c.ks.put(to, CollectionKeys.encode(new CollectionKeys.Meta(meta.type(), version, meta.count())), v.expiry());
+            c.ks.put(to, CollectionKeys.encode(new CollectionKeys.Meta(meta.type(), version, meta.count(), meta.head())), v.expiry());
         }
         c.r.integer(1);
     }
@@ -437,6 +437,7 @@ final class KeyCommands {
      */
     private static String hashEncoding(Call c, CollectionKeys.Meta meta) {
         if (meta != null && meta.type() == CollectionKeys.Type.SET) return setEncoding(c, meta);
+        if (meta != null && meta.type() == CollectionKeys.Type.LIST) return "quicklist"; // Redis 7.0 keeps every list in one
         if (meta == null || meta.count() > 128) return "hashtable";
         for (byte[] field : c.collections.members(meta.version()).snapshot()) {
             if (field.length > 64 || c.ks.length(CollectionKeys.element(meta.version(), field)) > 64) return "hashtable";

@@ -88,6 +88,11 @@ class RedisDifferentialProperties {
     /** Relative expiries long enough that both servers agree on TTL in seconds; absolute ones far ahead or in the past. */
     private static final Arbitrary<String> SECONDS = Arbitraries.of("100", "1000", "0", "-1", "x", "9223372036854775807");
     private static final Arbitrary<String> AT = Arbitraries.of("4102444800", "1", "0", "-5", "y");
+    /**
+     * EXPIRE's times: never the 100 s that SET, SETEX and GETEX use, since EXPIRE k 100 GT right
+     * after SET k v EX 100 compares two times read a millisecond apart or not, on each server.
+     */
+    private static final Arbitrary<String> EXPIRE_SECONDS = Arbitraries.of("150", "1000", "0", "-1", "x", "9223372036854775807");
     private static final Arbitrary<String> FIELD = Arbitraries.of("f", "g", "h", "n", "", "f\u0000");
     private static final Arbitrary<String> MEMBER = Arbitraries.of("m", "x", "1", "2", "-7", "", "10");
 
@@ -123,7 +128,7 @@ class RedisDifferentialProperties {
                 Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("EXISTS " + q(k1) + " " + q(k2) + " " + q(k1))),
                 Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("TOUCH " + q(k1) + " " + q(k2))),
                 KEY.map(k -> cmd("TYPE " + q(k))),
-                Combinators.combine(KEY, SECONDS, Arbitraries.of("", "NX", "XX", "GT", "LT", "NX XX", "GT LT", "ZZ"))
+                Combinators.combine(KEY, EXPIRE_SECONDS, Arbitraries.of("", "NX", "XX", "GT", "LT", "NX XX", "GT LT", "ZZ"))
                         .as((k, s, opt) -> cmd("EXPIRE " + q(k) + " " + s + " " + opt)),
                 Combinators.combine(KEY, AT, Arbitraries.of("", "NX", "XX", "GT", "LT"))
                         .as((k, s, opt) -> cmd("EXPIREAT " + q(k) + " " + s + " " + opt)),
@@ -185,7 +190,27 @@ class RedisDifferentialProperties {
                 Combinators.combine(KEY, KEY, Arbitraries.of("2", "1", "0", "3", "x"), Arbitraries.of("", "LIMIT 1", "LIMIT -1", "LIMIT x", "FOO"))
                         .as((k1, k2, n, opt) -> cmd("SINTERCARD " + n + " " + q(k1) + " " + q(k2) + " " + opt)),
                 Combinators.combine(KEY, Arbitraries.of("0", "0 COUNT 100", "0 MATCH m*", "x"))
-                        .as((k, opt) -> cmd("SSCAN " + q(k) + " " + opt))));
+                        .as((k, opt) -> cmd("SSCAN " + q(k) + " " + opt)),
+                // lists, on the same keys
+                Combinators.combine(Arbitraries.of("LPUSH", "RPUSH", "LPUSHX", "RPUSHX"), KEY, MEMBER, MEMBER)
+                        .as((op, k, e1, e2) -> cmd(op + " " + q(k) + " " + q(e1) + " " + q(e2))),
+                Combinators.combine(Arbitraries.of("LPUSH", "RPUSH"), KEY, MEMBER).as((op, k, e) -> cmd(op + " " + q(k) + " " + q(e))),
+                Combinators.combine(Arbitraries.of("LPOP", "RPOP"), KEY, Arbitraries.of("", "1", "2", "0", "-1", "x", "1 2"))
+                        .as((op, k, n) -> cmd(op + " " + q(k) + " " + n)),
+                KEY.map(k -> cmd("LLEN " + q(k))),
+                Combinators.combine(KEY, INT).as((k, i) -> cmd("LINDEX " + q(k) + " " + q(i))),
+                Combinators.combine(KEY, Arbitraries.of("0 -1", "1 2", "-2 -1", "5 1", "0 100", "x 1", "-100 100"))
+                        .as((k, r) -> cmd("LRANGE " + q(k) + " " + r)),
+                Combinators.combine(KEY, Arbitraries.of("0", "-1", "5", "x"), MEMBER).as((k, i, e) -> cmd("LSET " + q(k) + " " + i + " " + q(e))),
+                Combinators.combine(KEY, Arbitraries.of("0 -1", "1 2", "-2 -1", "5 1", "1 -1", "x 1")).as((k, r) -> cmd("LTRIM " + q(k) + " " + r)),
+                Combinators.combine(KEY, Arbitraries.of("0", "1", "-1", "2", "x"), MEMBER).as((k, n, e) -> cmd("LREM " + q(k) + " " + n + " " + q(e))),
+                Combinators.combine(KEY, Arbitraries.of("BEFORE", "AFTER", "AROUND"), MEMBER, MEMBER)
+                        .as((k, w, p, e) -> cmd("LINSERT " + q(k) + " " + w + " " + q(p) + " " + q(e))),
+                Combinators.combine(KEY, MEMBER, Arbitraries.of("", "RANK 2", "RANK -1", "COUNT 0", "COUNT 2", "MAXLEN 2", "RANK 0", "COUNT -1", "RANK x", "FOO 1", "RANK"))
+                        .as((k, e, opt) -> cmd("LPOS " + q(k) + " " + q(e) + " " + opt)),
+                Combinators.combine(KEY, KEY, Arbitraries.of("LEFT LEFT", "LEFT RIGHT", "RIGHT LEFT", "RIGHT RIGHT", "UP LEFT"))
+                        .as((k1, k2, w) -> cmd("LMOVE " + q(k1) + " " + q(k2) + " " + w)),
+                Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("RPOPLPUSH " + q(k1) + " " + q(k2)))));
         return one.list().ofMinSize(1).ofMaxSize(30);
     }
 
@@ -353,7 +378,7 @@ class RedisDifferentialProperties {
         if (name.matches("SPOP|SRANDMEMBER") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a member>";
         if (name.equals("HRANDFIELD") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a field>";
         if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(int|embstr|raw)\r\n")) return "$<string encoding>"; // Cask derives it from the value, Redis from its history
-        if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(listpack|hashtable|intset)\r\n")) return "$<collection encoding>"; // the same, for a collection
+        if (name.equals("OBJECT") && reply.matches("\\$\\d+\r\n(listpack|hashtable|intset|quicklist)\r\n")) return "$<collection encoding>"; // the same, for a collection
         return reply;
     }
 
