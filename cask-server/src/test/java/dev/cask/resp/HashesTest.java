@@ -157,4 +157,34 @@ class HashesTest {
             assertThat(jedis.exists("spring:session:sessions:11")).isFalse();
         }
     }
+
+    /** A job queue (LPUSH, RPOP, LMOVE to a processing list) and a set of tags, across a restart. */
+    @Test
+    void listsAndSetsSurviveARestartInOrder() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            for (int i = 0; i < 100; i++) jedis.lpush("jobs", "job-" + i);
+            assertThat(jedis.rpop("jobs")).isEqualTo("job-0");
+            assertThat(jedis.lmove("jobs", "processing", redis.clients.jedis.args.ListDirection.RIGHT, redis.clients.jedis.args.ListDirection.LEFT))
+                    .isEqualTo("job-1");
+            jedis.linsert("jobs", redis.clients.jedis.args.ListPosition.BEFORE, "job-50", "urgent");
+            jedis.sadd("tags", "a", "b", "c");
+            jedis.srem("tags", "b");
+        }
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            assertThat(jedis.llen("jobs")).isEqualTo(99);
+            List<String> all = jedis.lrange("jobs", 0, -1);
+            assertThat(all.getFirst()).isEqualTo("job-99");
+            assertThat(all.getLast()).isEqualTo("job-2");
+            assertThat(all.get(all.indexOf("job-50") - 1)).isEqualTo("urgent");
+            assertThat(jedis.lrange("processing", 0, -1)).containsExactly("job-1");
+            assertThat(jedis.smembers("tags")).containsExactlyInAnyOrder("a", "c");
+            assertThat(jedis.type("jobs")).isEqualTo("list");
+            assertThat(jedis.type("tags")).isEqualTo("set");
+            while (jedis.rpop("jobs") != null) {
+                // drain: the list is deleted with its last element
+            }
+            assertThat(jedis.exists("jobs")).isFalse();
+            assertThat(elements(server.cask)).isEqualTo(3); // processing's one element, and the two tags
+        }
+    }
 }
