@@ -5,14 +5,15 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * How a collection (a hash, a set or a list, so far) lies on the log, and the only code that knows it. See
+ * How a collection (a hash, a set, a list or a sorted set) lies on the log, and the only code that knows it. See
  * {@code docs/FORMAT.md}, "Collections".
  *
  * <pre>
  * stored key                       value
  * 00 (20+db) key                   metadata: type u8 | version u64 | count u64 [| head u64 for a list]   (big-endian)
  * 00 45 version(u64 BE) member     one element: a hash field's value; empty for a set's member; a list's
- *                                  element at position member (u64 BE), head .. head + count - 1
+ *                                  element at position member (u64 BE), head .. head + count - 1; a sorted
+ *                                  set's member's score (an IEEE double, 8 bytes BE)
  * 00 ff "collection-versions"      the highest version handed out, u64: versions never repeat
  * </pre>
  *
@@ -27,7 +28,8 @@ final class CollectionKeys {
     enum Type {
         HASH((byte) 'h', "hash"),
         SET((byte) 's', "set"),
-        LIST((byte) 'l', "list");
+        LIST((byte) 'l', "list"),
+        ZSET((byte) 'z', "zset");
 
         final byte tag;
         final String name;

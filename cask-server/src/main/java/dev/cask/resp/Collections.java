@@ -32,6 +32,8 @@ final class Collections {
     private final Map<Long, ByteBuffer> owners = new HashMap<>();
     private final Map<ByteBuffer, Long> versionOf = new HashMap<>();
     private final ArrayDeque<Long> orphans = new ArrayDeque<>();
+    /** Sorted sets' members by score, built on first use from the members and their records, then kept up to date. */
+    private final Map<Long, Scores> scores = new HashMap<>();
     private long nextVersion;
     private long reservedUpTo;
 
@@ -89,11 +91,14 @@ final class Collections {
             byte[] k = op.key();
             if (CollectionKeys.isElement(k)) {
                 long version = CollectionKeys.version(k);
+                Scores sorted = scores.get(version);
                 if (op.isDelete()) {
                     Members m = members.get(version);
                     if (m != null && m.remove(CollectionKeys.member(k)) && m.size() == 0) members.remove(version);
+                    if (sorted != null) sorted.remove(CollectionKeys.member(k));
                 } else {
                     members.computeIfAbsent(version, v -> new Members()).add(CollectionKeys.member(k));
+                    if (sorted != null) sorted.put(CollectionKeys.member(k), Scores.decode(op.value()));
                 }
             } else if (CollectionKeys.isMeta(k)) {
                 ByteBuffer key = ByteBuffer.wrap(k.clone());
@@ -106,7 +111,20 @@ final class Collections {
                 if (meta != null) own(key, meta.version());
             }
         }
-        for (Long version : released) if (!owners.containsKey(version) && members.containsKey(version)) orphans.add(version);
+        for (Long version : released) {
+            if (owners.containsKey(version)) continue;
+            scores.remove(version);
+            if (members.containsKey(version)) orphans.add(version);
+        }
+    }
+
+    /** The members of sorted set {@code version} by score, as the engine holds them; {@code score} reads a member's record. */
+    Scores scores(long version, java.util.function.Function<byte[], byte[]> score) {
+        Scores sorted = scores.get(version);
+        if (sorted != null) return sorted;
+        sorted = Scores.of(members(version).snapshot(), score);
+        scores.put(version, sorted);
+        return sorted;
     }
 
     /** The next batch of deletes of orphaned elements, or null when none are left. */

@@ -130,7 +130,24 @@ enum CommandSpec {
     LINSERT(5, "write denyoom", 1, 1, 1, "list", "Inserts an element before or after another element in a list."),
     LPOS(-3, "readonly", 1, 1, 1, "list", "Returns the index of matching elements in a list."),
     LMOVE(5, "write denyoom", 1, 2, 1, "list", "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved."),
-    RPOPLPUSH(3, "write denyoom", 1, 2, 1, "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.");
+    RPOPLPUSH(3, "write denyoom", 1, 2, 1, "list", "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped."),
+    ZADD(-4, "write denyoom fast", 1, 1, 1, "sorted_set", "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist."),
+    ZINCRBY(4, "write denyoom fast", 1, 1, 1, "sorted_set", "Increments the score of a member in a sorted set."),
+    ZREM(-3, "write fast", 1, 1, 1, "sorted_set", "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed."),
+    ZSCORE(3, "readonly fast", 1, 1, 1, "sorted_set", "Returns the score of a member in a sorted set."),
+    ZMSCORE(-3, "readonly fast", 1, 1, 1, "sorted_set", "Returns the score of one or more members in a sorted set."),
+    ZCARD(2, "readonly fast", 1, 1, 1, "sorted_set", "Returns the number of members in a sorted set."),
+    ZCOUNT(4, "readonly fast", 1, 1, 1, "sorted_set", "Returns the count of members in a sorted set that have scores within a range."),
+    ZRANK(3, "readonly fast", 1, 1, 1, "sorted_set", "Returns the index of a member in a sorted set ordered by ascending scores."),
+    ZREVRANK(3, "readonly fast", 1, 1, 1, "sorted_set", "Returns the index of a member in a sorted set ordered by descending scores."),
+    ZRANGE(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a range of indexes."),
+    ZRANGESTORE(-5, "write denyoom", 1, 2, 1, "sorted_set", "Stores a range of members from sorted set in a key."),
+    ZPOPMIN(-2, "write fast", 1, 1, 1, "sorted_set", "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."),
+    ZPOPMAX(-2, "write fast", 1, 1, 1, "sorted_set", "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped."),
+    ZREMRANGEBYRANK(4, "write", 1, 1, 1, "sorted_set", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed."),
+    ZREMRANGEBYSCORE(4, "write", 1, 1, 1, "sorted_set", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed."),
+    ZREMRANGEBYLEX(4, "write", 1, 1, 1, "sorted_set", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed."),
+    ZSCAN(-3, "readonly", 1, 1, 1, "sorted_set", "Iterates over members and scores of a sorted set.");
 
     private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
 

@@ -269,6 +269,23 @@ final class Commands {
             case LPOS -> ListCommands.lpos(c);
             case LMOVE -> ListCommands.lmove(c, false);
             case RPOPLPUSH -> ListCommands.lmove(c, true);
+            case ZADD -> ZSetCommands.zadd(c, false);
+            case ZINCRBY -> ZSetCommands.zincrby(c);
+            case ZREM -> ZSetCommands.zrem(c);
+            case ZSCORE -> ZSetCommands.zscore(c);
+            case ZMSCORE -> ZSetCommands.zmscore(c);
+            case ZCARD -> ZSetCommands.zcard(c);
+            case ZCOUNT -> ZSetCommands.zcount(c);
+            case ZRANK -> ZSetCommands.zrank(c, false);
+            case ZREVRANK -> ZSetCommands.zrank(c, true);
+            case ZRANGE -> ZSetCommands.zrange(c, false);
+            case ZRANGESTORE -> ZSetCommands.zrange(c, true);
+            case ZPOPMIN -> ZSetCommands.zpop(c, false);
+            case ZPOPMAX -> ZSetCommands.zpop(c, true);
+            case ZREMRANGEBYRANK -> ZSetCommands.zremrange(c, "RANK");
+            case ZREMRANGEBYSCORE -> ZSetCommands.zremrange(c, "SCORE");
+            case ZREMRANGEBYLEX -> ZSetCommands.zremrange(c, "LEX");
+            case ZSCAN -> ZSetCommands.zscan(c);
         }
     }
 

@@ -438,6 +438,11 @@ final class KeyCommands {
     private static String hashEncoding(Call c, CollectionKeys.Meta meta) {
         if (meta != null && meta.type() == CollectionKeys.Type.SET) return setEncoding(c, meta);
         if (meta != null && meta.type() == CollectionKeys.Type.LIST) return "quicklist"; // Redis 7.0 keeps every list in one
+        if (meta != null && meta.type() == CollectionKeys.Type.ZSET) {
+            if (meta.count() > 128) return "skiplist";
+            for (byte[] m : c.collections.members(meta.version()).snapshot()) if (m.length > 64) return "skiplist";
+            return "listpack";
+        }
         if (meta == null || meta.count() > 128) return "hashtable";
         for (byte[] field : c.collections.members(meta.version()).snapshot()) {
             if (field.length > 64 || c.ks.length(CollectionKeys.element(meta.version(), field)) > 64) return "hashtable";

@@ -95,6 +95,10 @@ class RedisDifferentialProperties {
     private static final Arbitrary<String> EXPIRE_SECONDS = Arbitraries.of("150", "1000", "0", "-1", "x", "9223372036854775807");
     private static final Arbitrary<String> FIELD = Arbitraries.of("f", "g", "h", "n", "", "f\u0000");
     private static final Arbitrary<String> MEMBER = Arbitraries.of("m", "x", "1", "2", "-7", "", "10");
+    private static final Arbitrary<String> SCORE = Arbitraries.of("1", "2", "-1", "0", "1.5", "0.1", "-0", "1e3", "inf", "-inf", "+inf", "x", "nan",
+            "3.3e-5", "123456789.125", "1e20", "9007199254740993", ".5");
+    private static final Arbitrary<String> SCORE_RANGE = Arbitraries.of("-inf +inf", "0 2", "(1 2", "1 (2", "(0 (1.5", "2 0", "x 1", "-inf (0", "1.5 1.5");
+    private static final Arbitrary<String> LEX_RANGE = Arbitraries.of("- +", "[a [z", "(m +", "- (x", "+ -", "a b", "[1 [2", "[ (");
 
     @Provide
     Arbitrary<List<String>> commands() {
@@ -210,7 +214,36 @@ class RedisDifferentialProperties {
                         .as((k, e, opt) -> cmd("LPOS " + q(k) + " " + q(e) + " " + opt)),
                 Combinators.combine(KEY, KEY, Arbitraries.of("LEFT LEFT", "LEFT RIGHT", "RIGHT LEFT", "RIGHT RIGHT", "UP LEFT"))
                         .as((k1, k2, w) -> cmd("LMOVE " + q(k1) + " " + q(k2) + " " + w)),
-                Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("RPOPLPUSH " + q(k1) + " " + q(k2)))));
+                Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("RPOPLPUSH " + q(k1) + " " + q(k2))),
+                // sorted sets, on the same keys
+                Combinators.combine(KEY, Arbitraries.of("", "NX", "XX", "GT", "LT", "CH", "INCR", "NX XX", "GT LT", "NX GT", "XX CH", "GT CH", "LT INCR", "XX INCR"),
+                        SCORE, MEMBER).as((k, opt, sc, m) -> cmd("ZADD " + q(k) + " " + opt + " " + q(sc) + " " + q(m))),
+                Combinators.combine(KEY, SCORE, MEMBER, SCORE, MEMBER)
+                        .as((k, s1, m1, s2, m2) -> cmd("ZADD " + q(k) + " " + q(s1) + " " + q(m1) + " " + q(s2) + " " + q(m2))),
+                Combinators.combine(KEY, Arbitraries.of("INCR", "CH"), SCORE, MEMBER, MEMBER)
+                        .as((k, opt, sc, m1, m2) -> cmd("ZADD " + q(k) + " " + opt + " " + q(sc) + " " + q(m1) + " 1 " + q(m2))),
+                Combinators.combine(KEY, SCORE, MEMBER).as((k, sc, m) -> cmd("ZINCRBY " + q(k) + " " + q(sc) + " " + q(m))),
+                Combinators.combine(KEY, MEMBER, MEMBER).as((k, m1, m2) -> cmd("ZREM " + q(k) + " " + q(m1) + " " + q(m2))),
+                Combinators.combine(KEY, MEMBER).as((k, m) -> cmd("ZSCORE " + q(k) + " " + q(m))),
+                Combinators.combine(KEY, MEMBER, MEMBER).as((k, m1, m2) -> cmd("ZMSCORE " + q(k) + " " + q(m1) + " " + q(m2))),
+                KEY.map(k -> cmd("ZCARD " + q(k))),
+                Combinators.combine(KEY, SCORE_RANGE).as((k, r) -> cmd("ZCOUNT " + q(k) + " " + r)),
+                Combinators.combine(Arbitraries.of("ZRANK", "ZREVRANK"), KEY, MEMBER).as((op, k, m) -> cmd(op + " " + q(k) + " " + q(m))),
+                Combinators.combine(KEY, Arbitraries.of("0 -1", "0 -1 WITHSCORES", "1 2", "-2 -1 REV", "0 -1 REV WITHSCORES", "x 1", "0 -1 LIMIT 0 1"))
+                        .as((k, r) -> cmd("ZRANGE " + q(k) + " " + r)),
+                Combinators.combine(KEY, SCORE_RANGE, Arbitraries.of("BYSCORE", "BYSCORE WITHSCORES", "BYSCORE LIMIT 1 1", "BYSCORE REV", "BYSCORE LIMIT 0 -1", "BYSCORE LIMIT x 1"))
+                        .as((k, r, opt) -> cmd("ZRANGE " + q(k) + " " + r + " " + opt)),
+                Combinators.combine(KEY, LEX_RANGE, Arbitraries.of("BYLEX", "BYLEX REV", "BYLEX LIMIT 0 2", "BYLEX WITHSCORES"))
+                        .as((k, r, opt) -> cmd("ZRANGE " + q(k) + " " + r + " " + opt)),
+                Combinators.combine(KEY, KEY, Arbitraries.of("0 -1", "-inf +inf BYSCORE", "- + BYLEX", "0 -1 WITHSCORES"))
+                        .as((d, k, r) -> cmd("ZRANGESTORE " + q(d) + " " + q(k) + " " + r)),
+                Combinators.combine(Arbitraries.of("ZPOPMIN", "ZPOPMAX"), KEY, Arbitraries.of("", "1", "2", "0", "-1", "x"))
+                        .as((op, k, n) -> cmd(op + " " + q(k) + " " + n)),
+                Combinators.combine(KEY, Arbitraries.of("0 0", "0 -1", "-1 -1", "x 1")).as((k, r) -> cmd("ZREMRANGEBYRANK " + q(k) + " " + r)),
+                Combinators.combine(KEY, SCORE_RANGE).as((k, r) -> cmd("ZREMRANGEBYSCORE " + q(k) + " " + r)),
+                Combinators.combine(KEY, LEX_RANGE).as((k, r) -> cmd("ZREMRANGEBYLEX " + q(k) + " " + r)),
+                Combinators.combine(KEY, Arbitraries.of("0", "0 COUNT 100", "0 MATCH m*", "x"))
+                        .as((k, opt) -> cmd("ZSCAN " + q(k) + " " + opt))));
         return one.list().ofMinSize(1).ofMaxSize(30);
     }
 
@@ -378,7 +411,7 @@ class RedisDifferentialProperties {
         if (name.matches("SPOP|SRANDMEMBER") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a member>";
         if (name.equals("HRANDFIELD") && reply.startsWith("$") && !reply.startsWith("$-1")) return "$<a field>";
         if (name.equals("OBJECT") && reply.matches("\\$\\d\r\n(int|embstr|raw)\r\n")) return "$<string encoding>"; // Cask derives it from the value, Redis from its history
-        if (name.equals("OBJECT") && reply.matches("\\$\\d+\r\n(listpack|hashtable|intset|quicklist)\r\n")) return "$<collection encoding>"; // the same, for a collection
+        if (name.equals("OBJECT") && reply.matches("\\$\\d+\r\n(listpack|hashtable|intset|quicklist|skiplist)\r\n")) return "$<collection encoding>"; // the same, for a collection
         return reply;
     }
 

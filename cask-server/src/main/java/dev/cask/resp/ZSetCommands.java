@@ -1,0 +1,533 @@
+package dev.cask.resp;
+
+import dev.cask.core.KeyPattern;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Redis 7's sorted-set commands on the log (not the blocking ones yet): each member one record
+ * holding its score, keyed by the set's version; the order by score is {@link Scores}, kept in
+ * memory per set. Scores print as Redis 7.0 prints them: an integer below 2^52 as an integer,
+ * anything else as C's {@code %.17g}.
+ */
+final class ZSetCommands {
+    private static final CollectionKeys.Type ZSET = CollectionKeys.Type.ZSET;
+    private static final String NOT_FLOAT = "ERR value is not a valid float";
+    private static final String RANGE_NOT_FLOAT = "ERR min or max is not a float";
+    private static final String LEX_RANGE = "ERR min or max not valid string range item";
+
+    private ZSetCommands() {}
+
+    /** A score as Redis's strtod takes it (no spaces, no NaN, inf and infinity in any case); null otherwise. */
+    static Double parse(String text) {
+        if (text.isEmpty() || Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))) return null;
+        String lower = text.toLowerCase(Locale.ROOT);
+        String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        if (!unsigned.matches("(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?")) return null;
+        return Double.parseDouble(text);
+    }
+
+    /** A score as Redis 7.0 prints it (d2string). */
+    static String format(double score) {
+        if (Double.isInfinite(score)) return score > 0 ? "inf" : "-inf";
+        if (score == 0) return 1 / score < 0 ? "-0" : "0";
+        if (score > -4503599627370495d && score < 4503599627370496d && score == (double) (long) score) return Long.toString((long) score);
+        BigDecimal exact = new BigDecimal(score).round(new MathContext(17, RoundingMode.HALF_EVEN));
+        int exponent = exact.precision() - exact.scale() - 1;
+        if (exponent < -4 || exponent >= 17) {
+            BigDecimal mantissa = exact.movePointLeft(exponent).stripTrailingZeros();
+            String digits = mantissa.scale() <= 0 ? mantissa.toBigInteger().toString() : mantissa.toPlainString();
+            return digits + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        String plain = exact.stripTrailingZeros().toPlainString();
+        return plain;
+    }
+
+    private static byte[] formatted(double score) {
+        return format(score).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The set's order as this command sees it: the kept one, or, with writes of its own pending, one built for it. */
+    private static Scores scores(Call c, CollectionRef z) {
+        if (!z.exists()) return new Scores();
+        if (c.ks.hasWrites()) return Scores.of(z.members(c), m -> c.ks.value(z.element(m)));
+        return c.collections.scores(z.meta().version(), m -> c.ks.value(z.element(m)));
+    }
+
+    private static void write(Call c, CollectionRef z, byte[] member, double score) {
+        if (score == 0) score = 0.0; // -0 as +0: Redis keeps a small set's scores as text, where -0 reads back as 0
+        c.ks.checkPut(z.element(member), Scores.encode(score));
+        c.ks.put(z.element(member), Scores.encode(score), 0);
+    }
+
+    /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...], in Redis's order of checks. */
+    static void zadd(Call c, boolean zincrby) {
+        boolean nx = false, xx = false, gt = false, lt = false, ch = false, incr = zincrby;
+        int i = 2;
+        if (!zincrby) {
+            for (; i < c.size(); i++) {
+                String opt = c.upper(i);
+                if (opt.equals("NX")) nx = true;
+                else if (opt.equals("XX")) xx = true;
+                else if (opt.equals("GT")) gt = true;
+                else if (opt.equals("LT")) lt = true;
+                else if (opt.equals("CH")) ch = true;
+                else if (opt.equals("INCR")) incr = true;
+                else break;
+            }
+            int elements = c.size() - i;
+            if (elements % 2 != 0 || elements == 0) {
+                c.r.error(StringCommands.SYNTAX);
+                return;
+            }
+            if (nx && xx) {
+                c.r.error("ERR XX and NX options at the same time are not compatible");
+                return;
+            }
+            if ((gt && nx) || (lt && nx) || (gt && lt)) {
+                c.r.error("ERR GT, LT, and/or NX options at the same time are not compatible");
+                return;
+            }
+            if (incr && elements > 2) {
+                c.r.error("ERR INCR option supports a single increment-element pair");
+                return;
+            }
+        }
+        List<Double> scores = new ArrayList<>();
+        for (int j = i; j < c.size(); j += 2) {
+            Double score = parse(c.text(j));
+            if (score == null) {
+                c.r.error(NOT_FLOAT);
+                return;
+            }
+            scores.add(score);
+        }
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        if (!z.exists()) {
+            if (xx) {
+                if (incr) c.r.nil();
+                else c.r.integer(0);
+                return;
+            }
+            z = z.created(c, ZSET);
+        }
+        Scores order = scores(c, z);
+        java.util.Map<java.nio.ByteBuffer, Double> written = new java.util.HashMap<>(); // a member named twice sees its first write
+        long added = 0, updated = 0;
+        Double result = null;
+        for (int k = 0; k < scores.size(); k++) {
+            byte[] member = c.arg(i + 2 * k + 1);
+            double score = scores.get(k);
+            java.nio.ByteBuffer name = java.nio.ByteBuffer.wrap(member);
+            Double current = written.containsKey(name) ? written.get(name) : order.score(member);
+            if (current != null) {
+                if (nx) continue;
+                double next = incr ? current + score : score;
+                if (Double.isNaN(next)) {
+                    c.r.error("ERR resulting score is not a number (NaN)");
+                    return;
+                }
+                if ((gt && next <= current) || (lt && next >= current)) continue;
+                result = next;
+                if (next != current) {
+                    write(c, z, member, next);
+                    written.put(name, next);
+                    updated++;
+                }
+            } else {
+                if (xx) continue;
+                write(c, z, member, score);
+                written.put(name, score);
+                result = score;
+                added++;
+            }
+        }
+        if (added > 0) z.store(c, z.count() + added);
+        if (incr) {
+            if (result == null) c.r.nil();
+            else c.r.bulk(formatted(result));
+        } else {
+            c.r.integer(ch ? added + updated : added);
+        }
+    }
+
+    /** ZINCRBY key increment member: ZADD INCR of one pair. */
+    static void zincrby(Call c) {
+        zadd(c, true);
+    }
+
+    static void zrem(Call c) {
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        long removed = 0;
+        for (int i = 2; i < c.size() && z.exists(); i++) {
+            byte[] element = z.element(c.arg(i));
+            if (c.ks.exists(element)) {
+                c.ks.delete(element);
+                removed++;
+            }
+        }
+        if (removed > 0) z.store(c, z.count() - removed);
+        c.r.integer(removed);
+    }
+
+    static void zscore(Call c) {
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        byte[] value = z.exists() ? c.ks.value(z.element(c.arg(2))) : null;
+        c.r.bulk(value == null ? null : formatted(Scores.decode(value)));
+    }
+
+    static void zmscore(Call c) {
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        c.r.array(c.size() - 2);
+        for (int i = 2; i < c.size(); i++) {
+            byte[] value = z.exists() ? c.ks.value(z.element(c.arg(i))) : null;
+            c.r.bulk(value == null ? null : formatted(Scores.decode(value)));
+        }
+    }
+
+    static void zcard(Call c) {
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z != null) c.r.integer(z.count());
+    }
+
+    /** A score bound: the value, and whether it excludes it ("(1.5"). */
+    private record Bound(double value, boolean exclusive) {
+        static Bound parse(String text) {
+            boolean exclusive = text.startsWith("(");
+            Double v = ZSetCommands.parse(exclusive ? text.substring(1) : text);
+            return v == null ? null : new Bound(v, exclusive);
+        }
+
+        boolean belowOrAt(double score) { // as a minimum
+            return exclusive ? score > value : score >= value;
+        }
+
+        boolean aboveOrAt(double score) { // as a maximum
+            return exclusive ? score < value : score <= value;
+        }
+    }
+
+    /** A lex bound: "-", "+", "[x" or "(x". */
+    private record Lex(byte[] value, boolean exclusive, int infinite) {
+        static Lex parse(byte[] text) {
+            if (text.length == 1 && text[0] == '-') return new Lex(null, false, -1);
+            if (text.length == 1 && text[0] == '+') return new Lex(null, false, 1);
+            if (text.length == 0 || (text[0] != '[' && text[0] != '(')) return null;
+            return new Lex(Arrays.copyOfRange(text, 1, text.length), text[0] == '(', 0);
+        }
+
+        boolean asMin(byte[] m) {
+            if (infinite != 0) return infinite < 0;
+            int cmp = Arrays.compareUnsigned(m, value);
+            return exclusive ? cmp > 0 : cmp >= 0;
+        }
+
+        boolean asMax(byte[] m) {
+            if (infinite != 0) return infinite > 0;
+            int cmp = Arrays.compareUnsigned(m, value);
+            return exclusive ? cmp < 0 : cmp <= 0;
+        }
+
+        /** Whether no string can lie in [min, max]: min above max, or equal with either end exclusive (Redis's test). */
+        static boolean empty(Lex min, Lex max) {
+            int cmp;
+            if (min.infinite != 0 || max.infinite != 0) cmp = Integer.compare(rank(min), rank(max));
+            else cmp = Arrays.compareUnsigned(min.value, max.value);
+            return cmp > 0 || (cmp == 0 && (min.exclusive || max.exclusive));
+        }
+
+        /** -1 for "-", 1 for "+", 0 for a string: enough to order a bound against an infinite one. */
+        private static int rank(Lex l) {
+            return l.infinite;
+        }
+    }
+
+    static void zcount(Call c) {
+        Bound min = Bound.parse(c.text(2));
+        Bound max = Bound.parse(c.text(3));
+        if (min == null || max == null) {
+            c.r.error(RANGE_NOT_FLOAT);
+            return;
+        }
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        long n = 0;
+        for (Scores.Scored s : scores(c, z).order) if (min.belowOrAt(s.score()) && max.aboveOrAt(s.score())) n++;
+        c.r.integer(n);
+    }
+
+    static void zrank(Call c, boolean reverse) {
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        List<Scores.Scored> order = scores(c, z).ascending();
+        for (int i = 0; i < order.size(); i++) {
+            if (Arrays.equals(order.get(i).member(), c.arg(2))) {
+                c.r.integer(reverse ? order.size() - 1 - i : i);
+                return;
+            }
+        }
+        c.r.nil();
+    }
+
+    /** What a range command asks for: by rank, by score or by lex, reversed or not, with a limit. */
+    private static List<Scores.Scored> select(Call c, CollectionRef z, String by, boolean reverse, String from, String to, byte[] fromBytes,
+            byte[] toBytes, long offset, long limit) {
+        List<Scores.Scored> order = new ArrayList<>(scores(c, z).ascending());
+        if (reverse) java.util.Collections.reverse(order);
+        List<Scores.Scored> out = new ArrayList<>();
+        switch (by) {
+            case "RANK" -> {
+                long n = order.size();
+                long start = Long.parseLong(from), stop = Long.parseLong(to);
+                if (start < 0) start = Math.max(0, n + start);
+                if (stop < 0) stop = n + stop;
+                if (stop >= n) stop = n - 1;
+                for (long i = start; i <= stop; i++) out.add(order.get((int) i));
+                return out;
+            }
+            case "SCORE" -> {
+                Bound min = Bound.parse(reverse ? to : from), max = Bound.parse(reverse ? from : to);
+                for (Scores.Scored s : order) if (min.belowOrAt(s.score()) && max.aboveOrAt(s.score())) out.add(s);
+            }
+            default -> {
+                Lex min = Lex.parse(reverse ? toBytes : fromBytes), max = Lex.parse(reverse ? fromBytes : toBytes);
+                out = byLex(reverse ? reversed(order) : order, min, max, reverse);
+            }
+        }
+        if (offset < 0) return List.of();
+        List<Scores.Scored> limited = new ArrayList<>();
+        for (long i = offset; i < out.size() && (limit < 0 || limited.size() < limit); i++) limited.add(out.get((int) i));
+        return limited;
+    }
+
+    private static List<Scores.Scored> reversed(List<Scores.Scored> list) {
+        List<Scores.Scored> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    /**
+     * A lex range as Redis walks it, which assumes every score is equal: nothing if the range is
+     * empty or lies past the set's first or last member; else, from the first member (in score
+     * order; the last for REV) inside the near bound, every member up to the first one outside
+     * the far bound. With unequal scores this is what Redis answers, not a lex filter.
+     */
+    private static List<Scores.Scored> byLex(List<Scores.Scored> ascending, Lex min, Lex max, boolean reverse) {
+        List<Scores.Scored> out = new ArrayList<>();
+        if (ascending.isEmpty() || Lex.empty(min, max)) return out;
+        if (!min.asMin(ascending.getLast().member()) || !max.asMax(ascending.getFirst().member())) return out;
+        if (!reverse) {
+            int i = 0;
+            while (i < ascending.size() && !min.asMin(ascending.get(i).member())) i++;
+            for (; i < ascending.size() && max.asMax(ascending.get(i).member()); i++) out.add(ascending.get(i));
+        } else {
+            int i = ascending.size() - 1;
+            while (i >= 0 && !max.asMax(ascending.get(i).member())) i--;
+            for (; i >= 0 && min.asMin(ascending.get(i).member()); i--) out.add(ascending.get(i));
+        }
+        return out;
+    }
+
+    /**
+     * ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], and ZRANGESTORE
+     * dst src ... (store true: argument 1 is the destination, the range starts at argument 2).
+     */
+    static void zrange(Call c, boolean store) {
+        int src = store ? 2 : 1;
+        String by = "RANK";
+        boolean reverse = false, withScores = false;
+        long offset = 0, limit = -1;
+        boolean limited = false;
+        for (int i = src + 3; i < c.size(); i++) {
+            String opt = c.upper(i);
+            if (opt.equals("BYSCORE")) by = "SCORE";
+            else if (opt.equals("BYLEX")) by = "LEX";
+            else if (opt.equals("REV")) reverse = true;
+            else if (opt.equals("WITHSCORES") && !store) withScores = true;
+            else if (opt.equals("LIMIT") && i + 2 < c.size()) {
+                if (!c.isInteger(i + 1) || !c.isInteger(i + 2)) {
+                    c.r.error(StringCommands.NOT_INTEGER);
+                    return;
+                }
+                offset = c.integer(i + 1);
+                limit = c.integer(i + 2);
+                limited = true;
+                i += 2;
+            } else {
+                c.r.error(StringCommands.SYNTAX);
+                return;
+            }
+        }
+        if (limited && by.equals("RANK")) {
+            c.r.error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+            return;
+        }
+        if (withScores && by.equals("LEX")) {
+            c.r.error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+            return;
+        }
+        String from = c.text(src + 1), to = c.text(src + 2);
+        switch (by) {
+            case "RANK" -> {
+                if (!c.isInteger(src + 1) || !c.isInteger(src + 2)) {
+                    c.r.error(StringCommands.NOT_INTEGER);
+                    return;
+                }
+            }
+            case "SCORE" -> {
+                if (Bound.parse(from) == null || Bound.parse(to) == null) {
+                    c.r.error(RANGE_NOT_FLOAT);
+                    return;
+                }
+            }
+            default -> {
+                if (Lex.parse(c.arg(src + 1)) == null || Lex.parse(c.arg(src + 2)) == null) {
+                    c.r.error(LEX_RANGE);
+                    return;
+                }
+            }
+        }
+        CollectionRef z = CollectionRef.readable(c, src, ZSET);
+        if (z == null) return;
+        List<Scores.Scored> found = select(c, z, by, reverse, from, to, c.arg(src + 1), c.arg(src + 2), offset, limit);
+        if (store) {
+            replaceWith(c, 1, found);
+            c.r.integer(found.size());
+            return;
+        }
+        c.r.array(withScores ? 2 * found.size() : found.size());
+        for (Scores.Scored s : found) {
+            c.r.bulk(s.member());
+            if (withScores) c.r.bulk(formatted(s.score()));
+        }
+    }
+
+    /** Replaces whatever argument {@code arg} names with a sorted set of {@code members} (deleted when empty). */
+    private static void replaceWith(Call c, int arg, List<Scores.Scored> members) {
+        byte[] string = c.key(arg);
+        if (c.ks.exists(string)) c.ks.delete(string);
+        byte[] metaKey = c.metaKey(arg);
+        if (c.ks.exists(metaKey)) c.ks.delete(metaKey);
+        if (members.isEmpty()) return;
+        CollectionRef target = new CollectionRef(metaKey, null, 0, false).created(c, ZSET);
+        for (Scores.Scored s : members) write(c, target, s.member(), s.score());
+        target.store(c, members.size());
+    }
+
+    /** ZPOPMIN, ZPOPMAX key [count]. */
+    static void zpop(Call c, boolean max) {
+        if (c.size() > 3) {
+            c.r.error(StringCommands.SYNTAX);
+            return;
+        }
+        long count = 1;
+        if (c.size() == 3) {
+            count = c.integer(2);
+            if (!c.isInteger(2) || count < 0) {
+                c.r.error("ERR value is out of range, must be positive");
+                return;
+            }
+        }
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        List<Scores.Scored> order = new ArrayList<>(scores(c, z).ascending());
+        if (max) java.util.Collections.reverse(order);
+        List<Scores.Scored> popped = order.subList(0, (int) Math.min(count, order.size()));
+        for (Scores.Scored s : popped) c.ks.delete(z.element(s.member()));
+        if (!popped.isEmpty()) z.store(c, z.count() - popped.size());
+        c.r.array(2 * popped.size());
+        for (Scores.Scored s : popped) {
+            c.r.bulk(s.member());
+            c.r.bulk(formatted(s.score()));
+        }
+    }
+
+    /** ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX key min max. */
+    static void zremrange(Call c, String by) {
+        switch (by) {
+            case "RANK" -> {
+                if (!c.isInteger(2) || !c.isInteger(3)) {
+                    c.r.error(StringCommands.NOT_INTEGER);
+                    return;
+                }
+            }
+            case "SCORE" -> {
+                if (Bound.parse(c.text(2)) == null || Bound.parse(c.text(3)) == null) {
+                    c.r.error(RANGE_NOT_FLOAT);
+                    return;
+                }
+            }
+            default -> {
+                if (Lex.parse(c.arg(2)) == null || Lex.parse(c.arg(3)) == null) {
+                    c.r.error(LEX_RANGE);
+                    return;
+                }
+            }
+        }
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        List<Scores.Scored> found = select(c, z, by, false, c.text(2), c.text(3), c.arg(2), c.arg(3), 0, -1);
+        for (Scores.Scored s : found) c.ks.delete(z.element(s.member()));
+        if (!found.isEmpty()) z.store(c, z.count() - found.size());
+        c.r.integer(found.size());
+    }
+
+    /** ZSCAN key cursor [MATCH pattern] [COUNT count]: pairs of member and score, the cursor a position in score order. */
+    static void zscan(Call c) {
+        if (!c.isInteger(2) || c.integer(2) < 0) {
+            c.r.error("ERR invalid cursor");
+            return;
+        }
+        long cursor = c.integer(2);
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        KeyPattern match = null;
+        long count = 10;
+        if (z.exists()) {
+            for (int i = 3; i < c.size(); i++) {
+                String opt = c.upper(i);
+                if (opt.equals("MATCH") && i + 1 < c.size()) {
+                    match = KeyPattern.of(c.arg(++i));
+                } else if (opt.equals("COUNT") && i + 1 < c.size()) {
+                    if (!c.isInteger(++i)) {
+                        c.r.error(StringCommands.NOT_INTEGER);
+                        return;
+                    }
+                    count = c.integer(i);
+                    if (count < 1) {
+                        c.r.error(StringCommands.SYNTAX);
+                        return;
+                    }
+                } else {
+                    c.r.error(StringCommands.SYNTAX);
+                    return;
+                }
+            }
+        }
+        List<Scores.Scored> order = scores(c, z).ascending();
+        long end = Math.min(order.size(), cursor + count);
+        List<Scores.Scored> found = new ArrayList<>();
+        for (long i = Math.min(cursor, order.size()); i < end; i++) {
+            Scores.Scored s = order.get((int) i);
+            if (match == null || match.matches(s.member())) found.add(s);
+        }
+        c.r.array(2);
+        c.r.bulk(Long.toString(end >= order.size() ? 0 : end).getBytes(StandardCharsets.US_ASCII));
+        c.r.array(2 * found.size());
+        for (Scores.Scored s : found) {
+            c.r.bulk(s.member());
+            c.r.bulk(formatted(s.score()));
+        }
+    }
+}
