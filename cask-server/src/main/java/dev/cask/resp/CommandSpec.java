@@ -147,7 +147,13 @@ enum CommandSpec {
     ZREMRANGEBYRANK(4, "write", 1, 1, 1, "sorted_set", "Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed."),
     ZREMRANGEBYSCORE(4, "write", 1, 1, 1, "sorted_set", "Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed."),
     ZREMRANGEBYLEX(4, "write", 1, 1, 1, "sorted_set", "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed."),
-    ZSCAN(-3, "readonly", 1, 1, 1, "sorted_set", "Iterates over members and scores of a sorted set.");
+    ZSCAN(-3, "readonly", 1, 1, 1, "sorted_set", "Iterates over members and scores of a sorted set."),
+    ZREVRANGE(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a range of indexes in reverse order."),
+    ZRANGEBYSCORE(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a range of scores."),
+    ZREVRANGEBYSCORE(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a range of scores in reverse order."),
+    ZRANGEBYLEX(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a lexicographical range."),
+    ZREVRANGEBYLEX(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a lexicographical range in reverse order."),
+    ZLEXCOUNT(4, "readonly fast", 1, 1, 1, "sorted_set", "Returns the number of members in a sorted set within a lexicographical range.");
 
     private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
 

@@ -286,6 +286,12 @@ final class Commands {
             case ZREMRANGEBYSCORE -> ZSetCommands.zremrange(c, "SCORE");
             case ZREMRANGEBYLEX -> ZSetCommands.zremrange(c, "LEX");
             case ZSCAN -> ZSetCommands.zscan(c);
+            case ZREVRANGE -> ZSetCommands.legacyRange(c, "", true);
+            case ZRANGEBYSCORE -> ZSetCommands.legacyRange(c, "BYSCORE", false);
+            case ZREVRANGEBYSCORE -> ZSetCommands.legacyRange(c, "BYSCORE", true);
+            case ZRANGEBYLEX -> ZSetCommands.legacyRange(c, "BYLEX", false);
+            case ZREVRANGEBYLEX -> ZSetCommands.legacyRange(c, "BYLEX", true);
+            case ZLEXCOUNT -> ZSetCommands.zlexcount(c);
         }
     }
 

@@ -413,6 +413,31 @@ final class ZSetCommands {
         }
     }
 
+    /**
+     * The older range commands as the ZRANGE they are: ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE,
+     * ZRANGEBYLEX, ZREVRANGEBYLEX (clients such as Jedis still send them).
+     */
+    static void legacyRange(Call c, String by, boolean reverse) {
+        List<byte[]> args = new ArrayList<>(c.a.subList(0, 4));
+        if (!by.isEmpty()) args.add(by.getBytes(StandardCharsets.US_ASCII));
+        if (reverse) args.add("REV".getBytes(StandardCharsets.US_ASCII));
+        args.addAll(c.a.subList(4, c.size()));
+        zrange(new Call(c.session, args, c.ks, c.r, c.collections), false);
+    }
+
+    /** ZLEXCOUNT key min max. */
+    static void zlexcount(Call c) {
+        Lex min = Lex.parse(c.arg(2));
+        Lex max = Lex.parse(c.arg(3));
+        if (min == null || max == null) {
+            c.r.error(LEX_RANGE);
+            return;
+        }
+        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
+        if (z == null) return;
+        c.r.integer(byLex(scores(c, z).ascending(), min, max, false).size());
+    }
+
     /** Replaces whatever argument {@code arg} names with a sorted set of {@code members} (deleted when empty). */
     private static void replaceWith(Call c, int arg, List<Scores.Scored> members) {
         byte[] string = c.key(arg);

@@ -187,4 +187,24 @@ class HashesTest {
             assertThat(elements(server.cask)).isEqualTo(3); // processing's one element, and the two tags
         }
     }
+
+    /** A leaderboard: scores raised over time, the top read by rank, across a restart (the order is rebuilt from the records). */
+    @Test
+    void aLeaderboardKeepsItsOrderAcrossARestart() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            for (int i = 0; i < 200; i++) jedis.zadd("board", i % 50, "player-" + i);
+            for (int i = 0; i < 10; i++) jedis.zincrby("board", 100 + i, "player-" + (i * 7));
+            jedis.zrem("board", "player-199");
+        }
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            assertThat(jedis.zcard("board")).isEqualTo(199);
+            // raised: player-0 100, -7 108, -14 116, -21 124, -28 132, -35 140, -42 148, -49 156, -56 114, -63 122
+            assertThat(jedis.zrevrange("board", 0, 2)).containsExactly("player-49", "player-42", "player-35");
+            assertThat(jedis.zscore("board", "player-63")).isEqualTo(122.0);
+            assertThat(jedis.zrank("board", "player-100")).isZero(); // score 0, and the lowest bytes among 50, 100 and 150
+            assertThat(jedis.zcount("board", "(48", "+inf")).isEqualTo(12); // the 10 raised, and 99 and 149 at 49 (199 is gone)
+            assertThat(jedis.type("board")).isEqualTo("zset");
+            assertThat(jedis.zrangeByScore("board", "-inf", "0")).containsExactly("player-100", "player-150", "player-50");
+        }
+    }
 }

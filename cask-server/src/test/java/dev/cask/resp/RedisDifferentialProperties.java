@@ -243,7 +243,13 @@ class RedisDifferentialProperties {
                 Combinators.combine(KEY, SCORE_RANGE).as((k, r) -> cmd("ZREMRANGEBYSCORE " + q(k) + " " + r)),
                 Combinators.combine(KEY, LEX_RANGE).as((k, r) -> cmd("ZREMRANGEBYLEX " + q(k) + " " + r)),
                 Combinators.combine(KEY, Arbitraries.of("0", "0 COUNT 100", "0 MATCH m*", "x"))
-                        .as((k, opt) -> cmd("ZSCAN " + q(k) + " " + opt))));
+                        .as((k, opt) -> cmd("ZSCAN " + q(k) + " " + opt)),
+                Combinators.combine(KEY, Arbitraries.of("0 -1", "0 -1 WITHSCORES", "1 2", "x 1")).as((k, r) -> cmd("ZREVRANGE " + q(k) + " " + r)),
+                Combinators.combine(Arbitraries.of("ZRANGEBYSCORE", "ZREVRANGEBYSCORE"), KEY, SCORE_RANGE, Arbitraries.of("", "WITHSCORES", "LIMIT 0 1", "LIMIT 1 -1 WITHSCORES"))
+                        .as((op, k, r, opt) -> cmd(op + " " + q(k) + " " + r + " " + opt)),
+                Combinators.combine(Arbitraries.of("ZRANGEBYLEX", "ZREVRANGEBYLEX"), KEY, LEX_RANGE, Arbitraries.of("", "LIMIT 0 1"))
+                        .as((op, k, r, opt) -> cmd(op + " " + q(k) + " " + r + " " + opt)),
+                Combinators.combine(KEY, LEX_RANGE).as((k, r) -> cmd("ZLEXCOUNT " + q(k) + " " + r))));
         return one.list().ofMinSize(1).ofMaxSize(30);
     }
 
