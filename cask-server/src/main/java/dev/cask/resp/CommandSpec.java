@@ -153,7 +153,9 @@ enum CommandSpec {
     ZREVRANGEBYSCORE(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a range of scores in reverse order."),
     ZRANGEBYLEX(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a lexicographical range."),
     ZREVRANGEBYLEX(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a lexicographical range in reverse order."),
-    ZLEXCOUNT(4, "readonly fast", 1, 1, 1, "sorted_set", "Returns the number of members in a sorted set within a lexicographical range.");
+    ZLEXCOUNT(4, "readonly fast", 1, 1, 1, "sorted_set", "Returns the number of members in a sorted set within a lexicographical range."),
+    ZUNIONSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the union of multiple sorted sets in a key."),
+    ZINTERSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the intersect of multiple sorted sets in a key.");
 
     private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
 

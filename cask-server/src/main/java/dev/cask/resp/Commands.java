@@ -292,6 +292,8 @@ final class Commands {
             case ZRANGEBYLEX -> ZSetCommands.legacyRange(c, "BYLEX", false);
             case ZREVRANGEBYLEX -> ZSetCommands.legacyRange(c, "BYLEX", true);
             case ZLEXCOUNT -> ZSetCommands.zlexcount(c);
+            case ZUNIONSTORE -> ZSetCommands.zstore(c, true);
+            case ZINTERSTORE -> ZSetCommands.zstore(c, false);
         }
     }
 

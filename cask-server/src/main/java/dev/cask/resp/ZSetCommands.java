@@ -438,6 +438,93 @@ final class ZSetCommands {
         c.r.integer(byLex(scores(c, z).ascending(), min, max, false).size());
     }
 
+    /** ZUNIONSTORE and ZINTERSTORE destination numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX], in Redis's order of checks. */
+    static void zstore(Call c, boolean union) {
+        String name = union ? "zunionstore" : "zinterstore";
+        if (!c.isInteger(2)) {
+            c.r.error(StringCommands.NOT_INTEGER);
+            return;
+        }
+        long n = c.integer(2);
+        if (n < 1) {
+            c.r.error("ERR at least 1 input key is needed for '" + name + "' command");
+            return;
+        }
+        if (n > c.size() - 3) {
+            c.r.error(StringCommands.SYNTAX);
+            return;
+        }
+        List<java.util.Map<java.nio.ByteBuffer, Scores.Scored>> inputs = new ArrayList<>();
+        for (int i = 3; i < 3 + n; i++) {
+            CollectionRef z = CollectionRef.find(c, i, ZSET);
+            java.util.Map<java.nio.ByteBuffer, Scores.Scored> members = new java.util.LinkedHashMap<>();
+            if (z.wrongType()) {
+                CollectionRef set = CollectionRef.find(c, i, CollectionKeys.Type.SET); // a set counts, each member at score 1
+                if (set.wrongType()) {
+                    c.r.error(HashCommands.WRONGTYPE);
+                    return;
+                }
+                for (byte[] m : set.members(c)) members.put(java.nio.ByteBuffer.wrap(m), new Scores.Scored(1, m));
+            } else {
+                for (Scores.Scored s : scores(c, z).ascending()) members.put(java.nio.ByteBuffer.wrap(s.member()), s);
+            }
+            inputs.add(members);
+        }
+        double[] weights = new double[(int) n];
+        java.util.Arrays.fill(weights, 1);
+        String aggregate = "SUM";
+        int j = 3 + (int) n;
+        while (j < c.size()) {
+            int remaining = c.size() - j;
+            if (remaining >= n + 1 && c.upper(j).equals("WEIGHTS")) {
+                for (int i = 0; i < n; i++) {
+                    Double w = parse(c.text(j + 1 + i));
+                    if (w == null) {
+                        c.r.error("ERR weight value is not a float");
+                        return;
+                    }
+                    weights[i] = w;
+                }
+                j += 1 + (int) n;
+            } else if (remaining >= 2 && c.upper(j).equals("AGGREGATE") && c.upper(j + 1).matches("SUM|MIN|MAX")) {
+                aggregate = c.upper(j + 1);
+                j += 2;
+            } else {
+                c.r.error(StringCommands.SYNTAX);
+                return;
+            }
+        }
+        java.util.Map<java.nio.ByteBuffer, double[]> result = new java.util.LinkedHashMap<>();
+        java.util.Map<java.nio.ByteBuffer, byte[]> names = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            for (var e : inputs.get(i).entrySet()) {
+                if (!union && i > 0 && !result.containsKey(e.getKey())) continue;
+                double score = weights[i] * e.getValue().score();
+                if (Double.isNaN(score)) score = 0; // inf times 0, as Redis
+                double[] acc = result.get(e.getKey());
+                names.put(e.getKey(), e.getValue().member());
+                if (acc == null) {
+                    if (!union && i > 0) continue;
+                    result.put(e.getKey(), new double[] {score, 1});
+                } else {
+                    acc[0] = switch (aggregate) {
+                        case "MIN" -> Math.min(acc[0], score);
+                        case "MAX" -> Math.max(acc[0], score);
+                        default -> Double.isNaN(acc[0] + score) ? 0 : acc[0] + score;
+                    };
+                    acc[1]++;
+                }
+            }
+        }
+        List<Scores.Scored> members = new ArrayList<>();
+        for (var e : result.entrySet()) {
+            if (!union && e.getValue()[1] < n) continue; // in every input, for an intersection
+            members.add(new Scores.Scored(e.getValue()[0], names.get(e.getKey())));
+        }
+        replaceWith(c, 1, members);
+        c.r.integer(members.size());
+    }
+
     /** Replaces whatever argument {@code arg} names with a sorted set of {@code members} (deleted when empty). */
     private static void replaceWith(Call c, int arg, List<Scores.Scored> members) {
         byte[] string = c.key(arg);

@@ -178,6 +178,14 @@ class HashesTest {
             assertThat(all.get(all.indexOf("job-50") - 1)).isEqualTo("urgent");
             assertThat(jedis.lrange("processing", 0, -1)).containsExactly("job-1");
             assertThat(jedis.smembers("tags")).containsExactlyInAnyOrder("a", "c");
+            jedis.sadd("bag", "1", "2", "3", "4", "5");
+            java.util.Set<String> popped = new java.util.HashSet<>(jedis.spop("bag", 3));
+            popped.add(jedis.spop("bag"));
+            assertThat(popped).hasSize(4).isSubsetOf("1", "2", "3", "4", "5"); // distinct: SPOP removes what it returns
+            assertThat(jedis.scard("bag")).isEqualTo(1);
+            popped.addAll(jedis.spop("bag", 5));
+            assertThat(popped).containsExactlyInAnyOrder("1", "2", "3", "4", "5");
+            assertThat(jedis.exists("bag")).isFalse();
             assertThat(jedis.type("jobs")).isEqualTo("list");
             assertThat(jedis.type("tags")).isEqualTo("set");
             while (jedis.rpop("jobs") != null) {
