@@ -76,31 +76,17 @@ final class BenchTxCommand implements Callable<Integer> {
     }
 
     private static byte[] request(String key, String counter) {
-        return ("*1\r\n$5\r\nMULTI\r\n" + command("SET", key, "v") + command("INCR", counter) + "*1\r\n$4\r\nEXEC\r\n").getBytes(StandardCharsets.UTF_8);
+        return ("*1\r\n$5\r\nMULTI\r\n" + RespText.command("SET", key, "v") + RespText.command("INCR", counter) + "*1\r\n$4\r\nEXEC\r\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String command(String... words) {
-        StringBuilder s = new StringBuilder("*").append(words.length).append("\r\n");
-        for (String w : words) s.append('$').append(w.length()).append("\r\n").append(w).append("\r\n");
-        return s.toString();
-    }
 
-    private static String line(InputStream in) throws IOException {
-        StringBuilder s = new StringBuilder();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) throw new IOException("connection closed");
-            if (b != '\r') s.append((char) b);
-        }
-        return s.toString();
-    }
 
     private static boolean expect(InputStream in, String reply) throws IOException {
-        return line(in).equals(reply);
+        return RespText.line(in).equals(reply);
     }
 
     /** EXEC's reply: an array of +OK and an integer. */
     private static boolean exec(InputStream in) throws IOException {
-        return line(in).equals("*2") && line(in).equals("+OK") && line(in).startsWith(":");
+        return RespText.line(in).equals("*2") && RespText.line(in).equals("+OK") && RespText.line(in).startsWith(":");
     }
 }
