@@ -41,14 +41,9 @@ final class Call {
         return collectionAt(i) ? metaKey(i) : null;
     }
 
-    /** Deletes whatever other kind of record than {@code kept} argument {@code i} has: an overwrite replaces a key of any type. */
-    void replacing(int i, byte[] kept) {
-        byte[] key = key(i);
-        if (!java.util.Arrays.equals(kept, key)) {
-            if (ks.exists(key)) ks.delete(key);
-        } else if (collectionAt(i)) {
-            ks.delete(metaKey(i));
-        }
+    /** Deletes argument {@code i}'s collection, if it names one: a string written over it replaces it, as in Redis. */
+    void dropCollection(int i) {
+        if (collectionAt(i)) ks.delete(metaKey(i));
     }
 
     int size() {

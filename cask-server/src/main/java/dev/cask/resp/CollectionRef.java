@@ -70,6 +70,30 @@ record CollectionRef(byte[] metaKey, CollectionKeys.Meta meta, long expiry, bool
         return CollectionKeys.element(meta.version(), member);
     }
 
+    /**
+     * HRANDFIELD's and SRANDMEMBER's count: how many of {@code n} members it answers, as Redis
+     * (repeats allowed for a negative count, at most n distinct ones for a positive count).
+     */
+    static long picks(long count, int n) {
+        return n == 0 ? 0 : count < 0 ? -count : Math.min(count, n);
+    }
+
+    /**
+     * Hands {@link #picks} random members of {@code all} to {@code each}, one at a time: a huge
+     * negative count streams into the reply, whose output limit stops it, and is never a list.
+     */
+    static <T> void pick(List<T> all, long count, java.util.function.Consumer<T> each) {
+        if (all.isEmpty()) return;
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        if (count < 0) {
+            for (long i = 0; i < -count; i++) each.accept(all.get(random.nextInt(all.size())));
+            return;
+        }
+        List<T> shuffled = new ArrayList<>(all);
+        java.util.Collections.shuffle(shuffled, random);
+        for (int i = 0; i < picks(count, all.size()); i++) each.accept(shuffled.get(i));
+    }
+
     /** The members: the index's, with this command's or transaction's own writes laid over it. */
     List<byte[]> members(Call c) {
         if (meta == null) return List.of();

@@ -219,79 +219,25 @@ final class HashCommands {
             c.r.error("ERR value is out of range");
             return;
         }
-        List<byte[]> picked = new ArrayList<>();
-        if (!names.isEmpty() && count < 0) {
-            for (long i = 0; i < -count; i++) picked.add(names.get(random.nextInt(names.size())));
-        } else if (!names.isEmpty()) {
-            List<byte[]> shuffled = new ArrayList<>(names);
-            java.util.Collections.shuffle(shuffled, random);
-            picked = shuffled.subList(0, (int) Math.min(count, shuffled.size()));
-        }
+        long n = CollectionRef.picks(count, names.size());
         if (withValues && c.r.resp3) {
-            c.r.array(picked.size());
-            for (byte[] name : picked) {
+            c.r.array(n);
+            CollectionRef.pick(names, count, name -> {
                 c.r.array(2);
                 c.r.bulk(name);
                 c.r.bulk(get(c, h, name));
-            }
+            });
             return;
         }
-        c.r.array(withValues ? 2 * picked.size() : picked.size());
-        for (byte[] name : picked) {
+        c.r.array(withValues ? 2 * n : n);
+        CollectionRef.pick(names, count, name -> {
             c.r.bulk(name);
             if (withValues) c.r.bulk(get(c, h, name));
-        }
+        });
     }
 
-    /** HSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is a position in the field list. */
+    /** HSCAN key cursor [MATCH pattern] [COUNT count]: fields and their values. */
     void hscan(Call c) {
-        if (!c.isInteger(2) || c.integer(2) < 0) {
-            c.r.error("ERR invalid cursor");
-            return;
-        }
-        long cursor = c.integer(2);
-        CollectionRef h = readable(c); // the key before the options, as Redis: a missing key answers an empty scan whatever follows
-        if (h == null) return;
-        if (!h.exists()) {
-            c.r.array(2);
-            c.r.bulk("0");
-            c.r.array(0);
-            return;
-        }
-        KeyPattern match = null;
-        long count = 10;
-        for (int i = 3; i < c.size(); i++) {
-            String opt = c.upper(i);
-            if (opt.equals("MATCH") && i + 1 < c.size()) {
-                match = KeyPattern.of(c.arg(++i));
-            } else if (opt.equals("COUNT") && i + 1 < c.size()) {
-                if (!c.isInteger(++i)) {
-                    c.r.error(StringCommands.NOT_INTEGER);
-                    return;
-                }
-                count = c.integer(i);
-                if (count < 1) {
-                    c.r.error(StringCommands.SYNTAX);
-                    return;
-                }
-            } else {
-                c.r.error(StringCommands.SYNTAX);
-                return;
-            }
-        }
-        List<byte[]> names = h.exists() ? h.members(c) : List.of();
-        long end = Math.min(names.size(), cursor + count);
-        List<byte[]> found = new ArrayList<>();
-        for (long i = Math.min(cursor, names.size()); i < end; i++) {
-            byte[] name = names.get((int) i);
-            if (match == null || match.matches(name)) found.add(name);
-        }
-        c.r.array(2);
-        c.r.bulk(Long.toString(end >= names.size() ? 0 : end).getBytes(StandardCharsets.US_ASCII));
-        c.r.array(2 * found.size());
-        for (byte[] name : found) {
-            c.r.bulk(name);
-            c.r.bulk(get(c, h, name));
-        }
+        CollectionScan.scan(c, CollectionKeys.Type.HASH, h -> h.members(c), name -> name, (h, name) -> c.r.bulk(get(c, h, name)));
     }
 }

@@ -69,7 +69,7 @@ final class KeyCommands {
     }
 
     /** Deletes whatever key {@code user} of database {@code db} holds, of any kind. */
-    private static void deleteAnyKind(Call c, int db, byte[] user) {
+    static void deleteAnyKind(Call c, int db, byte[] user) {
         byte[] string = KeyNames.encode(db, user);
         if (c.ks.exists(string)) c.ks.delete(string);
         byte[] meta = CollectionKeys.meta(db, user);

@@ -154,7 +154,7 @@ final class ListCommands {
             c.r.array(0);
             return;
         }
-        c.r.array((int) (end - start + 1));
+        c.r.array(end - start + 1);
         for (long i = start; i <= end; i++) c.r.bulk(get(c, l, i));
     }
 

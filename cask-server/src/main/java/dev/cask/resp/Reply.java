@@ -84,9 +84,9 @@ final class Reply {
         else ascii("*-1\r\n");
     }
 
-    void array(int n) {
+    void array(long n) {
         put('*');
-        ascii(Integer.toString(n));
+        ascii(Long.toString(n));
         crlf();
     }
 
@@ -97,7 +97,7 @@ final class Reply {
             ascii(Integer.toString(n));
             crlf();
         } else {
-            array(2 * n);
+            array(2L * n);
         }
     }
 

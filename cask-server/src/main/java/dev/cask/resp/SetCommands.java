@@ -133,16 +133,8 @@ final class SetCommands {
             c.r.error("ERR value is out of range");
             return;
         }
-        List<byte[]> picked = new ArrayList<>();
-        if (!members.isEmpty() && count < 0) {
-            for (long i = 0; i < -count; i++) picked.add(members.get(random.nextInt(members.size())));
-        } else if (!members.isEmpty()) {
-            List<byte[]> shuffled = new ArrayList<>(members);
-            java.util.Collections.shuffle(shuffled, random);
-            picked = shuffled.subList(0, (int) Math.min(count, shuffled.size()));
-        }
-        c.r.array(picked.size());
-        for (byte[] m : picked) c.r.bulk(m);
+        c.r.array(CollectionRef.picks(count, members.size()));
+        CollectionRef.pick(members, count, c.r::bulk);
     }
 
     /** SMOVE source destination member, in Redis's order of checks. */
@@ -215,12 +207,9 @@ final class SetCommands {
     static void store(Call c, Op op) {
         Map<ByteBuffer, byte[]> result = combine(c, op, 2, c.size() - 1);
         if (result == null) return;
-        byte[] string = c.key(1);
-        if (c.ks.exists(string)) c.ks.delete(string);
-        byte[] metaKey = c.metaKey(1);
-        if (c.ks.exists(metaKey)) c.ks.delete(metaKey); // the old set's members go to the sweeper
+        KeyCommands.deleteAnyKind(c, c.session.db, c.arg(1)); // what was there goes, whatever its type; a set's members to the sweeper
         if (!result.isEmpty()) {
-            CollectionRef target = new CollectionRef(metaKey, null, 0, false).created(c, SET);
+            CollectionRef target = new CollectionRef(c.metaKey(1), null, 0, false).created(c, SET);
             for (byte[] m : result.values()) c.ks.put(target.element(m), EMPTY, 0);
             target.store(c, result.size());
         }
@@ -256,48 +245,8 @@ final class SetCommands {
         c.r.integer(limit == 0 ? result.size() : Math.min(limit, result.size()));
     }
 
-    /** SSCAN key cursor [MATCH pattern] [COUNT count]: the cursor is a position in the member list. */
+    /** SSCAN key cursor [MATCH pattern] [COUNT count]: members. */
     static void sscan(Call c) {
-        if (!c.isInteger(2) || c.integer(2) < 0) {
-            c.r.error("ERR invalid cursor");
-            return;
-        }
-        long cursor = c.integer(2);
-        CollectionRef s = CollectionRef.readable(c, 1, SET);
-        if (s == null) return;
-        KeyPattern match = null;
-        long count = 10;
-        if (s.exists()) {
-            for (int i = 3; i < c.size(); i++) {
-                String opt = c.upper(i);
-                if (opt.equals("MATCH") && i + 1 < c.size()) {
-                    match = KeyPattern.of(c.arg(++i));
-                } else if (opt.equals("COUNT") && i + 1 < c.size()) {
-                    if (!c.isInteger(++i)) {
-                        c.r.error(StringCommands.NOT_INTEGER);
-                        return;
-                    }
-                    count = c.integer(i);
-                    if (count < 1) {
-                        c.r.error(StringCommands.SYNTAX);
-                        return;
-                    }
-                } else {
-                    c.r.error(StringCommands.SYNTAX);
-                    return;
-                }
-            }
-        }
-        List<byte[]> members = s.members(c);
-        long end = Math.min(members.size(), cursor + count);
-        List<byte[]> found = new ArrayList<>();
-        for (long i = Math.min(cursor, members.size()); i < end; i++) {
-            byte[] m = members.get((int) i);
-            if (match == null || match.matches(m)) found.add(m);
-        }
-        c.r.array(2);
-        c.r.bulk(Long.toString(end >= members.size() ? 0 : end).getBytes(StandardCharsets.US_ASCII));
-        c.r.array(found.size());
-        for (byte[] m : found) c.r.bulk(m);
+        CollectionScan.scan(c, SET, s -> s.members(c), member -> member, null);
     }
 }

@@ -83,7 +83,7 @@ final class StringCommands {
             return;
         }
         if (keepTtl && exists) expiry = current != null ? current.expiry() : collection.expiry();
-        if (collection != null) c.ks.delete(c.metaKey(1)); // SET replaces a value of any type
+        if (collection != null) c.dropCollection(1); // SET replaces a value of any type
         store(c, key, c.arg(2), expiry, current != null);
         if (get) c.r.bulk(current == null ? null : current.value());
         else c.r.ok();
@@ -127,7 +127,7 @@ final class StringCommands {
     static void setex(Call c, boolean millis) {
         long expiry = expiryOrReply(c, millis ? "PX" : "EX", 2, millis ? "psetex" : "setex");
         if (expiry <= 0) return;
-        c.replacing(1, c.key(1));
+        c.dropCollection(1);
         c.ks.put(c.key(1), c.arg(3), expiry);
         c.r.ok();
     }
@@ -203,7 +203,7 @@ final class StringCommands {
             }
         }
         for (int i = 1; i < c.size(); i += 2) {
-            c.replacing(i, c.key(i));
+            c.dropCollection(i);
             c.ks.put(c.key(i), c.arg(i + 1), 0);
         }
         if (nx) c.r.integer(1);

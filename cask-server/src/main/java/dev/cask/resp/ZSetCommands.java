@@ -46,8 +46,7 @@ final class ZSetCommands {
             String digits = mantissa.scale() <= 0 ? mantissa.toBigInteger().toString() : mantissa.toPlainString();
             return digits + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
         }
-        String plain = exact.stripTrailingZeros().toPlainString();
-        return plain;
+        return exact.stripTrailingZeros().toPlainString();
     }
 
     private static byte[] formatted(double score) {
@@ -527,12 +526,9 @@ final class ZSetCommands {
 
     /** Replaces whatever argument {@code arg} names with a sorted set of {@code members} (deleted when empty). */
     private static void replaceWith(Call c, int arg, List<Scores.Scored> members) {
-        byte[] string = c.key(arg);
-        if (c.ks.exists(string)) c.ks.delete(string);
-        byte[] metaKey = c.metaKey(arg);
-        if (c.ks.exists(metaKey)) c.ks.delete(metaKey);
+        KeyCommands.deleteAnyKind(c, c.session.db, c.arg(arg));
         if (members.isEmpty()) return;
-        CollectionRef target = new CollectionRef(metaKey, null, 0, false).created(c, ZSET);
+        CollectionRef target = new CollectionRef(c.metaKey(arg), null, 0, false).created(c, ZSET);
         for (Scores.Scored s : members) write(c, target, s.member(), s.score());
         target.store(c, members.size());
     }
@@ -558,7 +554,7 @@ final class ZSetCommands {
         List<Scores.Scored> popped = order.subList(0, (int) Math.min(count, order.size()));
         for (Scores.Scored s : popped) c.ks.delete(z.element(s.member()));
         if (!popped.isEmpty()) z.store(c, z.count() - popped.size());
-        c.r.array(2 * popped.size());
+        c.r.array(2L * popped.size());
         for (Scores.Scored s : popped) {
             c.r.bulk(s.member());
             c.r.bulk(formatted(s.score()));
@@ -595,51 +591,8 @@ final class ZSetCommands {
         c.r.integer(found.size());
     }
 
-    /** ZSCAN key cursor [MATCH pattern] [COUNT count]: pairs of member and score, the cursor a position in score order. */
+    /** ZSCAN key cursor [MATCH pattern] [COUNT count]: members and their scores, in score order. */
     static void zscan(Call c) {
-        if (!c.isInteger(2) || c.integer(2) < 0) {
-            c.r.error("ERR invalid cursor");
-            return;
-        }
-        long cursor = c.integer(2);
-        CollectionRef z = CollectionRef.readable(c, 1, ZSET);
-        if (z == null) return;
-        KeyPattern match = null;
-        long count = 10;
-        if (z.exists()) {
-            for (int i = 3; i < c.size(); i++) {
-                String opt = c.upper(i);
-                if (opt.equals("MATCH") && i + 1 < c.size()) {
-                    match = KeyPattern.of(c.arg(++i));
-                } else if (opt.equals("COUNT") && i + 1 < c.size()) {
-                    if (!c.isInteger(++i)) {
-                        c.r.error(StringCommands.NOT_INTEGER);
-                        return;
-                    }
-                    count = c.integer(i);
-                    if (count < 1) {
-                        c.r.error(StringCommands.SYNTAX);
-                        return;
-                    }
-                } else {
-                    c.r.error(StringCommands.SYNTAX);
-                    return;
-                }
-            }
-        }
-        List<Scores.Scored> order = scores(c, z).ascending();
-        long end = Math.min(order.size(), cursor + count);
-        List<Scores.Scored> found = new ArrayList<>();
-        for (long i = Math.min(cursor, order.size()); i < end; i++) {
-            Scores.Scored s = order.get((int) i);
-            if (match == null || match.matches(s.member())) found.add(s);
-        }
-        c.r.array(2);
-        c.r.bulk(Long.toString(end >= order.size() ? 0 : end).getBytes(StandardCharsets.US_ASCII));
-        c.r.array(2 * found.size());
-        for (Scores.Scored s : found) {
-            c.r.bulk(s.member());
-            c.r.bulk(formatted(s.score()));
-        }
+        CollectionScan.scan(c, ZSET, z -> scores(c, z).ascending(), Scores.Scored::member, (z, s) -> c.r.bulk(formatted(s.score())));
     }
 }

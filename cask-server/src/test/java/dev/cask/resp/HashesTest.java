@@ -215,4 +215,25 @@ class HashesTest {
             assertThat(jedis.zrangeByScore("board", "-inf", "0")).containsExactly("player-100", "player-150", "player-50");
         }
     }
+
+    /** A huge negative count asks for that many random picks: the reply stops at the client's output limit, and the server serves on. */
+    @Test
+    void aHugeRandomCountIsCutOffByTheOutputLimitNotBuiltInMemory() throws Exception {
+        dev.cask.net.ServerLimits small = new dev.cask.net.ServerLimits(RespConfig.DEFAULT_MAX_CLIENTS, 64 << 10, 1 << 20);
+        try (TestServer server = TestServer.start(dir, dev.cask.core.CaskOptions.defaults(), null,
+                RespLimits.forValues(dev.cask.core.CaskOptions.DEFAULT_MAX_VALUE_SIZE), small);
+                Jedis other = new Jedis("127.0.0.1", server.port())) {
+            other.hset("h", "f", "v");
+            other.sadd("s", "m");
+            for (String command : List.of("HRANDFIELD", "SRANDMEMBER")) {
+                String key = command.startsWith("H") ? "h" : "s";
+                try (Jedis greedy = new Jedis("127.0.0.1", server.port())) {
+                    assertThatThrownBy(() -> greedy.sendCommand(() -> redis.clients.jedis.util.SafeEncoder.encode(command), key, "-4000000000000000000"))
+                            .isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+                }
+            }
+            assertThat(other.hget("h", "f")).isEqualTo("v");
+            assertThat(other.srandmember("s", -3)).containsExactly("m", "m", "m");
+        }
+    }
 }
