@@ -170,9 +170,9 @@ public abstract class EventLoop implements Transport {
         return true;
     }
 
-    /** How long a wait may last: short while accepting is paused, so that it resumes on time. */
+    /** How long a wait may last: short while accepting is paused, so that it resumes on time, and no later than the handler is due. */
     protected final int waitMillis() {
-        return acceptPausedUntil != 0 ? 50 : 200;
+        return Math.max(0, Math.min(acceptPausedUntil != 0 ? 50 : 200, handler.millisUntilDue()));
     }
 
     /** Called by {@link #close} once the loop thread has ended (not if it is stuck): memory the loop used may go. */

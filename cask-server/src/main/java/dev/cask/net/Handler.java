@@ -20,6 +20,14 @@ public interface Handler {
     /** Called once per loop turn, after every connection's input of that turn was handled. */
     default void onTurnEnd() {}
 
+    /**
+     * How soon the handler needs a turn even if no socket is ready (a client's timeout), in
+     * milliseconds; {@link Integer#MAX_VALUE} when it needs none. The loop waits no longer.
+     */
+    default int millisUntilDue() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Called when a connection is gone, whatever the reason. */
     default void onClose(Connection connection) {}
 

@@ -60,7 +60,9 @@ public final class NioTransport extends EventLoop {
     @Override
     protected void serve() throws IOException {
         while (running) {
-            selector.select(waitMillis());
+            int wait = waitMillis();
+            if (wait > 0) selector.select(wait);
+            else selector.selectNow(); // select(0) would wait for ever
             if (!running) break;
             if (acceptPauseOver() && acceptKey.isValid()) acceptKey.interestOps(SelectionKey.OP_ACCEPT);
             Iterator<SelectionKey> keys = selector.selectedKeys().iterator();

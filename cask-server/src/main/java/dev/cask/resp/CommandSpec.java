@@ -155,7 +155,13 @@ enum CommandSpec {
     ZREVRANGEBYLEX(-4, "readonly", 1, 1, 1, "sorted_set", "Returns members in a sorted set within a lexicographical range in reverse order."),
     ZLEXCOUNT(4, "readonly fast", 1, 1, 1, "sorted_set", "Returns the number of members in a sorted set within a lexicographical range."),
     ZUNIONSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the union of multiple sorted sets in a key."),
-    ZINTERSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the intersect of multiple sorted sets in a key.");
+    ZINTERSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the intersect of multiple sorted sets in a key."),
+    BLPOP(-3, "write noscript blocking", 1, -2, 1, "list", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+    BRPOP(-3, "write noscript blocking", 1, -2, 1, "list", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
+    BLMOVE(6, "write denyoom noscript blocking", 1, 2, 1, "list", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
+    BRPOPLPUSH(4, "write denyoom noscript blocking", 1, 2, 1, "list", "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped."),
+    BZPOPMIN(-3, "write noscript blocking fast", 1, -2, 1, "sorted_set", "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped."),
+    BZPOPMAX(-3, "write noscript blocking fast", 1, -2, 1, "sorted_set", "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.");
 
     private static final Map<String, CommandSpec> BY_NAME = new HashMap<>();
 

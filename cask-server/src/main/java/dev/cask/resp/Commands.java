@@ -31,6 +31,11 @@ final class Commands {
     private final KeySpace ks;
     private final Collections collections;
     private final HashCommands hashes;
+    private final Blocking blocking;
+    /** While a parked command is tried again: it must not park a second time. */
+    private boolean retrying;
+    /** Set by a retried command that still found nothing to take. */
+    private boolean stillWaiting;
 
     Commands(ServerState state, RespHandler handler) {
         this.cask = state.cask;
@@ -42,6 +47,7 @@ final class Commands {
         this.ks = new KeySpace(cask);
         this.collections = new Collections(cask); // after the keyspace migration Keyspaces ran
         this.hashes = new HashCommands();
+        this.blocking = state.blocking;
     }
 
     /** Whether any collection (or element the sweeper has yet to delete) exists: a plain SET then needs the full path. */
@@ -74,6 +80,10 @@ final class Commands {
             ks.discard(); // the engine's limits and failures: a clear error, nothing written
             r.truncate(replyStart);
             r.error("ERR " + e.getMessage());
+        } catch (RuntimeException | Error e) { // the reply passed its limit, or a bug: the handler closes this client
+            ks.discard(); // and nothing of its command may ride along with the next command's writes
+            ks.transaction(false);
+            throw e;
         }
     }
 
@@ -101,6 +111,9 @@ final class Commands {
         cask.writeWithoutSync(batch);
         collections.applied(batch);
         handler.wrote();
+        if (blocking.anyone()) {
+            for (WriteBatch.Op op : batch.ops()) if (!op.isDelete() && CollectionKeys.isMeta(op.key())) blocking.written(op.key());
+        }
         if (watches.anyone()) for (WriteBatch.Op op : batch.ops()) watches.touched(ByteBuffer.wrap(op.key()));
     }
 
@@ -292,8 +305,62 @@ final class Commands {
             case ZRANGEBYLEX -> ZSetCommands.legacyRange(c, "BYLEX", false);
             case ZREVRANGEBYLEX -> ZSetCommands.legacyRange(c, "BYLEX", true);
             case ZLEXCOUNT -> ZSetCommands.zlexcount(c);
+            case BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BZPOPMIN, BZPOPMAX -> block(spec, c);
             case ZUNIONSTORE -> ZSetCommands.zstore(c, true);
             case ZINTERSTORE -> ZSetCommands.zstore(c, false);
+        }
+    }
+
+    /**
+     * A blocking pop or move: answers at once when there is something to take (or inside EXEC,
+     * where it never waits); otherwise parks the client, which gets no reply until a write serves
+     * it ({@link #retry}) or its timeout passes.
+     */
+    private void block(CommandSpec spec, Call c) {
+        if (!BlockingCommands.argumentsValid(spec, c)) return;
+        long timeout = BlockingCommands.timeoutMillis(c);
+        if (timeout < 0 || BlockingCommands.attempt(spec, c)) return;
+        if (retrying) {
+            stillWaiting = true;
+            return;
+        }
+        if (ks.inTransaction()) {
+            BlockingCommands.nothing(spec, c.r);
+            return;
+        }
+        long deadline = 0; // none: wait for ever
+        if (timeout > 0 && timeout < Long.MAX_VALUE / 2_000_000) deadline = (System.nanoTime() + timeout * 1_000_000) | 1; // never 0
+        blocking.park(c.session, spec, c.a, BlockingCommands.keys(spec, c), deadline);
+    }
+
+    /**
+     * Tries a parked command again after a write to a key it waits for: true when it answered in
+     * {@code r} (and wrote what it took), false when there is still nothing for it.
+     */
+    boolean retry(Blocking.Waiter w, Reply r) {
+        int start = r.length();
+        retrying = true;
+        stillWaiting = false;
+        try {
+            run(w.spec, new Call(w.session, w.args, ks, r, collections));
+            if (stillWaiting) {
+                ks.discard();
+                r.truncate(start);
+                return false;
+            }
+            commit(r, start);
+            sweep();
+            return true;
+        } catch (CaskException | IllegalArgumentException | IllegalStateException e) {
+            ks.discard();
+            r.truncate(start);
+            r.error("ERR " + e.getMessage());
+            return true;
+        } catch (RuntimeException | Error e) {
+            ks.discard();
+            throw e;
+        } finally {
+            retrying = false;
         }
     }
 

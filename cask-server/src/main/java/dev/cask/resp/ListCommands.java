@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Redis 7's list commands on the log (not the blocking ones yet): the elements of a list sit at
+ * Redis 7's list commands on the log (the blocking forms wait in {@link Blocking}): the elements of a list sit at
  * consecutive positions from its head (a list's metadata holds the head and the length), each
  * one record keyed by the list's version and its position. A push or a pop at either end writes
  * one element and the metadata; LSET one element; LINSERT and LREM rewrite the positions after
@@ -347,23 +347,24 @@ final class ListCommands {
             fromLeft = false;
             toLeft = true;
         } else {
-            String from = c.upper(3);
-            String to = c.upper(4);
-            if (!(from.equals("LEFT") || from.equals("RIGHT")) || !(to.equals("LEFT") || to.equals("RIGHT"))) {
-                c.r.error(StringCommands.SYNTAX);
-                return;
-            }
-            fromLeft = from.equals("LEFT");
-            toLeft = to.equals("LEFT");
+            boolean[] d = directions(c);
+            if (d == null) return;
+            fromLeft = d[0];
+            toLeft = d[1];
         }
+        if (!move(c, fromLeft, toLeft)) c.r.nil();
+    }
+
+    /**
+     * Moves one element from the list of argument 1 to the list of argument 2 and answers it;
+     * false, without a reply, when the source list does not exist (BLMOVE then waits).
+     */
+    static boolean move(Call c, boolean fromLeft, boolean toLeft) {
         CollectionRef src = CollectionRef.readable(c, 1, LIST);
-        if (src == null) return;
-        if (!src.exists()) {
-            c.r.nil();
-            return;
-        }
+        if (src == null) return true;
+        if (!src.exists()) return false;
         CollectionRef dst = CollectionRef.readable(c, 2, LIST);
-        if (dst == null) return;
+        if (dst == null) return true;
         byte[] value = popFrom(c, src, fromLeft, 1).getFirst();
         if (Arrays.equals(src.metaKey(), dst.metaKey())) dst = CollectionRef.find(c, 2, LIST); // the pop changed it
         if (!dst.exists()) dst = dst.created(c, LIST);
@@ -373,5 +374,35 @@ final class ListCommands {
         c.ks.put(at(dst, position), value, 0);
         dst.storeList(c, toLeft ? head - 1 : head, count + 1);
         c.r.bulk(value);
+        return true;
+    }
+
+    /** The directions of LMOVE and BLMOVE at arguments 3 and 4: {fromLeft, toLeft}, or null after a syntax error. */
+    static boolean[] directions(Call c) {
+        String from = c.upper(3);
+        String to = c.upper(4);
+        if (!(from.equals("LEFT") || from.equals("RIGHT")) || !(to.equals("LEFT") || to.equals("RIGHT"))) {
+            c.r.error(StringCommands.SYNTAX);
+            return null;
+        }
+        return new boolean[] {from.equals("LEFT"), to.equals("LEFT")};
+    }
+
+    /**
+     * BLPOP's and BRPOP's attempt: pops one element of the first non-empty list among arguments
+     * {@code first..last} and answers [key, element]; false, without a reply, when all are empty.
+     */
+    static boolean popFirstOf(Call c, boolean left, int first, int last) {
+        for (int i = first; i <= last; i++) {
+            CollectionRef l = CollectionRef.readable(c, i, LIST);
+            if (l == null) return true;
+            if (!l.exists()) continue;
+            byte[] value = popFrom(c, l, left, 1).getFirst();
+            c.r.array(2);
+            c.r.bulk(c.arg(i));
+            c.r.bulk(value);
+            return true;
+        }
+        return false;
     }
 }

@@ -33,6 +33,11 @@ public final class RespHandler implements Handler {
     private final ServerState state;
     private final Commands commands;
     private final Reply reply = new Reply();
+    /** Replies to parked clients, built while another client's request is being answered in {@link #reply}. */
+    private final Reply wakeReply = new Reply();
+    private final Blocking blocking;
+    /** Answered waiters with stashed requests to run. */
+    private final java.util.ArrayDeque<Session> woken = new java.util.ArrayDeque<>();
     private final List<Session> holding = new ArrayList<>();
     private TurnSync turnSync;
     /** The number of the current turn; writes made in it are covered by the force asked for at its end. */
@@ -61,6 +66,7 @@ public final class RespHandler implements Handler {
     RespHandler(ServerState state) {
         this.state = state;
         this.sessions = state.sessions;
+        this.blocking = state.blocking;
         this.commands = new Commands(state, this);
         this.queryBudget = new QueryBudget();
         this.combineWrites = state.cask.options().syncPolicy().combinesWrites();
@@ -96,6 +102,17 @@ public final class RespHandler implements Handler {
         }
         state.commandThreads.add(Thread.currentThread().getName()); // once per read, not per command: INFO's proof of one thread
         session.lastReadNanos = System.nanoTime();
+        if (session.blocked != null) {
+            stash(session, input); // as Redis: a blocked client's next requests wait until it is answered
+            return;
+        }
+        process(session, input);
+        resumeWoken();
+    }
+
+    /** Parses and runs what {@code input} holds for {@code session}, and sends or holds the replies. */
+    private void process(Session session, ByteBuffer input) {
+        Connection connection = session.connection;
         reply.clear();
         reply.resp3 = session.resp3;
         firstWriteReply = -1;
@@ -106,13 +123,14 @@ public final class RespHandler implements Handler {
                 requestStart = reply.length();
                 reply.limit(outputLimit - connection.pendingOutput() - session.heldBytes); // what this buffer may hold in all
                 run(session, args);
+                if (blocking.hasReady()) serveReady();
                 if (firstWriteReply < 0 && session.heldUntil == 0 && reply.length() > SEND_EARLY_BYTES && !session.closing) {
                     connection.send(reply.slice(0));
                     reply.clear();
                     reply.resp3 = session.resp3;
                 }
                 enforceAllClientsLimit(session);
-                return !session.closing;
+                return !session.closing && session.blocked == null;
             });
             enforceAllClientsLimit(session); // a request still arriving counts too
         } catch (ProtocolException e) {
@@ -134,6 +152,7 @@ public final class RespHandler implements Handler {
             reply.error("ERR internal error (" + e.getClass().getSimpleName() + "); this connection is closed, the server goes on");
             session.closing = true;
         }
+        if (session.blocked != null && !session.closing) stash(session, input);
         input.position(input.limit());
         current = null;
         if (session.aborted) {
@@ -178,6 +197,132 @@ public final class RespHandler implements Handler {
             biggest.closing = true;
             biggest.connection.abort();
         }
+    }
+
+    /**
+     * Keeps what a blocked client sent (or had left after the request that blocked it) until it is
+     * answered. Bounded by the query buffer limit and counted with every client's buffers.
+     */
+    private void stash(Session session, ByteBuffer input) {
+        int n = input.remaining();
+        if (n == 0) return;
+        int have = session.stash == null ? 0 : session.stash.remaining();
+        if ((long) have + n > state.config.protocol().maxQueryBuffer()) {
+            state.protocolErrors++;
+            System.err.println("cask: closed client id=" + session.connection.id() + " addr=" + session.connection.peer()
+                    + ": it sent more than the query buffer limit while blocked");
+            input.position(input.limit());
+            close(session);
+            return;
+        }
+        ByteBuffer joined = ByteBuffer.allocate(have + n);
+        if (session.stash != null) joined.put(session.stash);
+        joined.put(input).flip();
+        session.stash = joined;
+        queryBudget.take(n);
+    }
+
+    /** Drops what a session stashed (it is answered, or closing). */
+    private void dropStash(Session session) {
+        if (session.stash == null) return;
+        queryBudget.release(session.stash.remaining());
+        session.stash = null;
+    }
+
+    /** Closes a session from outside its own requests: whatever it waited in, held or stashed goes. */
+    private void close(Session session) {
+        if (session.blocked != null) blocking.unpark(session.blocked);
+        dropStash(session);
+        dropHeld(session);
+        session.closing = true;
+        session.connection.closeAfterWrite();
+    }
+
+    /**
+     * After a command wrote a collection that parked clients wait for: tries each waiter's command
+     * again, first parked first, until the keys are empty or every waiter is answered. A served
+     * command's own write (BLMOVE's push) can make more keys ready: they are served in the same
+     * pass. Each waiter's failure closes that waiter only.
+     */
+    private void serveReady() {
+        long outputLimit = state.config.connections().maxPendingOutput();
+        ByteBuffer key;
+        while ((key = blocking.nextReady()) != null) {
+            for (Blocking.Waiter w : blocking.waitersOf(key)) {
+                Session s = w.session;
+                if (s.blocked != w || s.closing) continue;
+                wakeReply.clear();
+                wakeReply.resp3 = s.resp3;
+                wakeReply.limit(outputLimit - s.connection.pendingOutput() - s.heldBytes);
+                try {
+                    if (!commands.retry(w, wakeReply)) continue;
+                } catch (Reply.LimitExceeded e) {
+                    state.outputLimitDisconnections++;
+                    System.err.println("cask: closed client id=" + s.connection.id() + " addr=" + s.connection.peer() + ": " + e.getMessage());
+                    blocking.unpark(w);
+                    dropStash(s);
+                    dropHeld(s);
+                    s.aborted = true;
+                    s.closing = true;
+                    s.connection.abort();
+                    continue;
+                } catch (RuntimeException | Error e) {
+                    state.internalErrors++;
+                    System.err.println("cask: closed client id=" + s.connection.id() + " addr=" + s.connection.peer()
+                            + " after an internal error while serving its blocking command: " + e);
+                    e.printStackTrace(System.err);
+                    close(s);
+                    continue;
+                }
+                blocking.unpark(w);
+                answer(s, wakeReply, true);
+                if (s.stash != null) woken.add(s);
+            }
+        }
+    }
+
+    /** Sends a reply to a client other than the one whose request is being run (a waiter served or timed out), or holds it for the force. */
+    private void answer(Session s, Reply r, boolean wrote) {
+        if (r.isEmpty()) return;
+        boolean hold = (state.holdWritesForForce || combineWrites) && (wrote || s.heldUntil != 0);
+        if (!hold) {
+            s.connection.send(r.slice(0));
+            return;
+        }
+        if (s.heldUntil == 0) holding.add(s);
+        heldTotal += r.length();
+        s.hold(r.slice(0), turn);
+    }
+
+    /** Answers the waiters whose timeout passed: a nil, as Redis. */
+    private void expireWaiters() {
+        if (!blocking.anyone()) return;
+        for (Blocking.Waiter w : blocking.expired(System.nanoTime())) {
+            Session s = w.session;
+            if (s.closing) continue;
+            wakeReply.clear();
+            wakeReply.resp3 = s.resp3;
+            wakeReply.limit(Long.MAX_VALUE);
+            BlockingCommands.timedOut(wakeReply);
+            answer(s, wakeReply, false);
+            if (s.stash != null) woken.add(s);
+        }
+    }
+
+    /** Runs what answered waiters sent while they were blocked, now that they may go on. */
+    private void resumeWoken() {
+        while (!woken.isEmpty()) {
+            Session s = woken.removeFirst();
+            if (s.closing || s.blocked != null || s.stash == null) continue;
+            ByteBuffer in = s.stash;
+            dropStash(s);
+            process(s, in);
+        }
+    }
+
+    @Override
+    public int millisUntilDue() {
+        return blocking.anyone() ? blocking.millisToNextDeadline(System.nanoTime()) : Integer.MAX_VALUE;
     }
 
     /** Forgets what a session held for a force (it is being closed). */
@@ -337,6 +482,8 @@ public final class RespHandler implements Handler {
 
     @Override
     public void onTurnEnd() {
+        expireWaiters();
+        resumeWoken();
         flushPending();
         closeTimedOut();
         long releasable = turnSync.completed();
@@ -389,7 +536,7 @@ public final class RespHandler implements Handler {
         long authNanos = state.config.authTimeoutMillis() * 1_000_000L;
         List<Session> expired = null;
         for (Session s : sessions) {
-            if (s.closing || s.heldUntil != 0) continue;
+            if (s.closing || s.heldUntil != 0 || s.blocked != null) continue; // as Redis: a blocked client waits as long as it asked
             boolean idle = idleNanos > 0 && now - s.lastReadNanos > idleNanos;
             boolean neverAuthenticated = !s.authenticated && now - s.connectedNanos > authNanos;
             if (idle || neverAuthenticated) {
@@ -411,6 +558,8 @@ public final class RespHandler implements Handler {
         Session session = (Session) connection.attachment();
         if (session == null) return;
         sessions.remove(session);
+        if (session.blocked != null) blocking.unpark(session.blocked);
+        dropStash(session);
         session.parser.release();
         dropHeld(session);
         state.watches.unwatchAll(session);

@@ -396,6 +396,7 @@ final class ServerCommands {
         if (all || wanted.contains("clients")) {
             out.append("# Clients\r\n")
                     .append("connected_clients:").append(state.connectedClients).append("\r\n")
+                    .append("blocked_clients:").append(state.blocking.parked()).append("\r\n")
                     .append("maxclients:").append(state.config.connections().maxClients()).append("\r\n\r\n");
         }
         if (all || wanted.contains("stats")) {

@@ -20,6 +20,8 @@ final class ServerState {
     final Set<Session> sessions = new java.util.LinkedHashSet<>();
     /** Who WATCHes which keys (loop thread only). */
     final Watches watches = new Watches();
+    /** Who waits in a blocking pop (loop thread only). */
+    final Blocking blocking = new Blocking();
     String transportName = "?";
     String ioThread = "?";
     int port;

@@ -37,6 +37,10 @@ final class Session {
     /** The stored keys this session WATCHes with their expiry when watched (null: none), and whether a write touched one since. */
     java.util.Map<ByteBuffer, Long> watched;
     boolean watchTouched;
+    /** The blocking command this client waits in (null: not blocked); while it waits, what it sends is kept in {@link #stash}. */
+    Blocking.Waiter blocked;
+    /** Bytes read while blocked, or left after the request that blocked: parsed once it is answered. */
+    ByteBuffer stash;
 
     Session(Connection connection, RespParser parser, boolean authenticated, long createdMillis) {
         this.connection = connection;

@@ -549,9 +549,9 @@ final class ZSetCommands {
         }
         CollectionRef z = CollectionRef.readable(c, 1, ZSET);
         if (z == null) return;
-        List<Scores.Scored> order = new ArrayList<>(scores(c, z).ascending());
-        if (max) java.util.Collections.reverse(order);
-        List<Scores.Scored> popped = order.subList(0, (int) Math.min(count, order.size()));
+        java.util.Iterator<Scores.Scored> order = max ? scores(c, z).order.descendingIterator() : scores(c, z).order.iterator();
+        List<Scores.Scored> popped = new ArrayList<>();
+        while (popped.size() < count && order.hasNext()) popped.add(order.next()); // the first few, not a copy of the whole set
         for (Scores.Scored s : popped) c.ks.delete(z.element(s.member()));
         if (!popped.isEmpty()) z.store(c, z.count() - popped.size());
         c.r.array(2L * popped.size());
@@ -559,6 +559,29 @@ final class ZSetCommands {
             c.r.bulk(s.member());
             c.r.bulk(formatted(s.score()));
         }
+    }
+
+    /**
+     * BZPOPMIN's and BZPOPMAX's attempt: pops the lowest (highest) member of the first non-empty
+     * sorted set among arguments {@code first..last} and answers [key, member, score]; false,
+     * without a reply, when all are empty.
+     */
+    static boolean popFirstOf(Call c, boolean max, int first, int last) {
+        for (int i = first; i <= last; i++) {
+            CollectionRef z = CollectionRef.readable(c, i, ZSET);
+            if (z == null) return true;
+            if (!z.exists()) continue;
+            Scores order = scores(c, z);
+            Scores.Scored s = max ? order.order.last() : order.order.first();
+            c.ks.delete(z.element(s.member()));
+            z.store(c, z.count() - 1);
+            c.r.array(3);
+            c.r.bulk(c.arg(i));
+            c.r.bulk(s.member());
+            c.r.bulk(formatted(s.score()));
+            return true;
+        }
+        return false;
     }
 
     /** ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX key min max. */

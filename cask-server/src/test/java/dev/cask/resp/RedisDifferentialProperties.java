@@ -215,6 +215,12 @@ class RedisDifferentialProperties {
                 Combinators.combine(KEY, KEY, Arbitraries.of("LEFT LEFT", "LEFT RIGHT", "RIGHT LEFT", "RIGHT RIGHT", "UP LEFT"))
                         .as((k1, k2, w) -> cmd("LMOVE " + q(k1) + " " + q(k2) + " " + w)),
                 Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("RPOPLPUSH " + q(k1) + " " + q(k2))),
+                // the blocking forms, with a timeout short enough that both servers give up at once when there is nothing to take
+                Combinators.combine(Arbitraries.of("BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX"), KEY, KEY, Arbitraries.of("0.01", "0.01", "x", "-1"))
+                        .as((op, k1, k2, t) -> cmd(op + " " + q(k1) + " " + q(k2) + " " + t)),
+                Combinators.combine(KEY, KEY, Arbitraries.of("LEFT LEFT", "RIGHT LEFT", "UP LEFT"), Arbitraries.of("0.01", "x"))
+                        .as((k1, k2, w, t) -> cmd("BLMOVE " + q(k1) + " " + q(k2) + " " + w + " " + t)),
+                Combinators.combine(KEY, KEY).as((k1, k2) -> cmd("BRPOPLPUSH " + q(k1) + " " + q(k2) + " 0.01")),
                 // sorted sets, on the same keys
                 Combinators.combine(KEY, Arbitraries.of("", "NX", "XX", "GT", "LT", "CH", "INCR", "NX XX", "GT LT", "NX GT", "XX CH", "GT CH", "LT INCR", "XX INCR"),
                         SCORE, MEMBER).as((k, opt, sc, m) -> cmd("ZADD " + q(k) + " " + opt + " " + q(sc) + " " + q(m))),

@@ -48,6 +48,8 @@ public final class IoUringTransport extends EventLoop {
     private static final int T_SEND = 3;
     private static final int T_WAKE = 4;
     private static final int T_TIMEOUT = 5;
+    /** The loop's own wake-up, so that a turn runs at least every {@link #waitMillis} even with no I/O (client timeouts). */
+    private static final int T_TICK = 6;
     private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.varHandle();
 
     private final Libc libc = new Libc();
@@ -64,6 +66,11 @@ public final class IoUringTransport extends EventLoop {
     private final MemorySegment wakeBuffer;
     private final MemorySegment wakeValue;
     private final MemorySegment timespec;
+    /** The tick's own timespec: the kernel reads it at submit, and a drain or backoff timeout may be armed in the same turn. */
+    private final MemorySegment tickTimespec;
+    /** When the tick in flight fires (System.nanoTime), and its number; 0 = none in flight. */
+    private long tickDueNanos;
+    private long tickNumber;
     private final Map<Long, Conn> byId = new HashMap<>();
     private final List<Conn> rearm = new ArrayList<>();
     /** Send buffers in two sizes, so that 10,000 connections with a short reply in flight do not each hold 64 KiB. */
@@ -114,6 +121,7 @@ public final class IoUringTransport extends EventLoop {
         this.wakeBuffer = arena.allocate(8, 8);
         this.wakeValue = arena.allocate(8, 8);
         this.timespec = arena.allocate(16, 8);
+        this.tickTimespec = arena.allocate(16, 8);
     }
 
     /** Binds (IPv4), sets up the ring and starts the loop thread. Throws NativeException if io_uring is not available. */
@@ -193,11 +201,24 @@ public final class IoUringTransport extends EventLoop {
         timeoutsPending++;
     }
 
+    /** Makes sure a timeout wakes the ring within {@link #waitMillis}: one in flight, a new one only when it must fire sooner. */
+    private void armTick() throws NativeException {
+        long wait = waitMillis();
+        long due = System.nanoTime() + wait * 1_000_000L;
+        if (tickDueNanos != 0 && tickDueNanos - due <= 1_000_000L) return;
+        tickTimespec.set(ValueLayout.JAVA_LONG, 0, wait / 1000);
+        tickTimespec.set(ValueLayout.JAVA_LONG, 8, (wait % 1000) * 1_000_000);
+        IoUring.prep(ring.sqe(), OP_TIMEOUT, -1, tickTimespec.address(), 1, ++tickNumber << 8 | T_TICK);
+        inFlight++;
+        tickDueNanos = due;
+    }
+
     @Override
     protected void serve() throws IOException {
         ring.enable();
         armAccept();
         armWake();
+        armTick();
         while (running) {
             ring.submit(1);
             closeDeferred();
@@ -207,6 +228,7 @@ public final class IoUringTransport extends EventLoop {
             rearm.clear();
             if (acceptPauseOver() && accepting) armAccept();
             endTurn();
+            if (running) armTick();
         }
     }
 
@@ -289,6 +311,9 @@ public final class IoUringTransport extends EventLoop {
                     MemorySegment orphan = orphanSends.remove(userData >>> 8);
                     if (orphan != null) recycle(orphan);
                 }
+            }
+            case T_TICK -> {
+                if (userData >>> 8 == tickNumber) tickDueNanos = 0; // the latest one fired: arm again next turn
             }
             default -> timeoutsPending--; // a drain or backoff timeout
         }
