@@ -1,13 +1,14 @@
 package dev.cask.cli.clients;
 
 import java.util.List;
+import java.util.Map;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.params.SetParams;
 
-/** Jedis against cask serve: strings, expiry, a WATCHed transaction, a pipeline, another database. */
+/** Jedis against cask serve: strings, expiry, a WATCHed transaction, a pipeline, another database, a session store. */
 public final class JedisProgram {
     public static void main(String[] args) {
         try (Jedis redis = new Jedis("127.0.0.1", Integer.parseInt(args[0]))) {
@@ -37,6 +38,24 @@ public final class JedisProgram {
             redis.set("greeting", "database one");
             redis.select(0);
             check(redis.get("greeting"), "hello");
+
+            // a session store as Spring Session keeps one: a hash per session, with an expiry
+            String session = "spring:session:sessions:7f3a";
+            redis.hset(session, Map.of("creationTime", "1764140000000", "lastAccessedTime", "1764140000000",
+                    "maxInactiveInterval", "1800", "sessionAttr:user", "ada"));
+            redis.expire(session, 1800);
+            redis.hset(session, "lastAccessedTime", "1764140060000"); // each request touches it
+            redis.hset(session, "sessionAttr:cart", "3 items");
+            redis.hdel(session, "sessionAttr:user"); // an attribute removed
+            Map<String, String> stored = redis.hgetAll(session);
+            check(stored.get("lastAccessedTime"), "1764140060000");
+            check(stored.containsKey("sessionAttr:user"), false);
+            check(redis.hget(session, "sessionAttr:cart"), "3 items");
+            check(redis.hlen(session), 4L);
+            check(redis.ttl(session) > 1700, true);
+            check(redis.type(session), "hash");
+            check(redis.del(session), 1L); // invalidated
+            check(redis.exists(session), false);
         }
         System.out.println("jedis: all checks passed");
     }
