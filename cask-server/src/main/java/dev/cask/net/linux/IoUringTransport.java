@@ -50,6 +50,9 @@ public final class IoUringTransport extends EventLoop {
     private static final int T_TIMEOUT = 5;
     /** The loop's own wake-up, so that a turn runs at least every {@link #waitMillis} even with no I/O (client timeouts). */
     private static final int T_TICK = 6;
+    /** The removal of a tick that would fire too late (or at close): its own completion, beside the tick's -ECANCELED. */
+    private static final int T_TICK_REMOVE = 7;
+    private static final byte OP_TIMEOUT_REMOVE = 12;
     private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.varHandle();
 
     private final Libc libc = new Libc();
@@ -206,11 +209,20 @@ public final class IoUringTransport extends EventLoop {
         long wait = waitMillis();
         long due = System.nanoTime() + wait * 1_000_000L;
         if (tickDueNanos != 0 && tickDueNanos - due <= 1_000_000L) return;
+        cancelTick(); // one tick in flight at a time: a close then waits for none
         tickTimespec.set(ValueLayout.JAVA_LONG, 0, wait / 1000);
         tickTimespec.set(ValueLayout.JAVA_LONG, 8, (wait % 1000) * 1_000_000);
         IoUring.prep(ring.sqe(), OP_TIMEOUT, -1, tickTimespec.address(), 1, ++tickNumber << 8 | T_TICK);
         inFlight++;
         tickDueNanos = due;
+    }
+
+    /** Removes the tick in flight, if any (it completes at once, cancelled). */
+    private void cancelTick() throws NativeException {
+        if (tickDueNanos == 0) return;
+        IoUring.prep(ring.sqe(), OP_TIMEOUT_REMOVE, -1, tickNumber << 8 | T_TICK, 0, T_TICK_REMOVE);
+        inFlight++;
+        tickDueNanos = 0;
     }
 
     @Override
@@ -268,6 +280,7 @@ public final class IoUringTransport extends EventLoop {
                 wakeValue.set(ValueLayout.JAVA_LONG, 0, 1);
                 wakeLibc.write(wakeFd, wakeValue, 8); // completes the pending wake read
             }
+            cancelTick();
             long deadline = System.nanoTime() + QUIESCE_NANOS;
             while (inFlight > 0 && System.nanoTime() < deadline) {
                 if (timeoutsPending == 0) armTimeout(20); // one at a time: a new one each round would always be in flight
@@ -312,6 +325,7 @@ public final class IoUringTransport extends EventLoop {
                     if (orphan != null) recycle(orphan);
                 }
             }
+            case T_TICK_REMOVE -> { /* the tick it removed completes on its own */ }
             case T_TICK -> {
                 if (userData >>> 8 == tickNumber) tickDueNanos = 0; // the latest one fired: arm again next turn
             }
