@@ -208,13 +208,21 @@ final class Segment {
         MemorySegment[] mapped = chunks;
         if (index < mapped.length && mapped[index] != null) return mapped[index];
         long start = (long) index << CHUNK_BITS;
-        if (start + CHUNK > size) return null;
+        // The active segment's file is grown ahead of its last record (preparedEnd): the chunk being
+        // appended to can be mapped too, so that a read of what was just written is a copy, not a pread.
+        if (start + CHUNK > Math.max(size, preparedEnd)) return null;
         synchronized (this) {
             mapped = chunks;
             if (index < mapped.length && mapped[index] != null) return mapped[index];
             DataFile open = file;
             if (open == null || closed) return null;
-            MemorySegment chunk = open.map(start, CHUNK, arena);
+            MemorySegment chunk;
+            try {
+                chunk = open.map(start, CHUNK, arena);
+            } catch (IOException e) {
+                if (start + CHUNK > size) return null; // the prepared tail was just cut (a seal, a failed write): read it, don't map it
+                throw e;
+            }
             MemorySegment[] grown = index < mapped.length ? mapped.clone()
                     : java.util.Arrays.copyOf(mapped, Math.max(index + 1, mapped.length * 2)); // geometric: 2,048 chunks in 2 GiB
             grown[index] = chunk;

@@ -94,6 +94,27 @@ record CollectionRef(byte[] metaKey, CollectionKeys.Meta meta, long expiry, bool
         for (int i = 0; i < picks(count, all.size()); i++) each.accept(shuffled.get(i));
     }
 
+    /**
+     * Up to {@code count} distinct members chosen at random (SPOP). A few from a large collection
+     * are drawn by index from the member index, without copying it: SPOP of one member costs the
+     * same whatever the set's size.
+     */
+    List<byte[]> randomDistinct(Call c, long count) {
+        if (meta == null || count <= 0) return List.of();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        Collections.Members m = c.collections.members(meta.version());
+        if (!c.ks.hasWrites() && count <= m.size() / 4) {
+            java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
+            while (chosen.size() < count) chosen.add(random.nextInt(m.size()));
+            List<byte[]> picked = new ArrayList<>(chosen.size());
+            for (int i : chosen) picked.add(m.get(i));
+            return picked;
+        }
+        List<byte[]> all = new ArrayList<>(members(c));
+        java.util.Collections.shuffle(all, random);
+        return all.subList(0, (int) Math.min(count, all.size()));
+    }
+
     /** The members: the index's, with this command's or transaction's own writes laid over it. */
     List<byte[]> members(Call c) {
         if (meta == null) return List.of();

@@ -97,9 +97,7 @@ final class SetCommands {
         }
         CollectionRef s = CollectionRef.readable(c, 1, SET);
         if (s == null) return;
-        List<byte[]> members = new ArrayList<>(s.members(c));
-        java.util.Collections.shuffle(members, ThreadLocalRandom.current());
-        List<byte[]> popped = members.subList(0, (int) Math.min(count, members.size()));
+        List<byte[]> popped = s.randomDistinct(c, count);
         for (byte[] m : popped) c.ks.delete(s.element(m));
         if (!popped.isEmpty()) s.store(c, s.count() - popped.size());
         if (c.size() == 2) {
