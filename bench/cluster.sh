@@ -28,7 +28,7 @@ start() { # $1 = layout: direct | proxy-N
     "$ROOT/cask" cluster up --nodes "${1#proxy-}" --proxy-port $PROXY --dir "$WORK/c" >/dev/null 2>"$WORK/up.err" &
   fi
   UP_PID=$!
-  for _ in $(seq 1 600); do redis-benchmark -p $PROXY -t get -n 1 -q >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 1 600); do [ "$(redis-cli -p $PROXY ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
   redis-benchmark -p $PROXY -t set,get -n $((N / 4)) -r 100000 -c 50 -P 16 -q >/dev/null 2>&1 # warm-up, not counted
 }
 

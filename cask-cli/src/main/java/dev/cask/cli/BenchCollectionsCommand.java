@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,8 +31,15 @@ import picocli.CommandLine.Option;
         description = {"Fill one hash, set, list and sorted set of N elements each through the server, reopen, and measure heap and disk",
                 "bytes per element (the keydir's entry and the server's index of members both count)."})
 final class BenchCollectionsCommand implements Callable<Integer> {
-    @Option(names = "--elements", paramLabel = "N", defaultValue = "1000000", description = "Elements per collection (default ${DEFAULT-VALUE}).")
+    @Option(names = "--elements", paramLabel = "N", defaultValue = "1000000", description = "Elements of each type, in all (default ${DEFAULT-VALUE}).")
     long elements;
+
+    @Option(names = "--collections", paramLabel = "C", defaultValue = "1",
+            description = "Collections of each type the elements are spread over, N/C each (default ${DEFAULT-VALUE}).")
+    long collections;
+
+    @Option(names = "--types", paramLabel = "T", split = ",", defaultValue = "hash,set,list,zset", description = "Which types (default ${DEFAULT-VALUE}).")
+    List<String> types;
 
     @Option(names = "--value-size", paramLabel = "B", defaultValue = "16", description = "Value size of a hash field (default ${DEFAULT-VALUE}).")
     int valueSize;
@@ -44,9 +52,12 @@ final class BenchCollectionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (elements < 1 || valueSize < 0) throw new IllegalArgumentException("--elements must be positive and --value-size at least 0");
+        if (collections < 1 || collections > elements) throw new IllegalArgumentException("--collections must be 1 .. --elements, got " + collections);
+        for (String t : types) if (!List.of(TYPES).contains(t)) throw new IllegalArgumentException("--types: unknown type " + t + " (hash, set, list, zset)");
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("elementsPerCollection", elements);
-        for (String type : TYPES) {
+        out.put("elements", elements);
+        out.put("collections", collections);
+        for (String type : types) {
             Path dir = BenchSupport.scratch(scratch.base, "collections-" + type);
             try {
                 long before = BenchSupport.heapUsedAfterGc();
@@ -103,7 +114,8 @@ final class BenchCollectionsCommand implements Callable<Integer> {
                 StringBuilder batch = new StringBuilder();
                 int commands = 0;
                 while (commands < 1000 && sent < elements) {
-                    int n = (int) Math.min(100, elements - sent);
+                    long perCollection = (elements + collections - 1) / collections;
+                    int n = (int) Math.min(Math.min(100, elements - sent), perCollection - sent % perCollection); // one collection per command
                     String[] words = switch (type) {
                         case "hash" -> new String[2 + 2 * n];
                         case "zset" -> new String[2 + 2 * n];
@@ -115,7 +127,7 @@ final class BenchCollectionsCommand implements Callable<Integer> {
                         case "list" -> "RPUSH";
                         default -> "ZADD";
                     };
-                    words[1] = type;
+                    words[1] = key(type, sent / perCollection);
                     int w = 2;
                     for (int i = 0; i < n; i++, sent++) {
                         String member = "member-" + sent;
@@ -144,13 +156,18 @@ final class BenchCollectionsCommand implements Callable<Integer> {
         }
     }
 
-    private static void touch(int port, String type) throws IOException {
+    /** Collection {@code i} of {@code type}: the type's name alone when there is one collection. */
+    private String key(String type, long i) {
+        return collections == 1 ? type : type + ":" + i;
+    }
+
+    private void touch(int port, String type) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             String probe = switch (type) {
-                case "hash" -> RespText.command("HLEN", type);
-                case "set" -> RespText.command("SCARD", type);
-                case "list" -> RespText.command("LLEN", type);
-                default -> RespText.command("ZRANGE", type, "0", "0");
+                case "hash" -> RespText.command("HLEN", key(type, 0));
+                case "set" -> RespText.command("SCARD", key(type, 0));
+                case "list" -> RespText.command("LLEN", key(type, 0));
+                default -> RespText.command("ZRANGE", key(type, 0), "0", "0");
             };
             socket.getOutputStream().write(probe.getBytes(StandardCharsets.UTF_8));
             RespText.line(new BufferedInputStream(socket.getInputStream()));

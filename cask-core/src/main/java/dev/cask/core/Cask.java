@@ -100,6 +100,15 @@ public final class Cask implements AutoCloseable {
 
     /** The value of {@code key}, or null if it is missing, deleted or expired. */
     public byte[] get(byte[] key) {
+        return get(key, null);
+    }
+
+    /**
+     * As {@link #get(byte[])}, and puts the value's expiry (epoch milliseconds, 0 = none) in
+     * {@code expiryOut[0]} when it returns a value: one lookup for both, where {@link #metadata}
+     * then {@link #get(byte[])} would take two.
+     */
+    public byte[] get(byte[] key, long[] expiryOut) {
         ensureOpen();
         ReadScratch scratch = ReadScratch.ofThisThread(); // no entry, no view, no lambda: a get allocates only the value
         long[] entry = scratch.entry;
@@ -114,6 +123,7 @@ public final class Cask implements AutoCloseable {
                 ByteBuffer record = segment.checkedRecord(key, entry[1], valueSize, expiry, scratch);
                 byte[] value = new byte[valueSize];
                 record.get(record.limit() - valueSize, value); // a value ends where its record does, in every layout
+                if (expiryOut != null) expiryOut[0] = expiry;
                 return value;
             } catch (ClosedChannelException | IllegalStateException e) {
                 if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");

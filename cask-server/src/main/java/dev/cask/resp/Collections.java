@@ -86,7 +86,7 @@ final class Collections {
 
     /** Brings the index up to date with a batch the engine took. */
     void applied(WriteBatch batch) {
-        List<Long> released = new ArrayList<>();
+        List<Long> released = null; // most batches release nothing: no list for them
         for (WriteBatch.Op op : batch.ops()) {
             byte[] k = op.key();
             if (CollectionKeys.isElement(k)) {
@@ -101,16 +101,20 @@ final class Collections {
                     if (sorted != null) sorted.put(CollectionKeys.member(k), Scores.decode(op.value()));
                 }
             } else if (CollectionKeys.isMeta(k)) {
+                CollectionKeys.Meta meta = op.isDelete() ? null : CollectionKeys.decode(op.value());
+                Long current = versionOf.get(ByteBuffer.wrap(k));
+                if (meta != null && current != null && current == meta.version()) continue; // a new count or head: the same owner, nothing to change
                 ByteBuffer key = ByteBuffer.wrap(k.clone());
                 Long previous = versionOf.remove(key); // the key's previous version, if it had one, is released
                 if (previous != null) {
                     if (key.equals(owners.get(previous))) owners.remove(previous);
+                    if (released == null) released = new ArrayList<>();
                     released.add(previous);
                 }
-                CollectionKeys.Meta meta = op.isDelete() ? null : CollectionKeys.decode(op.value());
                 if (meta != null) own(key, meta.version());
             }
         }
+        if (released == null) return;
         for (Long version : released) {
             if (owners.containsKey(version)) continue;
             scores.remove(version);

@@ -28,6 +28,8 @@ final class KeySpace {
     private final Cask cask;
     private final LongSupplier clock;
     private final Map<ByteBuffer, Write> written = new LinkedHashMap<>();
+    /** Where {@link Cask#get(byte[], long[])} puts a value's expiry (the loop thread's only). */
+    private final long[] expiryOut = new long[1];
     /** Running the commands of an EXEC: writes wait for its end, however many there are. */
     private boolean transaction;
 
@@ -42,13 +44,11 @@ final class KeySpace {
 
     /** The key's value and expiry, or null if it is missing or expired. */
     Value read(byte[] key) {
-        Write mine = written.get(ByteBuffer.wrap(key));
+        Write mine = written.isEmpty() ? null : written.get(ByteBuffer.wrap(key));
         if (mine != null) return mine.deleted() || expired(mine.expiry) ? null : new Value(mine.value, mine.expiry);
-        KeyDirEntry entry = cask.metadata(key);
-        if (entry == null) return null;
-        byte[] value = cask.get(key);
-        if (value == null || expired(entry.expiry())) return null; // expired between the two reads
-        return new Value(value, entry.expiry());
+        byte[] value = cask.get(key, expiryOut);
+        if (value == null || expired(expiryOut[0])) return null;
+        return new Value(value, expiryOut[0]);
     }
 
     /** The key's value, or null if it is missing or expired: one keydir lookup when this command has written nothing. */
@@ -60,7 +60,7 @@ final class KeySpace {
 
     /** The key's expiry (0 = never), or -1 if it is missing or expired; reads no value. */
     long expiry(byte[] key) {
-        Write mine = written.get(ByteBuffer.wrap(key));
+        Write mine = written.isEmpty() ? null : written.get(ByteBuffer.wrap(key));
         if (mine != null) return mine.deleted() || expired(mine.expiry) ? -1 : mine.expiry;
         KeyDirEntry entry = cask.metadata(key);
         return entry == null ? -1 : entry.expiry();
@@ -72,7 +72,7 @@ final class KeySpace {
 
     /** The value's length, or -1 if the key is missing; reads no value outside a transaction's own writes. */
     long length(byte[] key) {
-        Write mine = written.get(ByteBuffer.wrap(key));
+        Write mine = written.isEmpty() ? null : written.get(ByteBuffer.wrap(key));
         if (mine != null) return mine.deleted() || expired(mine.expiry) ? -1 : mine.value.length;
         KeyDirEntry entry = cask.metadata(key);
         return entry == null ? -1 : entry.valueSize();
