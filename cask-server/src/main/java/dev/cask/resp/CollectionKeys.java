@@ -135,4 +135,11 @@ final class CollectionKeys {
     static byte[] position(long at) {
         return ByteBuffer.allocate(8).putLong(at).array();
     }
+
+    private static final java.lang.invoke.VarHandle LONG_BE = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+    /** Turns list element key {@code stored} (see {@link #element}) into the key of position {@code at}, in place: a walk of a list reuses one key. */
+    static void setPosition(byte[] stored, long at) {
+        LONG_BE.set(stored, 10, at);
+    }
 }

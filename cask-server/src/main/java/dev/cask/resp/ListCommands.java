@@ -155,7 +155,11 @@ final class ListCommands {
             return;
         }
         c.r.array(end - start + 1);
-        for (long i = start; i <= end; i++) c.r.bulk(get(c, l, i));
+        byte[] key = at(l, head(l) + start); // one key, its position changed for each element
+        for (long i = start; i <= end; i++) {
+            CollectionKeys.setPosition(key, head(l) + i);
+            c.r.bulk(c.ks.value(key));
+        }
     }
 
     /** LSET: the key before the index, as Redis. */
