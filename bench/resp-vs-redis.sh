@@ -8,7 +8,8 @@
 # Then, for pair "none", every string and key command redis-benchmark can drive, one line each
 # (-c 50, N/2 requests, keys from -r 100000): INCR and MSET (its -t tests) and the COMMANDS below.
 # MULTI/EXEC, which redis-benchmark cannot send (one command per request), is driven by
-# `cask bench tx` (50 clients, each MULTI SET INCR EXEC in one write, every reply checked).
+# `cask bench tx` (50 clients, each MULTI SET INCR EXEC in one write, every reply checked), after
+# an uncounted 3 s warm-up against both servers.
 # Then, for every pair, redis-benchmark's own collection tests (-t lpush,rpush,lpop,rpop,sadd,hset,
 # spop,zadd,zpopmin,lrange_100,lrange_300, -c 50, N/2 requests, -r 100000): goal >= 0.7 on each.
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
@@ -78,6 +79,9 @@ for pair in $PAIRS; do
     done
   done
   if [ "$pair" = none ] && [[ " $SECTIONS " == *" commands "* ]]; then
+    for port in $REDIS_PORT $CASK_PORT; do # warm-up of the transaction path, not counted, as for the strings
+      "$ROOT/cask" bench tx --port $port --clients 50 --seconds 3 --csv >/dev/null 2>&1
+    done
     for round in $(seq 1 "$ROUNDS"); do
       for server in redis cask; do
         port=$REDIS_PORT; [ $server = cask ] && port=$CASK_PORT
