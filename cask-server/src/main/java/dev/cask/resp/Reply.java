@@ -70,6 +70,18 @@ final class Reply {
         crlf();
     }
 
+    /** A sorted-set score as Redis 7 prints it ({@code text}): a RESP3 double ({@code ,1.5}), or in RESP2 a bulk string; null is nil. */
+    void score(byte[] text) {
+        if (text == null || !resp3) {
+            bulk(text);
+            return;
+        }
+        ensure(1 + text.length + 2);
+        put(',');
+        put(text, 0, text.length);
+        crlf();
+    }
+
     void bulk(String s) {
         bulk(s.getBytes(StandardCharsets.UTF_8));
     }

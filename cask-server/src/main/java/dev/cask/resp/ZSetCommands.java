@@ -152,7 +152,7 @@ final class ZSetCommands {
         if (added > 0) z.store(c, z.count() + added);
         if (incr) {
             if (result == null) c.r.nil();
-            else c.r.bulk(formatted(result));
+            else c.r.score(formatted(result));
         } else {
             c.r.integer(ch ? added + updated : added);
         }
@@ -182,7 +182,7 @@ final class ZSetCommands {
         CollectionRef z = CollectionRef.readable(c, 1, ZSET);
         if (z == null) return;
         byte[] value = z.exists() ? c.ks.value(z.element(c.arg(2))) : null;
-        c.r.bulk(value == null ? null : formatted(Scores.decode(value)));
+        c.r.score(value == null ? null : formatted(Scores.decode(value)));
     }
 
     static void zmscore(Call c) {
@@ -191,7 +191,7 @@ final class ZSetCommands {
         c.r.array(c.size() - 2);
         for (int i = 2; i < c.size(); i++) {
             byte[] value = z.exists() ? c.ks.value(z.element(c.arg(i))) : null;
-            c.r.bulk(value == null ? null : formatted(Scores.decode(value)));
+            c.r.score(value == null ? null : formatted(Scores.decode(value)));
         }
     }
 
@@ -405,11 +405,12 @@ final class ZSetCommands {
             c.r.integer(found.size());
             return;
         }
-        c.r.array(withScores ? 2 * found.size() : found.size());
-        for (Scores.Scored s : found) {
-            c.r.bulk(s.member());
-            if (withScores) c.r.bulk(formatted(s.score()));
+        if (withScores) {
+            scoredArray(c.r, found);
+            return;
         }
+        c.r.array(found.size());
+        for (Scores.Scored s : found) c.r.bulk(s.member());
     }
 
     /**
@@ -554,10 +555,24 @@ final class ZSetCommands {
         while (popped.size() < count && order.hasNext()) popped.add(order.next()); // the first few, not a copy of the whole set
         for (Scores.Scored s : popped) c.ks.delete(z.element(s.member()));
         if (!popped.isEmpty()) z.store(c, z.count() - popped.size());
+        if (c.size() == 3) { // with a count, RESP3 nests each member with its score, as WITHSCORES does
+            scoredArray(c.r, popped);
+            return;
+        }
         c.r.array(2L * popped.size());
         for (Scores.Scored s : popped) {
             c.r.bulk(s.member());
-            c.r.bulk(formatted(s.score()));
+            c.r.score(formatted(s.score()));
+        }
+    }
+
+    /** Members with their scores: RESP3 pairs ([member, double] each), or RESP2's flat member, score, member, score. */
+    private static void scoredArray(Reply r, List<Scores.Scored> scored) {
+        r.array(r.resp3 ? scored.size() : 2L * scored.size());
+        for (Scores.Scored s : scored) {
+            if (r.resp3) r.array(2);
+            r.bulk(s.member());
+            r.score(formatted(s.score()));
         }
     }
 
@@ -578,7 +593,7 @@ final class ZSetCommands {
             c.r.array(3);
             c.r.bulk(c.arg(i));
             c.r.bulk(s.member());
-            c.r.bulk(formatted(s.score()));
+            c.r.score(formatted(s.score()));
             return true;
         }
         return false;

@@ -54,7 +54,7 @@ final class RawClient implements AutoCloseable {
         return b.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Reads one whole reply of any RESP2 type, as its raw bytes. */
+    /** Reads one whole reply of any RESP2 type (and RESP3's sets, maps and one-line types), as its raw bytes. */
     String reply() throws IOException {
         String head = line();
         if (head.isEmpty()) return head;
@@ -63,8 +63,8 @@ final class RawClient implements AutoCloseable {
             int n = Integer.parseInt(head.substring(1).trim());
             return n < 0 ? head : head + read(n + 2);
         }
-        if (type == '*') {
-            int n = Integer.parseInt(head.substring(1).trim());
+        if (type == '*' || type == '~' || type == '%') { // an array, a RESP3 set, a RESP3 map (two replies per entry)
+            int n = Integer.parseInt(head.substring(1).trim()) * (type == '%' ? 2 : 1);
             StringBuilder all = new StringBuilder(head);
             for (int i = 0; i < n; i++) all.append(reply());
             return all.toString();

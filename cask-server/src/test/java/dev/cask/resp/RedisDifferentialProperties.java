@@ -293,6 +293,31 @@ class RedisDifferentialProperties {
     }
 
     /**
+     * Sorted-set scores over RESP3, byte for byte as redis-server answers: doubles ({@code ,2.5},
+     * {@code ,inf}) for ZSCORE, ZMSCORE, ZINCRBY, ZADD INCR and the pops; WITHSCORES and a pop with
+     * a count as [member, double] pairs; ZSCAN's scores still bulk strings.
+     */
+    @net.jqwik.api.Example
+    void sortedSetScoresOverResp3AreRedis7s() throws IOException {
+        String[] script = {"HELLO 3", "ZADD z 1.5 a 2 b 3 c", "ZADD z INCR 1 a", "ZINCRBY z 1 b", "ZSCORE z a", "ZSCORE z nope", "ZMSCORE z a nope",
+            "ZRANGE z 0 -1 WITHSCORES", "ZRANGEBYSCORE z 0 10 WITHSCORES", "ZREVRANGE z 0 0 WITHSCORES", "ZREVRANGEBYSCORE z +inf -inf WITHSCORES",
+            "ZRANGE z 0 -1 BYSCORE WITHSCORES LIMIT 0 1", "ZPOPMIN z", "ZPOPMIN z 1", "ZPOPMAX z 5", "ZPOPMIN z", "ZPOPMIN z 2",
+            "ZADD z inf x -inf y 0.1 w", "BZPOPMIN z 0", "BZPOPMAX z 0", "ZSCORE z w", "ZSCAN z 0", "ZRANGE z 0 -1 WITHSCORES",
+            "ZADD z XX INCR 1 nope", "ZADD z 5 v", "ZADD z INCR -inf v", "ZRANGESTORE d z 0 -1", "ZRANGE d 0 -1 WITHSCORES"};
+        try (RawClient toRedis = new RawClient(redisPort); RawClient toCask = new RawClient(cask.port())) {
+            reset(toRedis);
+            reset(toCask);
+            for (String line : script) {
+                String[] args = line.split(" ");
+                String expected = exchange(toRedis, args);
+                String actual = exchange(toCask, args);
+                if (args[0].equals("HELLO")) continue; // the server's name and version differ; the switch to RESP3 is what counts
+                assertThat(actual).as("%s over RESP3", line).isEqualTo(expected);
+            }
+        }
+    }
+
+    /**
      * COMMAND INFO of every command Cask answers (but its own MERGE): the name, arity, flags and
      * key positions are what redis-server says of the same command, so redis-cli's hints and
      * cluster-aware clients' routing work as they do against Redis.
