@@ -156,6 +156,7 @@ enum CommandSpec {
     ZLEXCOUNT(4, "readonly fast", 1, 1, 1, "sorted_set", "Returns the number of members in a sorted set within a lexicographical range."),
     ZUNIONSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the union of multiple sorted sets in a key."),
     ZINTERSTORE(-4, "write denyoom movablekeys", 1, 1, 1, "sorted_set", "Stores the intersect of multiple sorted sets in a key."),
+    SLOWLOG(-2, "", 0, 0, 0, "server", "A container for slow log commands."),
     BLPOP(-3, "write noscript blocking", 1, -2, 1, "list", "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
     BRPOP(-3, "write noscript blocking", 1, -2, 1, "list", "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped."),
     BLMOVE(6, "write denyoom noscript blocking", 1, 2, 1, "list", "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved."),
@@ -177,6 +178,8 @@ enum CommandSpec {
     final int step;
     final String group;
     final String summary;
+    /** Flagged readonly: its key lookups count as keyspace hits and misses. */
+    final boolean readonly;
 
     CommandSpec(int arity, String flags, int firstKey, int lastKey, int step, String group, String summary) {
         this.arity = arity;
@@ -186,6 +189,7 @@ enum CommandSpec {
         this.step = step;
         this.group = group;
         this.summary = summary;
+        this.readonly = this.flags.contains("readonly");
     }
 
     /** The command called {@code name} in any case, or null. */

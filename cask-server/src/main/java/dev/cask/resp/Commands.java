@@ -43,8 +43,8 @@ final class Commands {
         this.watches = state.watches;
         this.keyspaces = new Keyspaces(cask, this::write);
         this.keys = new KeyCommands(keyspaces);
-        this.server = new ServerCommands(state, keyspaces);
         this.ks = new KeySpace(cask);
+        this.server = new ServerCommands(state, keyspaces, ks);
         this.collections = new Collections(cask); // after the keyspace migration Keyspaces ran
         this.hashes = new HashCommands();
         this.blocking = state.blocking;
@@ -72,6 +72,7 @@ final class Commands {
             return;
         }
         int replyStart = r.length();
+        ks.countingReads = spec.readonly;
         try {
             run(spec, new Call(session, a, ks, r, collections));
             commit(r, replyStart);
@@ -84,6 +85,8 @@ final class Commands {
             ks.discard(); // and nothing of its command may ride along with the next command's writes
             ks.transaction(false);
             throw e;
+        } finally {
+            ks.countingReads = false;
         }
     }
 
@@ -233,6 +236,7 @@ final class Commands {
             }
             case BGREWRITEAOF, MERGE -> server.merge(spec, r);
             case TIME -> server.time(r);
+            case SLOWLOG -> server.slowlog(a, r);
             case HSET -> hashes.hset(c, false);
             case HMSET -> hashes.hset(c, true);
             case HSETNX -> hashes.hsetnx(c);

@@ -30,6 +30,19 @@ final class KeySpace {
     private final Map<ByteBuffer, Write> written = new LinkedHashMap<>();
     /** Where {@link Cask#get(byte[], long[])} puts a value's expiry (the loop thread's only). */
     private final long[] expiryOut = new long[1];
+    /** While a read-only command runs: its lookups of keys (not of a collection's elements) count as INFO's keyspace hits and misses. */
+    boolean countingReads;
+    long hits;
+    long misses;
+
+    private byte[] counted(byte[] key, byte[] value) {
+        if (countingReads && !CollectionKeys.isElement(key)) {
+            if (value != null) hits++;
+            else misses++;
+        }
+        return value;
+    }
+
     /** Running the commands of an EXEC: writes wait for its end, however many there are. */
     private boolean transaction;
 
@@ -47,13 +60,14 @@ final class KeySpace {
         Write mine = written.isEmpty() ? null : written.get(ByteBuffer.wrap(key));
         if (mine != null) return mine.deleted() || expired(mine.expiry) ? null : new Value(mine.value, mine.expiry);
         byte[] value = cask.get(key, expiryOut);
-        if (value == null || expired(expiryOut[0])) return null;
+        if (value != null && expired(expiryOut[0])) value = null;
+        if (counted(key, value) == null) return null;
         return new Value(value, expiryOut[0]);
     }
 
     /** The key's value, or null if it is missing or expired: one keydir lookup when this command has written nothing. */
     byte[] value(byte[] key) {
-        if (written.isEmpty()) return cask.get(key);
+        if (written.isEmpty()) return counted(key, cask.get(key));
         Value v = read(key);
         return v == null ? null : v.value;
     }

@@ -13,6 +13,8 @@ final class Reply {
     private byte[] buf = new byte[256];
     private int length;
     boolean resp3;
+    /** Told of every error reply (INFO's errorstats); null: none. */
+    CommandStats errors;
     /**
      * The most bytes this buffer may hold: a client's output limit less what it already has queued,
      * set before each request. Checked before a reply is copied in, so a reply larger than the
@@ -45,6 +47,7 @@ final class Reply {
 
     /** An error line: {@code text} must start with its code (ERR, WRONGPASS, NOAUTH, ...) and is kept on one line. */
     void error(String text) {
+        if (errors != null) errors.error(text);
         put('-');
         ascii(text.replace('\r', ' ').replace('\n', ' '));
         crlf();

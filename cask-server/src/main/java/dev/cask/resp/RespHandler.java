@@ -67,6 +67,8 @@ public final class RespHandler implements Handler {
         this.state = state;
         this.sessions = state.sessions;
         this.blocking = state.blocking;
+        reply.errors = state.commandStats;
+        wakeReply.errors = state.commandStats;
         this.commands = new Commands(state, this);
         this.queryBudget = new QueryBudget();
         this.combineWrites = state.cask.options().syncPolicy().combinesWrites();
@@ -102,6 +104,7 @@ public final class RespHandler implements Handler {
         }
         state.commandThreads.add(Thread.currentThread().getName()); // once per read, not per command: INFO's proof of one thread
         session.lastReadNanos = System.nanoTime();
+        state.netInputBytes += input.remaining();
         if (session.blocked != null) {
             stash(session, input); // as Redis: a blocked client's next requests wait until it is answered
             return;
@@ -125,7 +128,7 @@ public final class RespHandler implements Handler {
                 run(session, args);
                 if (blocking.hasReady()) serveReady();
                 if (firstWriteReply < 0 && session.heldUntil == 0 && reply.length() > SEND_EARLY_BYTES && !session.closing) {
-                    connection.send(reply.slice(0));
+                    send(connection, reply.slice(0));
                     reply.clear();
                     reply.resp3 = session.resp3;
                 }
@@ -286,7 +289,7 @@ public final class RespHandler implements Handler {
         if (r.isEmpty()) return;
         boolean hold = (state.holdWritesForForce || combineWrites) && (wrote || s.heldUntil != 0);
         if (!hold) {
-            s.connection.send(r.slice(0));
+            send(s.connection, r.slice(0));
             return;
         }
         if (s.heldUntil == 0) holding.add(s);
@@ -323,6 +326,12 @@ public final class RespHandler implements Handler {
     @Override
     public int millisUntilDue() {
         return blocking.anyone() ? blocking.millisToNextDeadline(System.nanoTime()) : Integer.MAX_VALUE;
+    }
+
+    /** Queues a reply for a connection, counted in INFO's total_net_output_bytes. */
+    private void send(Connection connection, ByteBuffer bytes) {
+        state.netOutputBytes += bytes.remaining();
+        connection.send(bytes);
     }
 
     /** Forgets what a session held for a force (it is being closed). */
@@ -366,13 +375,25 @@ public final class RespHandler implements Handler {
         }
         if (!spec.arityFits(args.size())) {
             if (session.queued != null) session.queueError = true;
+            state.commandStats.rejected(spec);
             reply.error("ERR wrong number of arguments for '" + spec.lowerName() + "' command");
             return;
         }
         if (!session.authenticated && !spec.hasFlag("no_auth")) {
+            state.commandStats.rejected(spec);
             reply.error("NOAUTH Authentication required.");
             return;
         }
+        long start = System.nanoTime();
+        long errorsBefore = state.commandStats.errorReplies();
+        runCommand(spec, session, args);
+        long nanos = System.nanoTime() - start;
+        state.commandStats.ran(spec, nanos, state.commandStats.errorReplies() > errorsBefore);
+        state.slowLog.offer(args, nanos, session);
+    }
+
+    /** Runs an admitted command: gathered into the pending batch (a plain SET or MSET), or executed. */
+    private void runCommand(CommandSpec spec, Session session, List<byte[]> args) {
         if (combineWrites && !state.cask.writesStopped() && session.queued == null && session.db == 0
                 && ((spec == CommandSpec.SET && args.size() == 3) || (spec == CommandSpec.MSET && args.size() % 2 == 1)) && plainKeys(args)
                 && !commands.collectionsExist()) { // a SET over a hash must delete it: the full path
@@ -449,7 +470,7 @@ public final class RespHandler implements Handler {
         dropHeld(session);
         Reply r = new Reply();
         r.error(error);
-        session.connection.send(r.slice(0));
+        send(session.connection, r.slice(0));
         session.closing = true;
         session.connection.closeAfterWrite();
     }
@@ -465,11 +486,11 @@ public final class RespHandler implements Handler {
         if (!reply.isEmpty()) {
             boolean hold = (state.holdWritesForForce || combineWrites) && (firstWriteReply >= 0 || session.heldUntil != 0);
             if (!hold) {
-                connection.send(reply.slice(0));
+                send(connection, reply.slice(0));
             } else {
                 int from = 0;
                 if (session.heldUntil == 0 && firstWriteReply > 0) { // what came before the first write need not wait
-                    connection.send(ByteBuffer.wrap(reply.slice(0).array(), 0, firstWriteReply));
+                    send(connection, ByteBuffer.wrap(reply.slice(0).array(), 0, firstWriteReply));
                     from = firstWriteReply;
                 }
                 if (session.heldUntil == 0) holding.add(session);
@@ -482,6 +503,7 @@ public final class RespHandler implements Handler {
 
     @Override
     public void onTurnEnd() {
+        state.commandStats.sample(System.currentTimeMillis(), state.commandsProcessed);
         expireWaiters();
         resumeWoken();
         flushPending();
@@ -515,10 +537,11 @@ public final class RespHandler implements Handler {
                 reply.error("ERR force failed (" + failure.getMessage() + "); writes since the last successful force may be lost,"
                         + " so they are not acknowledged and this connection is closed");
                 session.closing = true;
-                session.connection.send(reply.slice(0));
+                send(session.connection, reply.slice(0));
                 session.connection.closeAfterWrite();
             } else if (session.heldUntil <= durableTurn) {
                 heldTotal -= session.heldBytes;
+                state.netOutputBytes += session.heldBytes;
                 session.release();
                 if (session.closing) session.connection.closeAfterWrite();
             } else {

@@ -20,10 +20,17 @@ final class ServerCommands {
 
     private final ServerState state;
     private final Keyspaces keyspaces;
+    /** The loop's key space, for its keyspace hit and miss counts. */
+    private final KeySpace ks;
 
-    ServerCommands(ServerState state, Keyspaces keyspaces) {
+    ServerCommands(ServerState state, Keyspaces keyspaces, KeySpace ks) {
         this.state = state;
         this.keyspaces = keyspaces;
+        this.ks = ks;
+    }
+
+    void slowlog(List<byte[]> a, Reply r) {
+        state.slowLog.command(a, r);
     }
 
     void time(Reply r) {
@@ -370,7 +377,7 @@ final class ServerCommands {
         r.array(0); // subcommands
     }
 
-    /** INFO [section ...]: server, clients, stats, persistence, keyspace. */
+    /** INFO [section ...]: server, clients, memory, stats, persistence, errorstats, keyspace; commandstats with all or by name, as Redis. */
     String info(List<byte[]> a) {
         List<String> wanted = new ArrayList<>();
         for (int i = 1; i < a.size(); i++) wanted.add(Commands.upper(a.get(i)).toLowerCase(Locale.ROOT));
@@ -399,12 +406,32 @@ final class ServerCommands {
                     .append("blocked_clients:").append(state.blocking.parked()).append("\r\n")
                     .append("maxclients:").append(state.config.connections().maxClients()).append("\r\n\r\n");
         }
+        if (all || wanted.contains("memory")) {
+            Runtime rt = Runtime.getRuntime();
+            long used = rt.totalMemory() - rt.freeMemory();
+            state.usedMemoryPeak = Math.max(state.usedMemoryPeak, used);
+            out.append("# Memory\r\n")
+                    .append("used_memory:").append(used).append("\r\n")
+                    .append("used_memory_human:").append(human(used)).append("\r\n")
+                    .append("used_memory_peak:").append(state.usedMemoryPeak).append("\r\n")
+                    .append("used_memory_peak_human:").append(human(state.usedMemoryPeak)).append("\r\n")
+                    .append("total_system_memory_heap_max:").append(rt.maxMemory()).append("\r\n")
+                    .append("maxmemory:0\r\n")
+                    .append("maxmemory_policy:noeviction\r\n")
+                    .append("mem_allocator:java-heap\r\n\r\n");
+        }
         if (all || wanted.contains("stats")) {
             out.append("# Stats\r\n")
                     .append("total_connections_received:").append(state.connectionsReceived).append("\r\n")
                     .append("total_commands_processed:").append(state.commandsProcessed).append("\r\n")
                     .append("rejected_connections:").append(state.rejectedConnections).append("\r\n")
                     .append("protocol_errors:").append(state.protocolErrors).append("\r\n")
+                    .append("instantaneous_ops_per_sec:").append(state.commandStats.instantaneousOpsPerSecond()).append("\r\n")
+                    .append("total_net_input_bytes:").append(state.netInputBytes).append("\r\n")
+                    .append("total_net_output_bytes:").append(state.netOutputBytes).append("\r\n")
+                    .append("keyspace_hits:").append(ks.hits).append("\r\n")
+                    .append("keyspace_misses:").append(ks.misses).append("\r\n")
+                    .append("total_error_replies:").append(state.commandStats.errorReplies()).append("\r\n")
                     .append("command_threads:").append(state.commandThreads.size()).append("\r\n")
                     .append("command_thread_names:").append(String.join(",", state.commandThreads)).append("\r\n\r\n");
         }
@@ -434,6 +461,8 @@ final class ServerCommands {
             if (mergeError != null) out.append("last_merge_error:").append(mergeError.replace('\n', ' ')).append("\r\n");
             out.append("\r\n");
         }
+        if (wanted.contains("all") || wanted.contains("everything") || wanted.contains("commandstats")) state.commandStats.appendCommandStats(out);
+        if (all || wanted.contains("errorstats")) state.commandStats.appendErrorStats(out);
         if (all || wanted.contains("keyspace")) {
             out.append("# Keyspace\r\n");
             long[][] counts = keyspaces.counts(); // a walk of the keydir: live keys, and those with an expiry, per database
@@ -443,5 +472,18 @@ final class ServerCommands {
             out.append("\r\n");
         }
         return out.toString();
+    }
+
+    /** Bytes as Redis's {@code *_human} fields print them (1.50M). */
+    private static String human(long bytes) {
+        if (bytes < 1024) return bytes + "B";
+        String units = "KMGTP";
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length() - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f%c", v, units.charAt(u));
     }
 }

@@ -22,6 +22,12 @@ final class ServerState {
     final Watches watches = new Watches();
     /** Who waits in a blocking pop (loop thread only). */
     final Blocking blocking = new Blocking();
+    /** INFO's commandstats, errorstats and instantaneous_ops_per_sec, and SLOWLOG (loop thread only). */
+    final CommandStats commandStats = new CommandStats();
+    final SlowLog slowLog = new SlowLog();
+    long netInputBytes;
+    long netOutputBytes;
+    long usedMemoryPeak;
     String transportName = "?";
     String ioThread = "?";
     int port;

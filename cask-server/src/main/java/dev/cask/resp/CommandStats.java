@@ -1,0 +1,104 @@
+package dev.cask.resp;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What INFO's {@code commandstats}, {@code errorstats} and {@code instantaneous_ops_per_sec} report,
+ * counted as Redis counts them: per command its calls, the time they took, the calls that failed
+ * while running (answered an error) and those rejected before running (wrong arity, no
+ * authentication); per error prefix ({@code ERR}, {@code WRONGTYPE}, ...) the errors answered.
+ * Loop thread only.
+ */
+final class CommandStats {
+    /** One command's counts. */
+    static final class Counts {
+        long calls;
+        long nanos;
+        long failed;
+        long rejected;
+    }
+
+    private static final int SAMPLES = 16;
+    private static final long SAMPLE_EVERY_MILLIS = 100;
+
+    private final EnumMap<CommandSpec, Counts> byCommand = new EnumMap<>(CommandSpec.class);
+    private final Map<String, Long> errors = new TreeMap<>();
+    private long errorReplies;
+    private final long[] opsPerSecond = new long[SAMPLES];
+    private int sample;
+    private long lastSampleMillis;
+    private long lastSampleCommands;
+
+    private Counts of(CommandSpec spec) {
+        return byCommand.computeIfAbsent(spec, s -> new Counts());
+    }
+
+    void ran(CommandSpec spec, long nanos, boolean failed) {
+        Counts c = of(spec);
+        c.calls++;
+        c.nanos += nanos;
+        if (failed) c.failed++;
+    }
+
+    void rejected(CommandSpec spec) {
+        of(spec).rejected++;
+    }
+
+    /** An error reply: counted under its first word, as Redis's {@code errorstat_<PREFIX>}. */
+    void error(String text) {
+        int space = text.indexOf(' ');
+        String prefix = space < 0 ? text : text.substring(0, space);
+        if (prefix.isEmpty() || prefix.length() > 64) prefix = "ERR";
+        errors.merge(prefix, 1L, Long::sum);
+        errorReplies++;
+    }
+
+    long errorReplies() {
+        return errorReplies;
+    }
+
+    /** Called each loop turn: every 100 ms, the rate of commands since the last sample joins the last 16. */
+    void sample(long nowMillis, long commandsProcessed) {
+        long elapsed = nowMillis - lastSampleMillis;
+        if (elapsed < SAMPLE_EVERY_MILLIS) return;
+        if (lastSampleMillis != 0) opsPerSecond[sample++ % SAMPLES] = (commandsProcessed - lastSampleCommands) * 1000 / elapsed;
+        lastSampleMillis = nowMillis;
+        lastSampleCommands = commandsProcessed;
+    }
+
+    /** The mean of the last 16 samples (1.6 s), as Redis's {@code instantaneous_ops_per_sec}. */
+    long instantaneousOpsPerSecond() {
+        int n = Math.min(sample, SAMPLES);
+        if (n == 0) return 0;
+        long sum = 0;
+        for (int i = 0; i < n; i++) sum += opsPerSecond[i];
+        return sum / n;
+    }
+
+    void appendCommandStats(StringBuilder out) {
+        out.append("# Commandstats\r\n");
+        for (Map.Entry<CommandSpec, Counts> e : byCommand.entrySet()) {
+            Counts c = e.getValue();
+            long usec = c.nanos / 1000;
+            out.append("cmdstat_").append(e.getKey().lowerName()).append(":calls=").append(c.calls).append(",usec=").append(usec)
+                    .append(",usec_per_call=").append(String.format(Locale.ROOT, "%.2f", c.calls == 0 ? 0.0 : (double) c.nanos / 1000 / c.calls))
+                    .append(",rejected_calls=").append(c.rejected).append(",failed_calls=").append(c.failed).append("\r\n");
+        }
+        out.append("\r\n");
+    }
+
+    void appendErrorStats(StringBuilder out) {
+        out.append("# Errorstats\r\n");
+        for (Map.Entry<String, Long> e : errors.entrySet()) out.append("errorstat_").append(e.getKey()).append(":count=").append(e.getValue()).append("\r\n");
+        out.append("\r\n");
+    }
+
+    void reset() {
+        byCommand.clear();
+        errors.clear();
+        errorReplies = 0;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.cask.resp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.Slowlog;
+
+/**
+ * INFO's fields that dashboards and exporters read, and SLOWLOG, against a real server: each
+ * counts what was really done on the socket.
+ */
+class ObservabilityTest {
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> info(Jedis jedis, String section) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : jedis.info(section).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) fields.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+        return fields;
+    }
+
+    @Test
+    void statsCountHitsMissesBytesErrorsAndEveryCommand() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            Map<String, String> before = info(jedis, "stats");
+            jedis.set("present", "v");
+            jedis.hset("h", "f", "v");
+            for (int i = 0; i < 3; i++) jedis.get("present");
+            jedis.get("absent");
+            jedis.hget("h", "f");
+            jedis.hget("nohash", "f");
+            assertThatThrownBy(() -> jedis.incr("present")).isInstanceOf(JedisDataException.class);
+            assertThatThrownBy(() -> jedis.hget("present", "f")).isInstanceOf(JedisDataException.class).hasMessageStartingWith("WRONGTYPE");
+            Map<String, String> after = info(jedis, "stats");
+            assertThat(Long.parseLong(after.get("keyspace_hits")) - Long.parseLong(before.get("keyspace_hits"))).isEqualTo(4); // 3 GETs, 1 HGET
+            assertThat(Long.parseLong(after.get("keyspace_misses")) - Long.parseLong(before.get("keyspace_misses"))).isGreaterThanOrEqualTo(2);
+            assertThat(Long.parseLong(after.get("total_net_input_bytes"))).isGreaterThan(Long.parseLong(before.get("total_net_input_bytes")) + 100);
+            assertThat(Long.parseLong(after.get("total_net_output_bytes"))).isGreaterThan(Long.parseLong(before.get("total_net_output_bytes")) + 30);
+            assertThat(Long.parseLong(after.get("total_error_replies")) - Long.parseLong(before.get("total_error_replies"))).isEqualTo(2);
+
+            Map<String, String> commands = info(jedis, "commandstats");
+            assertThat(commands.get("cmdstat_get")).startsWith("calls=4,usec=").contains(",rejected_calls=0,failed_calls=0");
+            assertThat(commands.get("cmdstat_incr")).startsWith("calls=1,").endsWith("failed_calls=1");
+            Map<String, String> errors = info(jedis, "errorstats");
+            assertThat(errors).containsEntry("errorstat_ERR", "count=1").containsEntry("errorstat_WRONGTYPE", "count=1");
+            assertThat(info(jedis, "memory").get("used_memory")).matches("[1-9][0-9]*");
+            assertThat(info(jedis, "default")).doesNotContainKey("cmdstat_get"); // commandstats only with all or by name, as Redis
+        }
+    }
+
+    @Test
+    void instantaneousOpsFollowTheLoad() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            long deadline = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < deadline) jedis.set("k", "v");
+            assertThat(Long.parseLong(info(jedis, "stats").get("instantaneous_ops_per_sec"))).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void slowlogKeepsTheSlowCommandsNewestFirst() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            jedis.clientSetname("reporter");
+            jedis.set("quick", "v"); // far under 10 ms: not logged
+            assertThat(jedis.slowlogLen()).isZero();
+            StringBuilder big = new StringBuilder();
+            for (int i = 0; i < 200_000; i++) big.append("member-").append(i).append(' ');
+            String[] members = big.toString().trim().split(" ");
+            jedis.sadd("big", members); // 200,000 elements in one command: well over 10 ms
+            jedis.del("big");
+            long logged = jedis.slowlogLen();
+            assertThat(logged).isGreaterThanOrEqualTo(1);
+            List<Slowlog> entries = jedis.slowlogGet();
+            Slowlog sadd = entries.stream().filter(e -> e.getArgs().getFirst().equalsIgnoreCase("sadd")).findFirst().orElseThrow();
+            assertThat(sadd.getExecutionTime()).isGreaterThanOrEqualTo(10_000);
+            assertThat(sadd.getArgs()).hasSize(32); // as Redis: 31 arguments, then "... (N more arguments)" for the other 200,002 - 31
+            assertThat(sadd.getArgs().getLast()).isEqualTo("... (199971 more arguments)");
+            assertThat(sadd.getClientName()).isEqualTo("reporter");
+            assertThat(jedis.slowlogReset()).isEqualTo("OK");
+            assertThat(jedis.slowlogLen()).isZero();
+            assertThatThrownBy(() -> jedis.sendCommand(redis.clients.jedis.Protocol.Command.SLOWLOG, "GET", "-2"))
+                    .hasMessageContaining("count should be greater than or equal to -1");
+        }
+    }
+}
