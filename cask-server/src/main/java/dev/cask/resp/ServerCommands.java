@@ -293,10 +293,63 @@ final class ServerCommands {
                     r.bulk(v);
                 });
             }
-            case "RESETSTAT" -> r.ok();
-            case "SET" -> r.error("ERR CONFIG SET is not supported: Cask's settings are fixed at start (see cask serve --help)");
+            case "RESETSTAT" -> { // as Redis: the counters INFO reports start again from zero
+                state.commandStats.reset();
+                ks.hits = 0;
+                ks.misses = 0;
+                state.netInputBytes = 0;
+                state.netOutputBytes = 0;
+                state.usedMemoryPeak = 0;
+                r.ok();
+            }
+            case "SET" -> configSet(a, r);
             default -> r.error("ERR unknown subcommand '" + new String(a.get(1), StandardCharsets.ISO_8859_1) + "'. Try CONFIG HELP.");
         }
+    }
+
+    /**
+     * CONFIG SET name value [name value ...]: all or nothing, as Redis 7. What can change at run
+     * time so far: the slow log's threshold and length; the rest is fixed at start and says so.
+     */
+    private void configSet(List<byte[]> a, Reply r) {
+        if (a.size() < 4 || a.size() % 2 != 0) {
+            r.error("ERR wrong number of arguments for 'config|set' command");
+            return;
+        }
+        Long slowerThan = null;
+        Long maxLen = null;
+        for (int i = 2; i < a.size(); i += 2) {
+            String name = new String(a.get(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            byte[] value = a.get(i + 1);
+            switch (name) {
+                case "slowlog-log-slower-than" -> {
+                    if (!Integers.valid(value)) {
+                        r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - argument couldn't be parsed into an integer");
+                        return;
+                    }
+                    slowerThan = Integers.parse(value);
+                }
+                case "slowlog-max-len" -> {
+                    if (!Integers.valid(value) || Integers.parse(value) < 0 || Integers.parse(value) > Integer.MAX_VALUE) {
+                        r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - argument must be between 0 and "
+                                + Integer.MAX_VALUE + " inclusive");
+                        return;
+                    }
+                    maxLen = Integers.parse(value);
+                }
+                default -> {
+                    if (configParams().containsKey(name)) {
+                        r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - Cask sets it at start only (cask serve --help)");
+                    } else {
+                        r.error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+                    }
+                    return;
+                }
+            }
+        }
+        if (slowerThan != null) state.slowLog.slowerThanMicros = slowerThan;
+        if (maxLen != null) state.slowLog.maxLen = maxLen.intValue();
+        r.ok();
     }
 
     private Map<String, String> configParams() {
@@ -305,7 +358,7 @@ final class ServerCommands {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("bind", c.bind());
         p.put("port", Integer.toString(state.port));
-        p.put("databases", "1");
+        p.put("databases", Integer.toString(KeyNames.DATABASES));
         p.put("save", "");
         p.put("appendonly", "yes"); // a Bitcask log is an append-only file
         p.put("appendfsync", always ? "always" : state.cask.options().syncPolicy().toString().startsWith("interval") ? "everysec" : "no");
@@ -315,7 +368,10 @@ final class ServerCommands {
         p.put("proto-max-bulk-len", Long.toString(c.protocol().maxBulkLength()));
         p.put("client-query-buffer-limit", Long.toString(c.protocol().maxQueryBuffer()));
         p.put("requirepass", c.requirePass() == null ? "" : "********");
-        p.put("timeout", "0");
+        p.put("timeout", Integer.toString(c.timeoutSeconds()));
+        p.put("maxmemory-clients", Long.toString(c.queryBudget()));
+        p.put("slowlog-log-slower-than", Long.toString(state.slowLog.slowerThanMicros));
+        p.put("slowlog-max-len", Integer.toString(state.slowLog.maxLen));
         return p;
     }
 

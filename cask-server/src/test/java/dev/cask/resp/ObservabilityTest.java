@@ -91,6 +91,35 @@ class ObservabilityTest {
             assertThat(jedis.slowlogLen()).isZero();
             assertThatThrownBy(() -> jedis.sendCommand(redis.clients.jedis.Protocol.Command.SLOWLOG, "GET", "-2"))
                     .hasMessageContaining("count should be greater than or equal to -1");
+
+            // the threshold and length change at run time, all or nothing
+            assertThatThrownBy(() -> jedis.configSet("slowlog-log-slower-than", "0", "slowlog-max-len", "x"))
+                    .hasMessageContaining("slowlog-max-len");
+            assertThat(jedis.configGet("slowlog-log-slower-than")).containsEntry("slowlog-log-slower-than", "10000");
+            assertThat(jedis.configSet("slowlog-log-slower-than", "0", "slowlog-max-len", "2")).isEqualTo("OK");
+            jedis.set("a", "1");
+            jedis.get("a");
+            jedis.incr("a");
+            List<Slowlog> every = jedis.slowlogGet();
+            assertThat(every).hasSize(2);
+            assertThat(every.getFirst().getArgs()).containsExactly("INCR", "a");
+            assertThat(every.get(0).getId()).isGreaterThan(every.get(1).getId());
+            assertThatThrownBy(() -> jedis.configSet("port", "1")).hasMessageContaining("Cask sets it at start only");
+            assertThatThrownBy(() -> jedis.configSet("no-such-option", "1")).hasMessageContaining("Unknown option");
+            assertThat(jedis.configGet("databases")).containsEntry("databases", "16");
+        }
+    }
+
+    @Test
+    void configResetstatStartsTheCountersAgain() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            jedis.get("absent");
+            jedis.set("k", "v");
+            jedis.get("k");
+            assertThat(jedis.configResetStat()).isEqualTo("OK");
+            Map<String, String> stats = info(jedis, "stats");
+            assertThat(stats).containsEntry("keyspace_hits", "0").containsEntry("keyspace_misses", "0").containsEntry("total_error_replies", "0");
+            assertThat(info(jedis, "commandstats")).doesNotContainKey("cmdstat_get");
         }
     }
 }
