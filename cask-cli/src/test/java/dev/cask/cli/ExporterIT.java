@@ -79,6 +79,8 @@ class ExporterIT {
                 assertThat(m.get("redis_net_output_bytes_total")).isGreaterThan(500.0);
                 assertThat(m.get("redis_memory_used_bytes")).isGreaterThan(0.0);
                 assertThat(m.get("redis_uptime_in_seconds")).isGreaterThanOrEqualTo(0.0);
+                assertThat(m.keySet()).as("latencystats, as the exporter reads them").anyMatch(k -> k.startsWith("redis_latency_percentiles_usec") && k.contains("cmd=\"set\""));
+                assertThat(m.keySet()).as("commandstats' times").contains("redis_commands_duration_seconds_total{cmd=\"get\"}");
             } finally {
                 exporter.destroy();
                 exporter.waitFor(10, TimeUnit.SECONDS);

@@ -518,6 +518,7 @@ final class ServerCommands {
             out.append("\r\n");
         }
         if (wanted.contains("all") || wanted.contains("everything") || wanted.contains("commandstats")) state.commandStats.appendCommandStats(out);
+        if (wanted.contains("all") || wanted.contains("everything") || wanted.contains("latencystats")) state.commandStats.appendLatencyStats(out);
         if (all || wanted.contains("errorstats")) state.commandStats.appendErrorStats(out);
         if (all || wanted.contains("keyspace")) {
             out.append("# Keyspace\r\n");

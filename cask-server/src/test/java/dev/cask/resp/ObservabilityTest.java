@@ -56,6 +56,10 @@ class ObservabilityTest {
             assertThat(errors).containsEntry("errorstat_ERR", "count=1").containsEntry("errorstat_WRONGTYPE", "count=1");
             assertThat(info(jedis, "memory").get("used_memory")).matches("[1-9][0-9]*");
             assertThat(info(jedis, "default")).doesNotContainKey("cmdstat_get"); // commandstats only with all or by name, as Redis
+            String latency = info(jedis, "latencystats").get("latency_percentiles_usec_get");
+            assertThat(latency).matches("p50=[0-9]+\\.[0-9]{3},p99=[0-9]+\\.[0-9]{3},p99\\.9=[0-9]+\\.[0-9]{3}");
+            double p50 = Double.parseDouble(latency.substring(4, latency.indexOf(',')));
+            assertThat(p50).isGreaterThan(0.0).isLessThan(1_000_000.0);
         }
     }
 
