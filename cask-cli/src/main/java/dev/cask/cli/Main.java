@@ -50,9 +50,15 @@ public final class Main implements Runnable {
     static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (brokenPipe(e)) return CommandLine.ExitCode.OK; // the reader went away (cask keys | head): nothing to say
             if (e instanceof CaskException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 cmd.getErr().println("cask: " + e.getMessage());
                 return e instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE : FAILURE;
+            }
+            if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) { // a full disk, a closed terminal: one line, no trace
+                Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+                cmd.getErr().println("cask: " + cause.getMessage());
+                return FAILURE;
             }
             throw e;
         });
@@ -62,6 +68,14 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    /** Whether {@code e} is a write to a pipe whose reader closed it (EPIPE), wrapped or not. */
+    static boolean brokenPipe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().contains("Broken pipe")) return true;
+        }
+        return false;
     }
 
     Path directory() {

@@ -68,6 +68,23 @@ class CliIT {
         assertThat(cask("get", "k").exitCode()).isEqualTo(1); // none of those wrote anything
     }
 
+    /** {@code cask keys | head}: the reader goes away after a line; cask exits 0 without a word (EPIPE is not an error). */
+    @Test
+    void keysIntoAPipeClosedEarlyExitsQuietly() throws Exception {
+        Path db = dir.resolve("many");
+        try (dev.cask.core.Cask cask = dev.cask.core.Cask.open(db)) {
+            for (int i = 0; i < 200_000; i++) cask.put(("key-" + i).getBytes(StandardCharsets.UTF_8), new byte[] {1});
+        }
+        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", CaskProcess.jar().toString(),
+                "--dir", db.toString(), "keys").redirectError(dir.resolve("keys.err").toFile()).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).startsWith("key-");
+        } // closed: the next writes get EPIPE
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(dir.resolve("keys.err"))).isEmpty();
+        assertThat(p.exitValue()).isZero();
+    }
+
     /** The collections benchmark on a small input: every type filled through the server, reopened, and measured. */
     @Test
     void benchCollectionsMeasuresEveryType() throws Exception {
