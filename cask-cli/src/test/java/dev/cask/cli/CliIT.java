@@ -68,6 +68,14 @@ class CliIT {
         assertThat(cask("get", "k").exitCode()).isEqualTo(1); // none of those wrote anything
     }
 
+    /** Bash and zsh completion from picocli: {@code source <(cask generate-completion)}. */
+    @Test
+    void generatesShellCompletionForEveryCommand() throws Exception {
+        CaskProcess.Result r = CaskProcess.run("generate-completion");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.out()).contains("complete -F").contains("serve").contains("cluster").contains("--proxy-port").contains("--sync");
+    }
+
     /** {@code cask keys | head}: the reader goes away after a line; cask exits 0 without a word (EPIPE is not an error). */
     @Test
     void keysIntoAPipeClosedEarlyExitsQuietly() throws Exception {
