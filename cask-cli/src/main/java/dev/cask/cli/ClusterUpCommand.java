@@ -99,9 +99,11 @@ final class ClusterUpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The proxy's port first (the one the user named), then the nodes', then the stats port. */
     private static List<Integer> allPorts(ClusterLayout layout) {
-        List<Integer> ports = new ArrayList<>(layout.nodePorts);
+        List<Integer> ports = new ArrayList<>();
         ports.add(layout.proxyPort);
+        ports.addAll(layout.nodePorts);
         ports.add(layout.statsPort);
         return ports;
     }

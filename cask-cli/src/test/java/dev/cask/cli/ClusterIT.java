@@ -47,7 +47,7 @@ class ClusterIT {
     /** A proxy port with the nodes' ports and the stats port after it, all free now. */
     private static int freePorts(int nodes) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(30000);
+            int base = 20000 + ThreadLocalRandom.current().nextInt(12000); // below Linux's ephemeral range (32768 on): no client socket takes one meanwhile
             boolean free = true;
             for (int p = base; p <= base + nodes + 1 && free; p++) {
                 try (ServerSocket s = new ServerSocket()) {
@@ -323,7 +323,7 @@ class ClusterIT {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             CaskProcess.Result busy = CaskProcess.run("cluster", "up", "--nodes", "1", "--proxy-port", Integer.toString(taken.getLocalPort()),
-                    "--dir", dir.resolve("c").toString());
+                    "--first-node-port", Integer.toString(freePorts(1)), "--dir", dir.resolve("c").toString()); // nodes on ports known to be free
             assertThat(busy.exitCode()).isEqualTo(3);
             assertThat(busy.stderr()).contains("port " + taken.getLocalPort() + " is taken");
         }
