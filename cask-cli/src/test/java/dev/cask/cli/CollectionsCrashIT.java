@@ -28,6 +28,15 @@ class CollectionsCrashIT {
 
     private static final int WRITERS = 4;
 
+    /** Lets the clients run 2.5 s, kills the server with SIGKILL under them, then stops and joins them. */
+    private static void killMidStream(ServeProcess s, List<Thread> threads, AtomicBoolean stop) throws InterruptedException {
+        Thread.sleep(2500);
+        s.process().destroyForcibly(); // SIGKILL
+        assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        stop.set(true);
+        for (Thread t : threads) t.join();
+    }
+
     /**
      * Each writer's step i, one EXEC: push i on its list, set field f-i of its hash and delete
      * f-(i-3), add m-i to its set and sorted set (score i), and replace its scratch list (a DEL,
@@ -63,11 +72,7 @@ class CollectionsCrashIT {
                     }
                 }));
             }
-            Thread.sleep(2500);
-            s.process().destroyForcibly(); // SIGKILL
-            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            stop.set(true);
-            for (Thread t : threads) t.join();
+            killMidStream(s, threads, stop);
         }
         try (ServeProcess s = ServeProcess.start(dir.resolve("db"), dir); Jedis j = new Jedis("127.0.0.1", s.port())) {
             for (int w = 0; w < WRITERS; w++) {
@@ -140,11 +145,7 @@ class CollectionsCrashIT {
                     }
                 }));
             }
-            Thread.sleep(2500);
-            s.process().destroyForcibly(); // SIGKILL
-            assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-            stop.set(true);
-            for (Thread t : threads) t.join();
+            killMidStream(s, threads, stop);
         }
         assertThat(handedOutTwice).as("jobs handed out twice").isEmpty();
         assertThat(pushed).hasSizeGreaterThan(50);

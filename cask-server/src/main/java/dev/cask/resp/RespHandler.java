@@ -215,7 +215,7 @@ public final class RespHandler implements Handler {
             System.err.println("cask: closed client id=" + session.connection.id() + " addr=" + session.connection.peer()
                     + ": it sent more than the query buffer limit while blocked");
             input.position(input.limit());
-            close(session);
+            close(session, false);
             return;
         }
         ByteBuffer joined = ByteBuffer.allocate(have + n);
@@ -232,13 +232,21 @@ public final class RespHandler implements Handler {
         session.stash = null;
     }
 
-    /** Closes a session from outside its own requests: whatever it waited in, held or stashed goes. */
-    private void close(Session session) {
+    /**
+     * Closes a session from outside its own requests: whatever it waited in, held or stashed goes.
+     * {@code abort}: at once, dropping what is queued (it passed its output limit).
+     */
+    private void close(Session session, boolean abort) {
         if (session.blocked != null) blocking.unpark(session.blocked);
         dropStash(session);
         dropHeld(session);
         session.closing = true;
-        session.connection.closeAfterWrite();
+        if (abort) {
+            session.aborted = true;
+            session.connection.abort();
+        } else {
+            session.connection.closeAfterWrite();
+        }
     }
 
     /**
@@ -262,19 +270,14 @@ public final class RespHandler implements Handler {
                 } catch (Reply.LimitExceeded e) {
                     state.outputLimitDisconnections++;
                     System.err.println("cask: closed client id=" + s.connection.id() + " addr=" + s.connection.peer() + ": " + e.getMessage());
-                    blocking.unpark(w);
-                    dropStash(s);
-                    dropHeld(s);
-                    s.aborted = true;
-                    s.closing = true;
-                    s.connection.abort();
+                    close(s, true);
                     continue;
                 } catch (RuntimeException | Error e) {
                     state.internalErrors++;
                     System.err.println("cask: closed client id=" + s.connection.id() + " addr=" + s.connection.peer()
                             + " after an internal error while serving its blocking command: " + e);
                     e.printStackTrace(System.err);
-                    close(s);
+                    close(s, false);
                     continue;
                 }
                 blocking.unpark(w);
