@@ -71,10 +71,28 @@ final class Commands {
             r.simple("QUEUED");
             return;
         }
-        int replyStart = r.length();
         ks.countingReads = spec.readonly;
         try {
+            runAndWrite(spec, session, a, r);
+        } finally {
+            ks.countingReads = false;
+        }
+    }
+
+    /**
+     * Runs one command, writes what it changed as one batch, then a batch of the sweeper's; on the
+     * engine's limits and failures, answers the error and writes nothing. False, with nothing
+     * answered or written, when a retried blocking command still finds nothing to take.
+     */
+    private boolean runAndWrite(CommandSpec spec, Session session, List<byte[]> a, Reply r) {
+        int replyStart = r.length();
+        try {
             run(spec, new Call(session, a, ks, r, collections));
+            if (stillWaiting) {
+                ks.discard();
+                r.truncate(replyStart);
+                return false;
+            }
             commit(r, replyStart);
             sweep();
         } catch (CaskException | IllegalArgumentException | IllegalStateException e) {
@@ -85,9 +103,8 @@ final class Commands {
             ks.discard(); // and nothing of its command may ride along with the next command's writes
             ks.transaction(false);
             throw e;
-        } finally {
-            ks.countingReads = false;
         }
+        return true;
     }
 
     /** Commands that act at once even between MULTI and EXEC. */
@@ -342,29 +359,13 @@ final class Commands {
      * {@code r} (and wrote what it took), false when there is still nothing for it.
      */
     boolean retry(Blocking.Waiter w, Reply r) {
-        int start = r.length();
         retrying = true;
         stillWaiting = false;
         try {
-            run(w.spec, new Call(w.session, w.args, ks, r, collections));
-            if (stillWaiting) {
-                ks.discard();
-                r.truncate(start);
-                return false;
-            }
-            commit(r, start);
-            sweep();
-            return true;
-        } catch (CaskException | IllegalArgumentException | IllegalStateException e) {
-            ks.discard();
-            r.truncate(start);
-            r.error("ERR " + e.getMessage());
-            return true;
-        } catch (RuntimeException | Error e) {
-            ks.discard();
-            throw e;
+            return runAndWrite(w.spec, w.session, w.args, r);
         } finally {
             retrying = false;
+            stillWaiting = false;
         }
     }
 
