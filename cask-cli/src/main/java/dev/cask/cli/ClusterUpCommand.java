@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
                 "Ctrl-C, SIGTERM or cask cluster down: nutcracker stops first, then every node syncs and stops.",
                 "BASE/nutcracker.yml is the generated pool: the same file deploys the layout across machines."})
 final class ClusterUpCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(ClusterUpCommand.class.getName());
     @Option(names = "--nodes", paramLabel = "N", defaultValue = "3", description = "Number of cask serve nodes, 1 .. 64 (default ${DEFAULT-VALUE}).")
     int nodes;
 
@@ -164,7 +165,7 @@ final class ClusterUpCommand implements Callable<Integer> {
                 if (p.isAlive()) continue;
                 if (diedAt[i] == 0) {
                     diedAt[i] = System.nanoTime();
-                    System.err.println("cask cluster: node-" + i + " (pid " + p.pid() + ") exited with status " + p.exitValue() + "; restarting it in "
+                    LOG.log(System.Logger.Level.WARNING, "node-" + i + " (pid " + p.pid() + ") exited with status " + p.exitValue() + "; restarting it in "
                             + restartDelayMillis + " ms from " + layout.nodeDir(i));
                 }
                 if (System.nanoTime() - diedAt[i] < restartDelayMillis * 1_000_000L) continue;
@@ -176,7 +177,7 @@ final class ClusterUpCommand implements Callable<Integer> {
                 }
             }
             if (!stopping && !proxy.isAlive()) {
-                System.err.println("cask cluster: nutcracker exited with status " + proxy.exitValue() + "; restarting it");
+                LOG.log(System.Logger.Level.WARNING, "nutcracker exited with status " + proxy.exitValue() + "; restarting it");
                 synchronized (this) {
                     if (stopping) return;
                     proxy = startProxy(nutcracker, layout);
@@ -198,12 +199,12 @@ final class ClusterUpCommand implements Callable<Integer> {
         for (int i = 0; i < nodeProcesses.size(); i++) {
             Process p = nodeProcesses.get(i);
             boolean exited = waitFor(p, 60);
-            System.err.println("cask cluster: node-" + i + (exited ? " stopped (status " + p.exitValue() + ")" : " did not stop within 60 s; killed"));
+            LOG.log(System.Logger.Level.INFO, "node-" + i + (exited ? " stopped (status " + p.exitValue() + ")" : " did not stop within 60 s; killed"));
         }
         try {
             layout.deleteState();
         } catch (IOException e) {
-            System.err.println("cask cluster: could not remove " + layout.base.resolve(ClusterLayout.STATE_FILE) + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "could not remove " + layout.base.resolve(ClusterLayout.STATE_FILE) + ": " + e.getMessage());
         }
     }
 

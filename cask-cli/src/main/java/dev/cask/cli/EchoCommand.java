@@ -26,7 +26,7 @@ final class EchoCommand implements Callable<Integer> {
         dev.cask.net.Transports.check(transportName);
         CountDownLatch stopped = new CountDownLatch(1);
         Transport transport = dev.cask.net.Transports.start(transportName, new InetSocketAddress(bind, port), new EchoHandler(),
-                ServerLimits.defaults(), "cask-io", notice -> System.err.println("cask: " + notice));
+                ServerLimits.defaults(), "cask-io", notice -> System.getLogger(EchoCommand.class.getName()).log(System.Logger.Level.WARNING, notice));
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             transport.close();
             stopped.countDown();

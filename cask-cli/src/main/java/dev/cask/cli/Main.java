@@ -27,11 +27,19 @@ public final class Main implements Runnable {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Database directory (default: $CASK_DIR, else ./cask-data).")
+    /** The subcommands that open a database: they take the global options after their name too ({@code cask get k --dir d}). */
+    static final java.util.Set<String> DATABASE_COMMANDS = java.util.Set.of("set", "get", "del", "keys", "stats", "check", "dump",
+            "merge", "backup", "serve", "mount");
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read settings from FILE, in redis.conf syntax (see docs/OPERATIONS.md); flags and environment variables win over it.")
+    Path configPath;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Database directory (default: $CASK_DIR, else the config's dir, else ./cask-data).")
     Path dir;
 
-    @Option(names = "--max-file-size", paramLabel = "BYTES",
-            description = "Close a segment once it would pass this size (default 2 GiB, at least 64).")
+    @Option(names = "--max-file-size", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Close a segment once it would pass this size (default 2gb, at least 64).")
     Long maxFileSize;
 
     @Option(names = "--sync", paramLabel = "POLICY", converter = SyncPolicyConverter.class,
@@ -44,12 +52,58 @@ public final class Main implements Runnable {
                     + " point-in-time (drop everything from the damage on) or skip-damaged (skip the damaged bytes).")
     dev.cask.core.RecoveryMode recoveryMode;
 
+    @Option(names = "--max-key-size", paramLabel = "BYTES", converter = ByteSize.class, description = "Longest key (default 1kb, at most 65535).")
+    Long maxKeySize;
+
+    @Option(names = "--max-value-size", paramLabel = "BYTES", converter = ByteSize.class, description = "Longest value (default 64mb, at most 1gb).")
+    Long maxValueSize;
+
+    @Option(names = "--use-hints", negatable = true, description = "Open sealed segments from their hint files (default yes; --no-use-hints scans them).")
+    Boolean useHints;
+
+    @Option(names = "--auto-merge", negatable = true, description = "Merge in the background once both thresholds below are passed (default yes).")
+    Boolean autoMerge;
+
+    @Option(names = "--merge-fragmentation", paramLabel = "RATIO", description = "Dead bytes / all bytes that allow a background merge (default 0.5).")
+    Double mergeFragmentation;
+
+    @Option(names = "--merge-min-dead-bytes", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Dead bytes that allow a background merge (default 256mb).")
+    Long mergeMinDeadBytes;
+
+    @Option(names = "--reserved-bytes", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Refuse puts once the disk has less free than this, so deletes and a merge still run (default 64mb; 0: none).")
+    Long reservedBytes;
+
+    @Option(names = "--prepare-ahead", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "How far past its end the active segment is grown ahead of the writes (default 8mb; 0: never).")
+    Long prepareAhead;
+
+    @Option(names = "--loglevel", paramLabel = "LEVEL", description = "debug | verbose | notice | warning | nothing, as Redis's loglevel (default notice).")
+    String logLevel;
+
+    @Option(names = "--logfile", paramLabel = "FILE", description = "Append the log to FILE instead of stderr, as Redis's logfile.")
+    Path logFile;
+
+    private ConfigFile config;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        shareGlobalOptions(cli);
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                main.startLogging(); // reads --config first: a bad file stops every command before it does anything
+            } catch (IllegalArgumentException e) {
+                cli.getErr().println("cask: " + e.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (brokenPipe(e)) return CommandLine.ExitCode.OK; // the reader went away (cask keys | head): nothing to say
             if (e instanceof CaskException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
@@ -79,26 +133,120 @@ public final class Main implements Runnable {
         return false;
     }
 
+    /**
+     * Adds the global options to each database command, bound to the same fields, so that they
+     * may come after the subcommand's name. A command with its own option of the same name
+     * (mount's --dir) keeps its own.
+     */
+    private static void shareGlobalOptions(CommandLine root) {
+        for (String name : DATABASE_COMMANDS) {
+            CommandLine.Model.CommandSpec sub = root.getSubcommands().get(name).getCommandSpec();
+            for (CommandLine.Model.OptionSpec option : root.getCommandSpec().options()) {
+                if (option.usageHelp() || option.versionHelp()) continue;
+                if (java.util.Arrays.stream(option.names()).anyMatch(n -> sub.findOption(n) != null)) continue;
+                sub.addOption(CommandLine.Model.OptionSpec.builder(option).build());
+            }
+        }
+    }
+
+    /** The --config file, read once (empty without --config). */
+    ConfigFile config() {
+        if (config == null) config = configPath == null ? ConfigFile.empty() : ConfigFile.read(configPath);
+        return config;
+    }
+
+    /** The flag, else $CASK_DIR, else the config file's dir, else ./cask-data. */
     Path directory() {
         if (dir != null) return dir;
         String env = System.getenv("CASK_DIR");
-        return Path.of(env != null && !env.isEmpty() ? env : "cask-data");
+        if (env != null && !env.isEmpty()) return Path.of(env);
+        String fromFile = config().value("dir");
+        return Path.of(fromFile != null ? fromFile : "cask-data");
     }
 
+    /** Every engine setting: the flag, else the config file, else the engine's default. */
     CaskOptions options() {
+        ConfigFile file = config();
         CaskOptions options = CaskOptions.defaults();
-        if (maxFileSize != null) options = options.withMaxFileSize(maxFileSize);
-        if (sync != null) options = options.withSyncPolicy(sync);
-        if (recoveryMode != null) options = options.withRecoveryMode(recoveryMode);
+        Long fileSize = first(maxFileSize, file.bytes("max-file-size"));
+        if (fileSize != null) options = options.withMaxFileSize(fileSize);
+        SyncPolicy policy = sync != null ? sync : syncFromFile(file);
+        if (policy != null) options = options.withSyncPolicy(policy);
+        dev.cask.core.RecoveryMode mode = recoveryMode != null ? recoveryMode
+                : file.value("recovery-mode") == null ? null : parseIn(file, "recovery-mode", dev.cask.core.RecoveryMode::parse);
+        if (mode != null) options = options.withRecoveryMode(mode);
+        Long keySize = first(maxKeySize, file.bytes("max-key-size"));
+        if (keySize != null) options = options.withMaxKeySize(Math.toIntExact(Math.min(keySize, Integer.MAX_VALUE)));
+        Long valueSize = first(maxValueSize, file.bytes("max-value-size"));
+        if (valueSize != null) options = options.withMaxValueSize(Math.toIntExact(Math.min(valueSize, Integer.MAX_VALUE)));
+        Boolean hints = first(useHints, file.yesNo("use-hints"));
+        if (hints != null) options = options.withUseHints(hints);
+        Boolean merge = first(autoMerge, file.yesNo("auto-merge"));
+        Double fragmentation = first(mergeFragmentation, file.decimal("merge-fragmentation"));
+        Long minDead = first(mergeMinDeadBytes, file.bytes("merge-min-dead-bytes"));
+        if (merge != null || fragmentation != null || minDead != null) {
+            options = options.withAutoMerge(merge != null ? merge : options.autoMerge(),
+                    fragmentation != null ? fragmentation : options.mergeFragmentation(), minDead != null ? minDead : options.mergeMinDeadBytes());
+        }
+        Long reserve = first(reservedBytes, file.bytes("reserved-bytes"));
+        if (reserve != null) options = options.withReservedBytes(reserve);
+        Long ahead = first(prepareAhead, file.bytes("prepare-ahead"));
+        if (ahead != null) options = options.withPrepareAhead(ahead);
         return options;
     }
 
-    /** Opens the database, telling stderr what recovery did. */
+    /** sync (Cask's policies) or appendfsync (Redis's three words), not both. */
+    private static SyncPolicy syncFromFile(ConfigFile file) {
+        String appendOnly = file.value("appendonly");
+        if (appendOnly != null && !appendOnly.equalsIgnoreCase("yes")) {
+            throw file.error("appendonly", "must be yes: a Cask database is an append-only log, always");
+        }
+        String cask = file.value("sync");
+        String redis = file.value("appendfsync");
+        if (cask != null && redis != null) throw file.error("appendfsync", "and 'sync' both set the sync policy: keep one");
+        if (cask != null) return parseIn(file, "sync", SyncPolicy::parse);
+        if (redis == null) return null;
+        return switch (redis.toLowerCase(java.util.Locale.ROOT)) {
+            case "always" -> SyncPolicy.parse("always");
+            case "everysec" -> SyncPolicy.parse("interval:1000");
+            case "no" -> SyncPolicy.parse("none");
+            default -> throw file.error("appendfsync", "must be always, everysec or no, got '" + redis + "'");
+        };
+    }
+
+    /** Parses a config value, the parser's complaint becoming an error that names the line. */
+    static <T> T parseIn(ConfigFile file, String name, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(file.value(name));
+        } catch (IllegalArgumentException e) {
+            throw file.error(name, e.getMessage());
+        }
+    }
+
+    static <T> T first(T flag, T fromFile) {
+        return flag != null ? flag : fromFile;
+    }
+
+    static <T> T first(T flag, T fromFile, T fallback) {
+        return flag != null ? flag : fromFile != null ? fromFile : fallback;
+    }
+
+    /** Points the process's log (System.Logger) at --logfile or stderr, at --loglevel, either from the flags or the config file. */
+    void startLogging() {
+        String level = first(logLevel, config().value("loglevel"));
+        String fileName = config().value("logfile");
+        Path file = logFile != null ? logFile : fileName == null || fileName.isEmpty() ? null : Path.of(fileName);
+        LogSink.configure(level == null ? LogSink.DEFAULT_LEVEL : level, file);
+    }
+
+    /** Opens the database, telling the log what recovery did. */
     Cask open() {
         Cask cask = Cask.open(directory(), options());
-        for (String line : cask.recoveryReport().messages()) System.err.println("cask: " + line);
+        for (String line : cask.recoveryReport().messages()) LOG.log(System.Logger.Level.WARNING, line);
         return cask;
     }
+
+    private static final System.Logger LOG = System.getLogger("dev.cask.cli");
 
     static final class SyncPolicyConverter implements CommandLine.ITypeConverter<SyncPolicy> {
         @Override

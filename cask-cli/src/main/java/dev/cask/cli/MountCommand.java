@@ -24,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
         description = {"Mount a POSIX filesystem stored in a Cask database (libfuse3, low-level API).",
                 "Unmount with fusermount3 -u MOUNTPOINT, SIGTERM or Ctrl-C."})
 final class MountCommand implements Callable<Integer> {
+    private static final System.Logger LOG = System.getLogger(MountCommand.class.getName());
     static final List<String> DEFAULT_OPTIONS = List.of("allow_other", "default_permissions", "auto_unmount");
     /** The largest read the kernel sends a FUSE server (256 pages, since max_write is 1 MiB). */
     static final int READ_AHEAD_KIB = 1024;
@@ -70,12 +71,12 @@ final class MountCommand implements Callable<Integer> {
         all.add("subtype=cask");
         all.addAll(options);
         Cask cask = Cask.open(db, main.options());
-        for (String line : cask.recoveryReport().messages()) System.err.println("cask: " + line);
+        for (String line : cask.recoveryReport().messages()) LOG.log(System.Logger.Level.WARNING, line);
         CountDownLatch closed = new CountDownLatch(1);
         FuseMount mount;
         try {
-            CaskFileSystem fs = CaskFileSystem.load(cask, (int) uid(), (int) gid(), writebackCache, msg -> System.err.println("cask mount: " + msg));
-            mount = FuseMount.mount(at, all, fs, msg -> System.err.println("cask mount: " + msg));
+            CaskFileSystem fs = CaskFileSystem.load(cask, (int) uid(), (int) gid(), writebackCache, msg -> LOG.log(System.Logger.Level.WARNING, msg));
+            mount = FuseMount.mount(at, all, fs, msg -> LOG.log(System.Logger.Level.WARNING, msg));
         } catch (RuntimeException e) {
             cask.close();
             throw e;
@@ -83,12 +84,12 @@ final class MountCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("cask-unmount").unstarted(() -> {
             mount.exit(); // SIGTERM or Ctrl-C: the loop returns, and the main thread closes the database
             try {
-                if (!closed.await(30, TimeUnit.SECONDS)) System.err.println("cask mount: gave up waiting for the database to close");
+                if (!closed.await(30, TimeUnit.SECONDS)) LOG.log(System.Logger.Level.ERROR, "gave up waiting for the database to close");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
-        System.err.println("cask mount: " + MountPoint.raiseReadAhead(at, READ_AHEAD_KIB));
+        LOG.log(System.Logger.Level.INFO, MountPoint.raiseReadAhead(at, READ_AHEAD_KIB));
         System.out.println("cask mount: ready: " + db + " mounted on " + at + " (pid " + ProcessHandle.current().pid() + ")");
         System.out.flush();
         int rc;

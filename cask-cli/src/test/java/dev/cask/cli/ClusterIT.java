@@ -138,7 +138,7 @@ class ClusterIT {
         assertThat(dir.resolve("cluster").resolve(ClusterLayout.STATE_FILE)).doesNotExist();
         assertThat(Files.readString(dir.resolve("up.err"))).contains("node-0 stopped").contains("node-2 stopped").doesNotContain("killed");
         for (int n = 0; n < nodes; n++) { // each node's own SIGTERM path: finish replies, sync, close
-            assertThat(Files.readString(dir.resolve("cluster").resolve("node-" + n + ".log"))).contains("shutting down").contains("cask serve: stopped");
+            assertThat(Files.readString(dir.resolve("cluster").resolve("node-" + n + ".log"))).contains("shutting down").contains("INFO [main] stopped");
         }
         int[] copies = new int[keys];
         for (int n = 0; n < nodes; n++) {

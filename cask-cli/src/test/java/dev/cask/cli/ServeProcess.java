@@ -23,8 +23,21 @@ record ServeProcess(Process process, int port, Path stderr) implements AutoClose
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", CaskProcess.jar().toString(), "--dir", db.toString(), "serve", "--port", "0"));
         command.addAll(List.of(extra));
+        return start(scratch, java.util.Map.of(), command);
+    }
+
+    /** {@code java -jar cask.jar ARGS...} with these environment variables added; the arguments or a config file set port 0. */
+    static ServeProcess startCask(Path scratch, java.util.Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", CaskProcess.jar().toString()));
+        command.addAll(List.of(args));
+        return start(scratch, env, command);
+    }
+
+    private static ServeProcess start(Path scratch, java.util.Map<String, String> env, List<String> command) throws IOException {
         Path stderr = scratch.resolve("serve-" + System.nanoTime() + ".err");
-        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         if (first == null) throw new IllegalStateException("cask serve exited: " + Files.readString(stderr));

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
  * Used on the loop thread only.
  */
 public abstract class ConnectionBase implements Connection {
+    private static final System.Logger LOG = System.getLogger(ConnectionBase.class.getName());
     private final EventLoop loop;
     private final long id;
     private Object attachment;
@@ -61,8 +62,7 @@ public abstract class ConnectionBase implements Connection {
         try {
             handler.onData(this, input);
         } catch (RuntimeException | Error e) { // one connection's failure closes that connection only, never the loop
-            System.err.println("cask: closed connection " + id + " after an error in its handler: " + e);
-            e.printStackTrace(System.err);
+            LOG.log(System.Logger.Level.ERROR, "closed connection " + id + " after an error in its handler", e);
             leftover = null;
             if (!closed) abort();
             return;
@@ -142,7 +142,7 @@ public abstract class ConnectionBase implements Connection {
         try {
             flush();
         } catch (RuntimeException e) {
-            System.err.println("cask: closed connection " + id + " after an error: " + e);
+            LOG.log(System.Logger.Level.WARNING, "closed connection " + id + " after an error", e);
             close();
         }
     }

@@ -16,6 +16,7 @@ import java.util.Set;
  * Everything here runs on the loop thread, except {@link #close} and {@link Transport#wakeup}.
  */
 public abstract class EventLoop implements Transport {
+    private static final System.Logger LOG = System.getLogger(EventLoop.class.getName());
     /** How long close waits for clients to take what they are owed. */
     private static final long DRAIN_NANOS = 5_000_000_000L;
     /** How long accepting pauses after accept failed for lack of descriptors (as Redis and Netty do). */
@@ -23,7 +24,7 @@ public abstract class EventLoop implements Transport {
     private static final long ACCEPT_FAILURE_LOG_NANOS = 10_000_000_000L;
 
     protected final Handler handler;
-    protected final ServerLimits limits;
+    protected ServerLimits limits;
     final OutputTotal outputTotal = new OutputTotal();
     private final List<ConnectionBase> dirty = new ArrayList<>();
     private final Set<ConnectionBase> open = new HashSet<>();
@@ -41,6 +42,12 @@ public abstract class EventLoop implements Transport {
         this.handler = handler;
         this.limits = limits;
         this.threadName = threadName;
+    }
+
+    @Override
+    public void limits(ServerLimits newLimits) {
+        if (newLimits.readBufferBytes() != limits.readBufferBytes()) throw new IllegalArgumentException("the read buffer size is fixed at start");
+        this.limits = newLimits;
     }
 
     /** Starts the loop thread; the subclass calls it once it is fully built. */
@@ -71,7 +78,7 @@ public abstract class EventLoop implements Transport {
             drain();
         } catch (IOException | RuntimeException | Error e) {
             if (running) handler.onLoopFailure(e);
-            else System.err.println("cask: the " + name() + " event loop failed while stopping: " + e);
+            else LOG.log(System.Logger.Level.WARNING, "the " + name() + " event loop failed while stopping", e);
         } finally {
             running = false;
             for (ConnectionBase c : new ArrayList<>(open)) c.close();
@@ -129,7 +136,7 @@ public abstract class EventLoop implements Transport {
         try {
             handler.onOpen(c);
         } catch (RuntimeException e) {
-            System.err.println("cask: closed connection " + c.id() + " after an error as it opened: " + e);
+            LOG.log(System.Logger.Level.WARNING, "closed connection " + c.id() + " after an error as it opened", e);
             c.close();
         }
     }
@@ -153,7 +160,7 @@ public abstract class EventLoop implements Transport {
         long now = System.nanoTime();
         if (lastAcceptFailureLog == 0 || now - lastAcceptFailureLog > ACCEPT_FAILURE_LOG_NANOS) {
             lastAcceptFailureLog = now;
-            System.err.println("cask: accept failed (" + why + "); serving the " + clients()
+            LOG.log(System.Logger.Level.WARNING, "accept failed (" + why + "); serving the " + clients()
                     + " connected clients and trying again every " + ACCEPT_BACKOFF_NANOS / 1_000_000 + " ms");
         }
         acceptPausedUntil = now + ACCEPT_BACKOFF_NANOS;

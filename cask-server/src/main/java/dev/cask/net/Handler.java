@@ -51,7 +51,6 @@ public interface Handler {
      * keep a server that serves nothing. The default prints the reason.
      */
     default void onLoopFailure(Throwable failure) {
-        System.err.println("cask: the event loop stopped: " + failure);
-        failure.printStackTrace(System.err);
+        System.getLogger(Handler.class.getName()).log(System.Logger.Level.ERROR, "the event loop stopped", failure);
     }
 }

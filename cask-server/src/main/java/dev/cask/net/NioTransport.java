@@ -19,6 +19,7 @@ import java.util.Iterator;
  * alike (limits, drain, flush loop) is in {@link EventLoop} and {@link ConnectionBase}.
  */
 public final class NioTransport extends EventLoop {
+    private static final System.Logger LOG = System.getLogger(NioTransport.class.getName());
     private final Selector selector;
     private final ServerSocketChannel server;
     private final ByteBuffer readBuffer;
@@ -79,7 +80,7 @@ public final class NioTransport extends EventLoop {
                     if (key.isReadable()) conn.read();
                     if (key.isValid() && key.isWritable()) conn.flush();
                 } catch (RuntimeException e) { // one connection's failure closes it alone
-                    System.err.println("cask: closed connection " + conn.id() + " after an error: " + e);
+                    LOG.log(System.Logger.Level.WARNING, "closed connection " + conn.id() + " after an error", e);
                     conn.close();
                 }
             }

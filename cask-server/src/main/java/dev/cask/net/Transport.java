@@ -15,6 +15,9 @@ public interface Transport extends AutoCloseable {
     /** Which transport this is ({@code nio}, ...), for INFO and the startup lines. */
     String name();
 
+    /** New client and output limits, from the loop thread (a command); the read buffer keeps the size it started with. */
+    void limits(ServerLimits limits);
+
     /** Makes the loop run a turn soon (its handler's {@link Handler#onTurnEnd}); callable from any thread. */
     void wakeup();
 

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * engine's count and needs no walk.
  */
 final class Keyspaces {
+    private static final System.Logger LOG = System.getLogger(Keyspaces.class.getName());
     /** Deletes per batch when FLUSHDB or FLUSHALL empties a big database outside a transaction. */
     private static final int FLUSH_BATCH = 10_000;
     /** Keys of the server's own (not a client's): the keyspace version. */
@@ -40,7 +41,7 @@ final class Keyspaces {
         otherDatabases = notPlain[0];
         if (migrate) {
             int moved = KeyspaceMigration.run(cask, escaped);
-            if (moved > 0) System.err.println("cask: rewrote " + moved + " key(s) that begin with a 00 byte into the encoding of logical databases");
+            if (moved > 0) LOG.log(System.Logger.Level.INFO, "rewrote " + moved + " key(s) that begin with a 00 byte into the encoding of logical databases");
         }
     }
 

@@ -44,6 +44,18 @@ public record RespConfig(String bind, int port, String requirePass, RespLimits p
         return new RespConfig(bind, port, requirePass, protocol, connections, transport, idleSeconds, authMillis, queryBudget);
     }
 
+    public RespConfig withRequirePass(String password) {
+        return new RespConfig(bind, port, password, protocol, connections, transport, timeoutSeconds, authTimeoutMillis, queryBudget);
+    }
+
+    public RespConfig withProtocol(RespLimits limits) {
+        return new RespConfig(bind, port, requirePass, limits, connections, transport, timeoutSeconds, authTimeoutMillis, queryBudget);
+    }
+
+    public RespConfig withConnections(ServerLimits limits) {
+        return new RespConfig(bind, port, requirePass, protocol, limits, transport, timeoutSeconds, authTimeoutMillis, queryBudget);
+    }
+
     public RespConfig withQueryBudget(long bytes) {
         return new RespConfig(bind, port, requirePass, protocol, connections, transport, timeoutSeconds, authTimeoutMillis, bytes);
     }

@@ -28,6 +28,7 @@ import java.util.List;
  * and is closed; nothing of the batch was written.
  */
 public final class RespHandler implements Handler {
+    private static final System.Logger LOG = System.getLogger(RespHandler.class.getName());
     private static final ByteBuffer MAX_CLIENTS = ByteBuffer.wrap("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII));
 
     private final ServerState state;
@@ -143,13 +144,12 @@ public final class RespHandler implements Handler {
             session.closing = true;
         } catch (Reply.LimitExceeded e) {
             state.outputLimitDisconnections++;
-            System.err.println("cask: closed client id=" + connection.id() + " addr=" + connection.peer() + ": " + e.getMessage()
+            LOG.log(System.Logger.Level.WARNING, "closed client id=" + connection.id() + " addr=" + connection.peer() + ": " + e.getMessage()
                     + " (" + outputLimit + " bytes, --client-output-buffer-limit)");
             session.aborted = true;
         } catch (RuntimeException | Error e) { // one request's failure must not stop the loop that serves the others
             state.internalErrors++;
-            System.err.println("cask: closed client id=" + connection.id() + " addr=" + connection.peer() + " after an internal error: " + e);
-            e.printStackTrace(System.err);
+            LOG.log(System.Logger.Level.ERROR, "closed client id=" + connection.id() + " addr=" + connection.peer() + " after an internal error", e);
             reply.truncate(requestStart);
             reply.limit(Long.MAX_VALUE);
             reply.error("ERR internal error (" + e.getClass().getSimpleName() + "); this connection is closed, the server goes on");
@@ -187,7 +187,7 @@ public final class RespHandler implements Handler {
             }
             if (biggest == null) return;
             state.evictedClients++;
-            System.err.println("cask: closed client id=" + biggest.connection.id() + " addr=" + biggest.connection.peer()
+            LOG.log(System.Logger.Level.WARNING, "closed client id=" + biggest.connection.id() + " addr=" + biggest.connection.peer()
                     + ": all clients' buffers passed --maxmemory-clients (" + limit + " bytes) and it held the most (" + most + " bytes)");
             biggest.parser.release();
             if (biggest == current) {
@@ -212,7 +212,7 @@ public final class RespHandler implements Handler {
         int have = session.stash == null ? 0 : session.stash.remaining();
         if ((long) have + n > state.config.protocol().maxQueryBuffer()) {
             state.protocolErrors++;
-            System.err.println("cask: closed client id=" + session.connection.id() + " addr=" + session.connection.peer()
+            LOG.log(System.Logger.Level.WARNING, "closed client id=" + session.connection.id() + " addr=" + session.connection.peer()
                     + ": it sent more than the query buffer limit while blocked");
             input.position(input.limit());
             close(session, false);
@@ -269,14 +269,13 @@ public final class RespHandler implements Handler {
                     if (!commands.retry(w, wakeReply)) continue;
                 } catch (Reply.LimitExceeded e) {
                     state.outputLimitDisconnections++;
-                    System.err.println("cask: closed client id=" + s.connection.id() + " addr=" + s.connection.peer() + ": " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "closed client id=" + s.connection.id() + " addr=" + s.connection.peer() + ": " + e.getMessage());
                     close(s, true);
                     continue;
                 } catch (RuntimeException | Error e) {
                     state.internalErrors++;
-                    System.err.println("cask: closed client id=" + s.connection.id() + " addr=" + s.connection.peer()
-                            + " after an internal error while serving its blocking command: " + e);
-                    e.printStackTrace(System.err);
+                    LOG.log(System.Logger.Level.ERROR, "closed client id=" + s.connection.id() + " addr=" + s.connection.peer()
+                            + " after an internal error while serving its blocking command", e);
                     close(s, false);
                     continue;
                 }
@@ -359,7 +358,7 @@ public final class RespHandler implements Handler {
         long now = System.nanoTime();
         if (lastCrossProtocolLog == Long.MIN_VALUE || now - lastCrossProtocolLog > 60_000_000_000L) {
             lastCrossProtocolLog = now;
-            System.err.println("cask: possible SECURITY ATTACK detected: client addr=" + session.connection.peer() + " sent '" + text
+            LOG.log(System.Logger.Level.WARNING, "possible SECURITY ATTACK detected: client addr=" + session.connection.peer() + " sent '" + text
                     + "', as a web page posting to this port would (cross-protocol scripting); connection closed");
         }
         session.closing = true;

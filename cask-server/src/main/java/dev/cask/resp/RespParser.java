@@ -31,7 +31,7 @@ public final class RespParser {
     /** What one argument costs beyond its bytes (the array header and the list slot): so empty bulks count too. */
     static final int ARGUMENT_OVERHEAD = 32;
 
-    private final RespLimits limits;
+    private RespLimits limits;
     private final QueryBudget budget;
     private boolean authenticated = true;
     private State state = State.START;
@@ -52,6 +52,11 @@ public final class RespParser {
     public RespParser(RespLimits limits, QueryBudget budget) {
         this.limits = limits;
         this.budget = budget;
+    }
+
+    /** New limits (CONFIG SET), from the next request on. */
+    void limits(RespLimits newLimits) {
+        this.limits = newLimits;
     }
 
     /** Until this is set, requests are held to Redis's limits for unauthenticated clients. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * to sync and close.
  */
 public final class RespServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RespServer.class.getName());
     private final ServerState state;
     private final Transport transport;
     private final TurnSync turnSync;
@@ -30,13 +31,18 @@ public final class RespServer implements AutoCloseable {
 
     /** Checks the bind address against the password rule, binds, and starts the loop thread ("cask-io"). */
     public static RespServer start(Cask cask, RespConfig config, boolean allowUnprotected) throws IOException {
+        return start(cask, config, allowUnprotected, LogSettings.fixed());
+    }
+
+    /** As {@link #start(Cask, RespConfig, boolean)}, with CONFIG GET/SET loglevel reaching the caller's log backend. */
+    public static RespServer start(Cask cask, RespConfig config, boolean allowUnprotected, LogSettings log) throws IOException {
         InetAddress address = InetAddress.getByName(config.bind());
         if (!address.isLoopbackAddress() && config.requirePass() == null && !allowUnprotected) {
             throw new IllegalArgumentException("refusing to listen on " + config.bind() + " without --requirepass: anyone who can reach it"
                     + " could read and change the database; give --requirepass, or --allow-unprotected if the network is trusted");
         }
-        config = fitMaxClientsToDescriptors(config, notice -> System.err.println("cask: " + notice));
-        ServerState state = new ServerState(cask, config);
+        config = fitMaxClientsToDescriptors(config, notice -> LOG.log(System.Logger.Level.WARNING, notice));
+        ServerState state = new ServerState(cask, config, log, allowUnprotected);
         RespHandler handler = new RespHandler(state);
         java.util.concurrent.atomic.AtomicReference<Transport> started = new java.util.concurrent.atomic.AtomicReference<>();
         TurnSync sync = new TurnSync(cask, () -> { // wired before the loop's first turn
@@ -47,18 +53,19 @@ public final class RespServer implements AutoCloseable {
         Transport transport;
         try {
             transport = Transports.start(config.transport(), new InetSocketAddress(address, config.port()), handler, config.connections(),
-                    "cask-io", notice -> System.err.println("cask: " + notice));
+                    "cask-io", notice -> LOG.log(System.Logger.Level.WARNING, notice));
         } catch (IOException | RuntimeException e) {
             sync.close();
             throw e;
         }
         started.set(transport);
+        state.applyLimits = transport::limits;
         state.transportName = transport.name();
         state.ioThread = transport.threadName();
         state.port = transport.port();
         RespServer server = new RespServer(state, transport, sync);
         state.shutdownRequest = server.stopRequested::countDown;
-        if (config.timeoutSeconds() > 0 || config.requirePass() != null) server.startTimer();
+        server.startTimer(); // idle and unauthenticated clients are checked on its ticks, even if CONFIG SET turns the checks on later
         return server;
     }
 
@@ -71,19 +78,30 @@ public final class RespServer implements AutoCloseable {
      * "max number of clients reached" instead of failing accept() for everyone.
      */
     static RespConfig fitMaxClientsToDescriptors(RespConfig config, java.util.function.Consumer<String> notices) {
+        int wanted = config.connections().maxClients();
+        int fitted = maxClientsTheDescriptorsAllow();
+        if (wanted <= fitted) return config;
+        notices.accept("maxclients lowered from " + wanted + " to " + fitted + ": the descriptor limit (ulimit -n) is " + (fitted + RESERVED_DESCRIPTORS)
+                + " and " + RESERVED_DESCRIPTORS + " are kept for the database and the process; raise the limit to serve more clients");
+        var c = config.connections();
+        return config.withConnections(new dev.cask.net.ServerLimits(fitted, c.readBufferBytes(), c.maxPendingOutput()));
+    }
+
+    /** The most clients the process's descriptor limit leaves room for (Integer.MAX_VALUE when the limit is unknown). */
+    static int maxClientsTheDescriptorsAllow() {
         long limit = -1;
         if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             limit = unix.getMaxFileDescriptorCount();
         }
-        int wanted = config.connections().maxClients();
-        if (limit <= 0 || wanted + RESERVED_DESCRIPTORS <= limit) return config;
-        int fitted = (int) Math.max(1, limit - RESERVED_DESCRIPTORS);
-        notices.accept("maxclients lowered from " + wanted + " to " + fitted + ": the descriptor limit (ulimit -n) is " + limit
-                + " and " + RESERVED_DESCRIPTORS + " are kept for the database and the process; raise the limit to serve more clients");
-        var c = config.connections();
-        return new RespConfig(config.bind(), config.port(), config.requirePass(), config.protocol(),
-                new dev.cask.net.ServerLimits(fitted, c.readBufferBytes(), c.maxPendingOutput()), config.transport(),
-                config.timeoutSeconds(), config.authTimeoutMillis(), config.queryBudget());
+        if (limit <= 0) return Integer.MAX_VALUE;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit - RESERVED_DESCRIPTORS));
+    }
+
+    /** Sets the slow log's threshold (microseconds; negative: log nothing) and length, as CONFIG SET slowlog-* does. */
+    public void slowLog(long slowerThanMicros, int maxLen) {
+        if (maxLen < 0) throw new IllegalArgumentException("slowlog-max-len must be >= 0, got " + maxLen);
+        state.slowLog.slowerThanMicros = slowerThanMicros;
+        state.slowLog.maxLen = maxLen;
     }
 
     /** Why the event loop stopped, if it failed (then the owner should exit non-zero); null while it runs or after a clean stop. */

@@ -14,6 +14,7 @@ import java.util.Map;
 
 /** The server and connection commands: INFO, COMMAND, CONFIG, CLIENT, AUTH, HELLO, SHUTDOWN, TIME and maintenance; {@link Commands} dispatches to them. */
 final class ServerCommands {
+    private static final System.Logger LOG = System.getLogger(ServerCommands.class.getName());
     /** The Redis version whose commands and replies Cask follows; clients read it from INFO and HELLO. */
     static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
     static final String CASK_VERSION = dev.cask.core.CaskVersion.get();
@@ -69,7 +70,7 @@ final class ServerCommands {
                 state.lastMergeError.set(e.getMessage());
             } catch (RuntimeException e) {
                 state.lastMergeError.set(e.toString());
-                System.err.println("cask: merge failed: " + e);
+                LOG.log(System.Logger.Level.ERROR, "merge failed", e);
             } finally {
                 state.mergeRunning.set(false);
             }
@@ -307,71 +308,173 @@ final class ServerCommands {
         }
     }
 
+    /** What CONFIG SET may change while the server runs; the rest of {@link #configParams} is fixed at start. */
+    static final java.util.Set<String> SETTABLE = java.util.Set.of("maxclients", "timeout", "loglevel", "requirepass", "proto-max-bulk-len",
+            "client-query-buffer-limit", "client-output-buffer-limit", "maxmemory-clients", "slowlog-log-slower-than", "slowlog-max-len");
+
     /**
-     * CONFIG SET name value [name value ...]: all or nothing, as Redis 7. What can change at run
-     * time so far: the slow log's threshold and length; the rest is fixed at start and says so.
+     * CONFIG SET name value [name value ...]: all or nothing, as Redis 7 (every value is checked
+     * before any is applied). New limits apply to every client from its next request on.
      */
     private void configSet(List<byte[]> a, Reply r) {
         if (a.size() < 4 || a.size() % 2 != 0) {
             r.error("ERR wrong number of arguments for 'config|set' command");
             return;
         }
-        Long slowerThan = null;
-        Long maxLen = null;
+        Map<String, String> changes = new LinkedHashMap<>();
         for (int i = 2; i < a.size(); i += 2) {
             String name = new String(a.get(i), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-            byte[] value = a.get(i + 1);
-            switch (name) {
-                case "slowlog-log-slower-than" -> {
-                    if (!Integers.valid(value)) {
-                        r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - argument couldn't be parsed into an integer");
-                        return;
-                    }
-                    slowerThan = Integers.parse(value);
+            if (!SETTABLE.contains(name)) {
+                if (configParams().containsKey(name)) {
+                    r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - Cask sets it at start only (cask serve --help)");
+                } else {
+                    r.error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
                 }
-                case "slowlog-max-len" -> {
-                    if (!Integers.valid(value) || Integers.parse(value) < 0 || Integers.parse(value) > Integer.MAX_VALUE) {
-                        r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - argument must be between 0 and "
-                                + Integer.MAX_VALUE + " inclusive");
-                        return;
-                    }
-                    maxLen = Integers.parse(value);
-                }
-                default -> {
-                    if (configParams().containsKey(name)) {
-                        r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - Cask sets it at start only (cask serve --help)");
-                    } else {
-                        r.error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
-                    }
-                    return;
-                }
+                return;
+            }
+            if (changes.put(name, new String(a.get(i + 1), StandardCharsets.UTF_8)) != null) {
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - duplicate parameter");
+                return;
             }
         }
+        RespConfig next = state.config;
+        Long slowerThan = null;
+        Integer slowLogLength = null;
+        String logLevel = null;
+        for (Map.Entry<String, String> change : changes.entrySet()) {
+            String name = change.getKey();
+            String value = change.getValue();
+            try {
+                switch (name) {
+                    case "maxclients" -> {
+                        long n = integerIn(value, 1, Integer.MAX_VALUE);
+                        int allowed = RespServer.maxClientsTheDescriptorsAllow();
+                        if (n > allowed) {
+                            throw new IllegalArgumentException("The operating system is not able to handle the specified number of clients, try with "
+                                    + allowed);
+                        }
+                        var c = next.connections();
+                        next = next.withConnections(new dev.cask.net.ServerLimits((int) n, c.readBufferBytes(), c.maxPendingOutput()));
+                    }
+                    case "timeout" -> next = next.withTimeouts((int) integerIn(value, 0, Integer.MAX_VALUE), next.authTimeoutMillis());
+                    case "loglevel" -> {
+                        String level = value.toLowerCase(Locale.ROOT);
+                        if (!List.of("debug", "verbose", "notice", "warning", "nothing").contains(level)) {
+                            throw new IllegalArgumentException("argument(s) must be one of the following: debug, verbose, notice, warning, nothing");
+                        }
+                        if (!state.log.changeable()) throw new IllegalArgumentException("the log level is set by the program that embeds the server");
+                        logLevel = level;
+                    }
+                    case "requirepass" -> {
+                        if (value.isEmpty() && !state.passwordOptional && !isLoopback(next.bind())) {
+                            throw new IllegalArgumentException("the server listens on " + next.bind() + ", not on loopback, and was not started with"
+                                    + " --allow-unprotected: it keeps a password");
+                        }
+                        next = next.withRequirePass(value);
+                    }
+                    case "proto-max-bulk-len" -> {
+                        long n = memoryIn(value, 1L << 20, Long.MAX_VALUE); // Redis's lower bound
+                        next = next.withProtocol(new RespLimits(n, next.protocol().maxArrayLength(), next.protocol().maxQueryBuffer()));
+                    }
+                    case "client-query-buffer-limit" -> {
+                        long n = memoryIn(value, 1L << 20, Long.MAX_VALUE);
+                        next = next.withProtocol(new RespLimits(next.protocol().maxBulkLength(), next.protocol().maxArrayLength(), n));
+                    }
+                    case "client-output-buffer-limit" -> {
+                        long hard = OutputBufferLimit.normalHardLimit(value, next.connections().maxPendingOutput());
+                        var c = next.connections();
+                        next = next.withConnections(new dev.cask.net.ServerLimits(c.maxClients(), c.readBufferBytes(), hard));
+                    }
+                    case "maxmemory-clients" -> next = next.withQueryBudget(memoryIn(value, RespLimits.MAX_LINE, Long.MAX_VALUE));
+                    case "slowlog-log-slower-than" -> slowerThan = integerIn(value, Long.MIN_VALUE, Long.MAX_VALUE);
+                    case "slowlog-max-len" -> slowLogLength = (int) integerIn(value, 0, Integer.MAX_VALUE);
+                    default -> throw new IllegalStateException("settable but not handled: " + name);
+                }
+            } catch (IllegalArgumentException e) {
+                r.error("ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + e.getMessage());
+                return;
+            }
+        }
+        if (logLevel != null) state.log.level(logLevel);
         if (slowerThan != null) state.slowLog.slowerThanMicros = slowerThan;
-        if (maxLen != null) state.slowLog.maxLen = maxLen.intValue();
+        if (slowLogLength != null) state.slowLog.maxLen = slowLogLength;
+        if (!next.equals(state.config)) {
+            state.config = next;
+            state.applyLimits.accept(next.connections());
+            for (Session s : state.sessions) s.parser.limits(next.protocol());
+        }
         r.ok();
+    }
+
+    private static long integerIn(String value, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("argument couldn't be parsed into an integer", e);
+        }
+        if (n < min || n > max) throw new IllegalArgumentException("argument must be between " + min + " and " + max + " inclusive");
+        return n;
+    }
+
+    private static long memoryIn(String value, long min, long max) {
+        long n;
+        try {
+            n = MemorySize.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("argument must be a memory value", e);
+        }
+        if (n < min || n > max) throw new IllegalArgumentException("argument must be between " + min + " and " + max + " inclusive");
+        return n;
+    }
+
+    private static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private Map<String, String> configParams() {
         RespConfig c = state.config;
         boolean always = state.holdWritesForForce;
+        dev.cask.core.CaskOptions o = state.cask.options();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("bind", c.bind());
         p.put("port", Integer.toString(state.port));
+        p.put("dir", state.cask.directory().toAbsolutePath().toString());
         p.put("databases", Integer.toString(KeyNames.DATABASES));
         p.put("save", "");
         p.put("appendonly", "yes"); // a Bitcask log is an append-only file
-        p.put("appendfsync", always ? "always" : state.cask.options().syncPolicy().toString().startsWith("interval") ? "everysec" : "no");
-        p.put("cask-sync", state.cask.options().syncPolicy().toString());
+        p.put("appendfsync", always ? "always" : o.syncPolicy().toString().startsWith("interval") ? "everysec" : "no");
+        p.put("sync", o.syncPolicy().toString());
+        p.put("cask-sync", o.syncPolicy().toString()); // the name before the config file existed; kept for scripts that read it
+        p.put("protected-mode", state.passwordOptional ? "no" : "yes");
         p.put("maxclients", Integer.toString(c.connections().maxClients()));
         p.put("maxmemory", "0");
         p.put("proto-max-bulk-len", Long.toString(c.protocol().maxBulkLength()));
+        p.put("max-multibulk-len", Integer.toString(c.protocol().maxArrayLength()));
         p.put("client-query-buffer-limit", Long.toString(c.protocol().maxQueryBuffer()));
+        p.put("client-output-buffer-limit", OutputBufferLimit.format(c.connections().maxPendingOutput()));
         p.put("requirepass", c.requirePass() == null ? "" : "********");
         p.put("timeout", Integer.toString(c.timeoutSeconds()));
         p.put("maxmemory-clients", Long.toString(c.queryBudget()));
+        p.put("transport", state.transportName);
+        p.put("loglevel", state.log.level());
+        p.put("logfile", state.log.file());
         p.put("slowlog-log-slower-than", Long.toString(state.slowLog.slowerThanMicros));
         p.put("slowlog-max-len", Integer.toString(state.slowLog.maxLen));
+        p.put("max-file-size", Long.toString(o.maxFileSize()));
+        p.put("max-key-size", Integer.toString(o.maxKeySize()));
+        p.put("max-value-size", Integer.toString(o.maxValueSize()));
+        p.put("use-hints", o.useHints() ? "yes" : "no");
+        p.put("auto-merge", o.autoMerge() ? "yes" : "no");
+        p.put("merge-fragmentation", Double.toString(o.mergeFragmentation()));
+        p.put("merge-min-dead-bytes", Long.toString(o.mergeMinDeadBytes()));
+        p.put("reserved-bytes", Long.toString(o.reservedBytes()));
+        p.put("prepare-ahead", Long.toString(o.prepareAhead()));
+        p.put("recovery-mode", o.recoveryMode().cliName());
         return p;
     }
 

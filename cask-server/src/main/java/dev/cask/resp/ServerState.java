@@ -9,7 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /** What the whole server shares: the database, its settings, counters for INFO, and the way to ask it to stop. */
 final class ServerState {
     final Cask cask;
-    final RespConfig config;
+    /** The settings in force: CONFIG SET replaces it (loop thread only). */
+    RespConfig config;
+    /** The process's log, for CONFIG GET/SET loglevel and logfile. */
+    final LogSettings log;
+    /** Whether a non-loopback bind may go without a password (then CONFIG SET requirepass "" is allowed there). */
+    final boolean passwordOptional;
+    /** Applies new client and output limits to the event loop (set once the transport runs). */
+    java.util.function.Consumer<dev.cask.net.ServerLimits> applyLimits = limits -> {};
     final long startMillis;
     /** Whether replies to writes wait for the loop's turn-end force (the {@code always} policy). */
     final boolean holdWritesForForce;
@@ -48,9 +55,11 @@ final class ServerState {
     volatile Throwable loopFailure;
     volatile Runnable shutdownRequest = () -> {};
 
-    ServerState(Cask cask, RespConfig config) {
+    ServerState(Cask cask, RespConfig config, LogSettings log, boolean passwordOptional) {
         this.cask = cask;
         this.config = config;
+        this.log = log;
+        this.passwordOptional = passwordOptional;
         this.startMillis = cask.options().clock().millis();
         this.holdWritesForForce = cask.options().syncPolicy().holdsRepliesForForce();
     }

@@ -21,8 +21,9 @@ final class SlowLog {
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private long nextId;
-    long slowerThanMicros = DEFAULT_SLOWER_THAN_MICROS;
-    int maxLen = DEFAULT_MAX_LEN;
+    /** Volatile: the loop reads them, CONFIG SET on the loop and the owner at start ({@link RespServer#slowLog}) write them. */
+    volatile long slowerThanMicros = DEFAULT_SLOWER_THAN_MICROS;
+    volatile int maxLen = DEFAULT_MAX_LEN;
 
     /** Logs the command if it took at least the threshold (a negative threshold logs nothing, 0 logs every command). */
     void offer(List<byte[]> args, long nanos, Session session) {

@@ -35,6 +35,7 @@ import java.util.List;
  * {@link ConnectionBase}.
  */
 public final class EpollTransport extends EventLoop {
+    private static final System.Logger LOG = System.getLogger(EpollTransport.class.getName());
     private static final int MAX_EVENTS = 1024;
 
     private final Libc libc = new Libc();
@@ -179,7 +180,7 @@ public final class EpollTransport extends EventLoop {
             try {
                 more = !c.isClosed() && c.readOnce();
             } catch (RuntimeException e) { // one connection's failure closes it alone
-                System.err.println("cask: closed connection " + c.id() + " after an error: " + e);
+                LOG.log(System.Logger.Level.WARNING, "closed connection " + c.id() + " after an error", e);
                 c.close();
                 more = false;
             }

@@ -11,6 +11,7 @@ import java.lang.invoke.VarHandle;
  * {@code include/uapi/linux/io_uring.h}. Used by one thread only.
  */
 final class IoUring implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(IoUring.class.getName());
     static final long SYS_SETUP = 425;
     static final long SYS_ENTER = 426;
     static final long SYS_REGISTER = 427;
@@ -161,7 +162,7 @@ final class IoUring implements AutoCloseable {
             if (r == -Errno.EAGAIN || r == -Errno.EBUSY) return; // EBUSY: completions must be reaped first
             if (r == -Errno.EBADR) { // the kernel could not keep some completions: their connections stall until their timeout
                 droppedCompletions++;
-                if (droppedCompletions == 1) System.err.println("cask: io_uring dropped completions (EBADR); the loop goes on");
+                if (droppedCompletions == 1) LOG.log(System.Logger.Level.WARNING, "io_uring dropped completions (EBADR); the loop goes on");
                 return;
             }
             throw new NativeException("io_uring_enter", (int) -r);

@@ -34,6 +34,7 @@ import java.util.Map;
  * and {@link ConnectionBase}; sends here complete later, so this transport has its own flush.
  */
 public final class IoUringTransport extends EventLoop {
+    private static final System.Logger LOG = System.getLogger(IoUringTransport.class.getName());
     static final int BUFFERS = 512;
     /** The provided-buffer pool all connections share. */
     public static final int POOL_BYTES = 512 * 16 * 1024;
@@ -265,7 +266,7 @@ public final class IoUringTransport extends EventLoop {
         }
         ring.close();
         if (quiet) unmap(bufRing, buffers);
-        else System.err.println("cask: " + inFlight + " io_uring requests still in flight at shutdown; their " + (POOL_BYTES >> 20)
+        else LOG.log(System.Logger.Level.WARNING, inFlight + " io_uring requests still in flight at shutdown; their " + (POOL_BYTES >> 20)
                 + " MiB buffer pool stays mapped rather than risk the kernel writing into memory reused since");
     }
 
