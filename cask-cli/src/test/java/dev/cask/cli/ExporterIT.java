@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,11 +30,14 @@ class ExporterIT {
 
     /** The metrics page as name{labels} to value. */
     private static Map<String, Double> scrape(int port) throws Exception {
-        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(page.statusCode()).isEqualTo(200);
+        java.net.HttpURLConnection page = (java.net.HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics").toURL().openConnection();
+        assertThat(page.getResponseCode()).isEqualTo(200);
+        String body;
+        try (var in = page.getInputStream()) {
+            body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
         Map<String, Double> metrics = new HashMap<>();
-        for (String line : page.body().split("\n")) {
+        for (String line : body.split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) continue;
             int space = line.lastIndexOf(' ');
             metrics.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));

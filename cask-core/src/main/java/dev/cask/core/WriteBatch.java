@@ -18,6 +18,11 @@ public final class WriteBatch {
 
     private final List<Op> ops = new ArrayList<>();
 
+    /** An empty batch. */
+    public WriteBatch() {
+        // the operations are added with put and delete
+    }
+
     public WriteBatch put(byte[] key, byte[] value) {
         return put(key, value, 0);
     }

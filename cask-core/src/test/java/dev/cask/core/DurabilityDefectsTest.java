@@ -1,5 +1,6 @@
 package dev.cask.core;
 
+import dev.cask.testkit.FaultyFileLayer;
 import static dev.cask.core.TestFiles.b;
 import static dev.cask.core.TestFiles.s;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cask.core.Cask;
 import dev.cask.core.CaskOptions;
-import dev.cask.core.FaultyFileLayer;
+import dev.cask.testkit.FaultyFileLayer;
 import dev.cask.core.MergeResult;
 import dev.cask.fs.fuse.Attr;
 import dev.cask.fs.fuse.Caller;

@@ -7,6 +7,11 @@ package dev.cask.net;
 public final class OutputTotal {
     private long bytes;
 
+    /** Starts at zero bytes. */
+    public OutputTotal() {
+        // grows and shrinks as connections queue and send
+    }
+
     void add(long delta) {
         bytes += delta;
     }

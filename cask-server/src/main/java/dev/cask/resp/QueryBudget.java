@@ -9,6 +9,11 @@ package dev.cask.resp;
 public final class QueryBudget {
     private long used;
 
+    /** Starts with nothing used. */
+    public QueryBudget() {
+        // taken and released by the parsers that share it
+    }
+
     /** A count of its own (a parser used alone). */
     static QueryBudget unbounded() {
         return new QueryBudget();

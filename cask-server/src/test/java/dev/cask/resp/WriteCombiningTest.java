@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cask.core.Cask;
 import dev.cask.core.CaskOptions;
-import dev.cask.core.FaultyFileLayer;
+import dev.cask.testkit.FaultyFileLayer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -73,6 +73,11 @@ public final class RecordingLayer extends ForwardingFileLayer {
         private final java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
         private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
 
+        /** A closed gate: the next force waits at it. */
+        public ForceGate() {
+            // opened by release
+        }
+
         /** Whether a force reached the gate within {@code millis}. */
         public boolean awaitArrival(long millis) throws InterruptedException {
             return arrived.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);

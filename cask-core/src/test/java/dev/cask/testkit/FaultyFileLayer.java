@@ -1,5 +1,7 @@
-package dev.cask.core;
+package dev.cask.testkit;
 
+import dev.cask.core.FileHeader;
+import dev.cask.core.SegmentNames;
 import dev.cask.core.io.DataFile;
 import dev.cask.core.io.ForwardingDataFile;
 import dev.cask.core.io.ForwardingFileLayer;
@@ -17,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * It also counts the calls, so tests can check which system calls a policy made.
  */
 public final class FaultyFileLayer extends ForwardingFileLayer {
+    /** Forwards to the real file layer until a switch is thrown. */
+    public FaultyFileLayer() {
+        super();
+    }
+
     public volatile boolean failForce;
     /** Bytes that may still be written before writes fail with ENOSPC; negative = unlimited. */
     public final AtomicLong spaceLeft = new AtomicLong(-1);

@@ -1,0 +1,13 @@
+/** The {@code cask} command line: every part of Cask behind one picocli command, and the log backend for them all. */
+module dev.cask.cli {
+    requires dev.cask.core;
+    requires dev.cask.server;
+    requires dev.cask.fs;
+    requires dev.cask.lab;
+    requires info.picocli;
+    requires HdrHistogram;
+    requires jdk.management;
+
+    opens dev.cask.cli to info.picocli; // picocli sets the annotated option fields reflectively
+    provides System.LoggerFinder with dev.cask.cli.CaskLoggerFinder;
+}
