@@ -210,7 +210,8 @@ public final class Cask implements AutoCloseable {
         RECORDS.encodePut(buf, now(), expiryMillis, key, value);
         Segment segment = log.segmentFor(length);
         long at = log.append(segment, buf.flip());
-        index.applyPut(key, new KeyDirEntry(segment.id, at + length - value.length, value.length, expiryMillis), segment, length);
+        KeyDirEntry old = index.applyPut(key, new KeyDirEntry(segment.id, at + length - value.length, value.length, expiryMillis), segment, length);
+        if (old != null && old.expiredAt(now())) index.expiredKeysRemoved.incrementAndGet();
         return log.afterAppend(segment);
     }
 
@@ -292,12 +293,14 @@ public final class Cask implements AutoCloseable {
             i = 0;
             for (WriteBatch.Op op : batch.ops()) {
                 long recordEnd = at + ends[i++];
+                KeyDirEntry old;
                 if (op.isDelete()) {
-                    index.applyDelete(op.key());
+                    old = index.applyDelete(op.key());
                 } else {
                     KeyDirEntry entry = new KeyDirEntry(segment.id, recordEnd - op.value().length, op.value().length, op.expiry());
-                    index.applyPut(op.key(), entry, segment, RECORDS.putSize(op.key().length, op.value().length, op.expiry()));
+                    old = index.applyPut(op.key(), entry, segment, RECORDS.putSize(op.key().length, op.value().length, op.expiry()));
                 }
+                if (old != null && old.expiredAt(now)) index.expiredKeysRemoved.incrementAndGet();
             }
             return log.afterAppend(segment);
         } finally {
@@ -318,6 +321,15 @@ public final class Cask implements AutoCloseable {
     public void sync() {
         ensureOpen();
         log.sync();
+    }
+
+    /**
+     * Keys removed since open because they had expired: dropped by a merge, or overwritten or
+     * deleted after their time had passed. Each expired key is counted once, when it goes (INFO's
+     * expired_keys).
+     */
+    public long expiredKeysRemoved() {
+        return index.expiredKeysRemoved.get();
     }
 
     /** How many keys the keydir holds: expired ones count until a merge drops them (Redis's DBSIZE counts the same way). */

@@ -78,8 +78,18 @@ final class Index {
     /** Removes the key if it still points at {@code segmentId}/{@code valuePosition} (an expired record merge dropped). */
     void removeIfAt(byte[] key, int segmentId, long valuePosition) {
         KeyDirEntry current = keyDir.get(key);
-        if (current != null && current.segmentId() == segmentId && current.valuePosition() == valuePosition) applyDelete(key);
+        if (current != null && current.segmentId() == segmentId && current.valuePosition() == valuePosition) {
+            applyDelete(key);
+            expiredKeysRemoved.incrementAndGet();
+        }
     }
+
+    /**
+     * Keys removed since open because they had expired: dropped by a merge, or replaced or deleted
+     * by a write that found them expired (Redis's expired_keys, counted when the key goes rather
+     * than when its time passes).
+     */
+    final java.util.concurrent.atomic.AtomicLong expiredKeysRemoved = new java.util.concurrent.atomic.AtomicLong();
 
     Segment newest() {
         return segments.lastEntry().getValue();

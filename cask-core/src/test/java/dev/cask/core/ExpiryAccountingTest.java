@@ -52,6 +52,32 @@ class ExpiryAccountingTest {
     }
 
     @Test
+    void eachExpiredKeyIsCountedOnceWhenItGoes() {
+        CaskOptions options = CaskOptions.defaults().withClock(clock).withMaxFileSize(8192).withAutoMerge(false, 0.5, 0);
+        try (Cask cask = Cask.open(dir, options)) {
+            for (int i = 0; i < 40; i++) cask.put(b("ttl" + i), b("v" + i), now.get() + 1000);
+            cask.put(b("live"), b("v"), now.get() + 10_000);
+            for (int i = 0; i < 300; i++) cask.put(b("filler" + i), new byte[64]); // seals the segments holding the expiring keys
+            cask.put(b("ttl0"), b("before its time")); // not expired yet: replaced, not counted
+            assertThat(cask.expiredKeysRemoved()).isZero();
+            now.addAndGet(2000);
+            assertThat(cask.expiredKeysRemoved()).as("their time passed, but they are still there").isZero();
+            cask.put(b("ttl1"), b("again")); // an expired key overwritten: it goes now
+            assertThat(cask.delete(b("ttl2"))).isFalse(); // an expired key is not there to delete: nothing written, nothing counted
+            cask.write(new WriteBatch().put(b("ttl3"), b("x")).delete(b("ttl4")));
+            assertThat(cask.expiredKeysRemoved()).isEqualTo(3);
+            cask.merge();
+            assertThat(cask.expiredKeysRemoved()).as("the merge dropped the other 36: ttl2 and ttl5 to ttl39").isEqualTo(3 + 36);
+            assertThat(cask.get(b("live"))).isNotNull();
+            cask.merge();
+            assertThat(cask.expiredKeysRemoved()).as("counted once").isEqualTo(39);
+        }
+        try (Cask cask = Cask.open(dir, options)) {
+            assertThat(cask.expiredKeysRemoved()).as("a count since open, as Redis's since start").isZero();
+        }
+    }
+
+    @Test
     void expiredKeysStillTriggerTheAutomaticMerge() {
         CaskOptions options = CaskOptions.defaults().withClock(clock).withMaxFileSize(4096).withAutoMerge(true, 0.5, 0);
         try (Cask cask = Cask.open(dir, options)) {

@@ -301,6 +301,7 @@ final class ServerCommands {
                 state.netInputBytes = 0;
                 state.netOutputBytes = 0;
                 state.usedMemoryPeak = 0;
+                state.expiredKeysAtReset = state.cask.expiredKeysRemoved();
                 r.ok();
             }
             case "SET" -> configSet(a, r);
@@ -590,6 +591,7 @@ final class ServerCommands {
                     .append("total_net_output_bytes:").append(state.netOutputBytes).append("\r\n")
                     .append("keyspace_hits:").append(ks.hits).append("\r\n")
                     .append("keyspace_misses:").append(ks.misses).append("\r\n")
+                    .append("expired_keys:").append(state.cask.expiredKeysRemoved() - state.expiredKeysAtReset).append("\r\n")
                     .append("total_error_replies:").append(state.commandStats.errorReplies()).append("\r\n")
                     .append("command_threads:").append(state.commandThreads.size()).append("\r\n")
                     .append("command_thread_names:").append(String.join(",", state.commandThreads)).append("\r\n\r\n");

@@ -35,6 +35,8 @@ final class ServerState {
     long netInputBytes;
     long netOutputBytes;
     long usedMemoryPeak;
+    /** The engine's expired-key count at the last CONFIG RESETSTAT: INFO's expired_keys counts from there. */
+    long expiredKeysAtReset;
     String transportName = "?";
     String ioThread = "?";
     int port;

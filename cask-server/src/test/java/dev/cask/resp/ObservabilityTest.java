@@ -115,6 +115,22 @@ class ObservabilityTest {
     }
 
     @Test
+    void expiredKeysCountsAnExpiredKeyWhenItGoes() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            assertThat(info(jedis, "stats")).containsEntry("expired_keys", "0");
+            jedis.psetex("soon", 30, "v");
+            jedis.psetex("later", 60_000, "v");
+            Thread.sleep(100);
+            assertThat(jedis.get("soon")).isNull();
+            jedis.set("soon", "again"); // the expired key is replaced: it goes now
+            assertThat(info(jedis, "stats")).containsEntry("expired_keys", "1");
+            assertThat(info(jedis, "keyspace").get("db0")).startsWith("keys=2,expires=1,");
+            assertThat(jedis.configResetStat()).isEqualTo("OK");
+            assertThat(info(jedis, "stats")).containsEntry("expired_keys", "0");
+        }
+    }
+
+    @Test
     void configResetstatStartsTheCountersAgain() throws Exception {
         try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
             jedis.get("absent");
