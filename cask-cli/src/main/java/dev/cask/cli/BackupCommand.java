@@ -3,8 +3,11 @@ package dev.cask.cli;
 import dev.cask.core.BackupResult;
 import dev.cask.core.Cask;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,14 +21,28 @@ final class BackupCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DEST")
     Path dest;
 
+    @Option(names = "--json", description = "Print the result as one JSON object, keys in a fixed order.")
+    boolean json;
+
     @Override
     public Integer call() {
         BackupResult r;
-        try (Cask cask = main.open()) {
-            r = cask.backup(dest);
+        long started = System.nanoTime();
+        try (Cask cask = main.open(); TerminalProgress progress = TerminalProgress.start("backup")) {
+            r = cask.backup(dest, progress);
         }
-        System.out.printf("backed up to %s: %d closed segment(s) linked, %s of the active segment copied%n", r.destination(),
-                r.linkedSegments(), TerminalProgress.human(r.activeBytesCopied()));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("destination", r.destination().toAbsolutePath().toString());
+            out.put("linked_segments", r.linkedSegments());
+            out.put("active_bytes_copied", r.activeBytesCopied());
+            out.put("seconds", Math.round(seconds * 1000) / 1000.0);
+            System.out.println(Json.write(out));
+        } else {
+            System.out.printf("backed up to %s: %d closed segment(s) linked, %s of the active segment copied%n", r.destination(),
+                    r.linkedSegments(), TerminalProgress.human(r.activeBytesCopied()));
+        }
         return 0;
     }
 }

@@ -241,7 +241,12 @@ public final class Main implements Runnable {
 
     /** Opens the database, telling the log what recovery did. */
     Cask open() {
-        Cask cask = Cask.open(directory(), options());
+        Path at = directory();
+        CaskOptions options = options();
+        Cask cask;
+        try (TerminalProgress progress = TerminalProgress.start("opening " + at)) {
+            cask = Cask.open(at, options, progress);
+        }
         for (String line : cask.recoveryReport().messages()) LOG.log(System.Logger.Level.WARNING, line);
         return cask;
     }

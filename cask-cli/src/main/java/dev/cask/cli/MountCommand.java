@@ -70,7 +70,10 @@ final class MountCommand implements Callable<Integer> {
         all.add("fsname=cask:" + db);
         all.add("subtype=cask");
         all.addAll(options);
-        Cask cask = Cask.open(db, main.options());
+        Cask cask;
+        try (TerminalProgress progress = TerminalProgress.start("opening " + db)) {
+            cask = Cask.open(db, main.options(), progress);
+        }
         for (String line : cask.recoveryReport().messages()) LOG.log(System.Logger.Level.WARNING, line);
         CountDownLatch closed = new CountDownLatch(1);
         FuseMount mount;

@@ -28,6 +28,39 @@ class CliIT {
         return all;
     }
 
+    /** A database of several segments, written through the engine (a process per key would take minutes). */
+    private void fill(int keys) {
+        dev.cask.core.CaskOptions options = dev.cask.core.CaskOptions.defaults().withMaxFileSize(1 << 20).withUseHints(false);
+        try (dev.cask.core.Cask cask = dev.cask.core.Cask.open(dir, options)) {
+            for (int i = 0; i < keys; i++) cask.put(("key" + i).getBytes(StandardCharsets.UTF_8), new byte[100]);
+        }
+    }
+
+    @Test
+    void backupPrintsJsonInAFixedOrderAndItsCopyOpens() throws Exception {
+        fill(20_000);
+        Path dest = dir.resolveSibling(dir.getFileName() + "-copy");
+        CaskProcess.Result r = cask("backup", dest.toString(), "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.out()).matches("\\{\"destination\":\"" + java.util.regex.Pattern.quote(dest.toAbsolutePath().toString())
+                + "\",\"linked_segments\":[1-9][0-9]*,\"active_bytes_copied\":[1-9][0-9]*,\"seconds\":[0-9.]+\\}\n");
+        assertThat(r.stderr()).as("no terminal: no progress bar").doesNotContain("\r");
+        CaskProcess.Result count = CaskProcess.run("--dir", dest.toString(), "stats", "--json");
+        assertThat(count.out()).contains("\"keys\":20000");
+    }
+
+    @Test
+    void openAndBackupShowProgressOnATerminalOnly() throws Exception {
+        fill(60_000); // several segments without hints: open scans them
+        Path dest = dir.resolveSibling(dir.getFileName() + "-tty");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String command = java + " -jar " + CaskProcess.jar() + " --dir " + dir + " backup " + dest;
+        Process p = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true).start(); // a pseudo-terminal
+        String screen = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(screen).isZero();
+        assertThat(screen).contains("\ropening " + dir + " [").contains("\rbackup [").contains("100%").contains("backed up to");
+    }
+
     @Test
     void setGetDelWithExitCodes() throws Exception {
         assertThat(cask("set", "greeting", "hello").exitCode()).isZero();

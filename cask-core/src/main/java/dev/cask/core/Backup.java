@@ -17,14 +17,20 @@ final class Backup {
     private Backup() {}
 
     /** The sealed segments and the active segment's forced length at the moment the backup began. */
-    record Snapshot(List<Integer> sealedIds, int activeId, long activeSize) {}
+    record Snapshot(List<Integer> sealedIds, List<Long> sealedSizes, int activeId, long activeSize) {}
 
-    static BackupResult write(FileLayer files, Path dir, Path dest, Snapshot snapshot) throws IOException {
+    static BackupResult write(FileLayer files, Path dir, Path dest, Snapshot snapshot, Progress progress) throws IOException {
+        long total = snapshot.activeSize();
+        for (long size : snapshot.sealedSizes()) total += size;
+        long done = 0;
         files.createDirectoriesDurably(dest);
         if (!files.list(dest).isEmpty()) throw new IllegalArgumentException("backup destination " + dest + " is not empty");
         java.util.Set<String> present = new java.util.HashSet<>(files.list(dir)); // listed once: ten thousand segments are ten thousand lookups
-        for (int id : snapshot.sealedIds()) {
+        for (int i = 0; i < snapshot.sealedIds().size(); i++) {
+            int id = snapshot.sealedIds().get(i);
             linkOrCopy(files, dir.resolve(SegmentNames.dataName(id)), dest.resolve(SegmentNames.dataName(id)));
+            done += snapshot.sealedSizes().get(i);
+            progress.update(done, total);
             Path hint = dir.resolve(SegmentNames.hintName(id));
             if (present.contains(hint.getFileName().toString())) {
                 try {
@@ -34,8 +40,10 @@ final class Backup {
                 }
             }
         }
+        long before = done;
+        long finalTotal = total;
         long copied = copy(files, dir.resolve(SegmentNames.dataName(snapshot.activeId())), dest.resolve(SegmentNames.dataName(snapshot.activeId())),
-                snapshot.activeSize());
+                snapshot.activeSize(), n -> progress.update(before + n, finalTotal));
         files.syncDirectory(dest);
         return new BackupResult(dest, snapshot.sealedIds().size(), copied);
     }
@@ -45,12 +53,12 @@ final class Backup {
             files.link(source, target);
         } catch (IOException | UnsupportedOperationException e) { // another file system, or one without hard links: copy instead
             try (DataFile in = files.open(source, OpenMode.READ)) {
-                copy(files, source, target, in.size());
+                copy(files, source, target, in.size(), n -> {});
             }
         }
     }
 
-    private static long copy(FileLayer files, Path source, Path target, long length) throws IOException {
+    private static long copy(FileLayer files, Path source, Path target, long length, java.util.function.LongConsumer copiedSoFar) throws IOException {
         try (DataFile in = files.open(source, OpenMode.READ); DataFile out = files.open(target, OpenMode.WRITE)) {
             ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             long done = 0;
@@ -61,6 +69,7 @@ final class Backup {
                 buf.flip();
                 out.write(buf, done);
                 done += n;
+                copiedSoFar.accept(done);
             }
             out.force(true);
             return done;

@@ -62,6 +62,11 @@ public final class Cask implements AutoCloseable {
      * see {@link #recoveryReport()} for what that did.
      */
     public static Cask open(Path dir, CaskOptions options) {
+        return open(dir, options, Progress.NONE);
+    }
+
+    /** As {@link #open(Path, CaskOptions)}, telling {@code progress} how many bytes of segments recovery has loaded (a big database takes a while). */
+    public static Cask open(Path dir, CaskOptions options, Progress progress) {
         FileLayer base = options.fileLayer();
         DirectoryLock lock = null;
         try {
@@ -73,7 +78,7 @@ public final class Cask implements AutoCloseable {
             Index index = new Index();
             Recovery.Result result;
             try {
-                result = Recovery.run(dir, files, index, mode, lock.stalePid(), options.useHints(), options.recoveryMode());
+                result = Recovery.run(dir, files, index, mode, lock.stalePid(), options.useHints(), options.recoveryMode(), progress);
             } catch (IOException | RuntimeException e) {
                 for (Segment s : index.segments()) closeQuietly(s::close);
                 throw e;
@@ -393,6 +398,11 @@ public final class Cask implements AutoCloseable {
      * wait meanwhile; writers do not.
      */
     public BackupResult backup(Path dest) {
+        return backup(dest, Progress.NONE);
+    }
+
+    /** As {@link #backup(Path)}, telling {@code progress} how many bytes of segments are linked or copied. */
+    public BackupResult backup(Path dest, Progress progress) {
         ensureOpen();
         try {
             return merges.exclusive(() -> {
@@ -403,12 +413,17 @@ public final class Cask implements AutoCloseable {
                     Segment current = log.active();
                     log.awaitDurableOrStop(current.endLsn());
                     List<Integer> sealed = new ArrayList<>();
-                    for (Segment s : index.segments()) if (s != current) sealed.add(s.id);
-                    snapshot = new Backup.Snapshot(sealed, current.id, current.size);
+                    List<Long> sizes = new ArrayList<>();
+                    for (Segment s : index.segments()) {
+                        if (s == current) continue;
+                        sealed.add(s.id);
+                        sizes.add(s.size);
+                    }
+                    snapshot = new Backup.Snapshot(sealed, sizes, current.id, current.size);
                 } finally {
                     log.writeLock().unlock();
                 }
-                return Backup.write(files, dir, dest, snapshot);
+                return Backup.write(files, dir, dest, snapshot, progress);
             });
         } catch (IOException e) {
             throw new StorageException("backup of " + dir + " to " + dest + " failed: " + e, e);

@@ -40,6 +40,10 @@ final class Recovery {
     private long droppedBytes;
     private int droppedRecords;
     private int hintsUsed;
+    private Progress progress = Progress.NONE;
+    /** Bytes of data segments to load, and of those loaded so far, for the progress. */
+    private long totalBytes;
+    private long loadedBytes;
 
     private Recovery(Path dir, FileLayer files, Index index, OpenMode activeMode, boolean useHints, RecoveryMode recoveryMode, boolean readOnly) {
         this.dir = dir;
@@ -56,9 +60,10 @@ final class Recovery {
     record Result(RecoveryReport report, List<Integer> segmentsWithoutHint) {}
 
     /** Loads every segment of {@code dir} into {@code index}, creating the first segment of a new database. */
-    static Result run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid, boolean useHints, RecoveryMode recoveryMode)
-            throws IOException {
+    static Result run(Path dir, FileLayer files, Index index, OpenMode activeMode, long stalePid, boolean useHints, RecoveryMode recoveryMode,
+                      Progress progress) throws IOException {
         Recovery recovery = new Recovery(dir, files, index, activeMode, useHints, recoveryMode, false);
+        recovery.progress = progress;
         RecoveryReport report = recovery.load(stalePid);
         return new Result(report, List.copyOf(recovery.missingHints));
     }
@@ -96,11 +101,20 @@ final class Recovery {
             writeHeader(segment, file);
         }
         index.keyDir.ensureCapacity(estimateKeys(ids, hints));
+        if (progress != Progress.NONE) {
+            for (int id : ids) {
+                try (DataFile file = files.open(dir.resolve(SegmentNames.dataName(id)), OpenMode.READ)) {
+                    totalBytes += file.size();
+                }
+            }
+        }
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             boolean active = i == ids.size() - 1;
             if (active) loadActive(id, hints.contains(id));
             else loadSealed(id, hints.contains(id));
+            loadedBytes = Math.min(totalBytes, loadedBytes + index.segment(id).size);
+            progress.update(loadedBytes, totalBytes);
         }
         // after the load: a file of a format version this code does not read refused it before any file was changed
         if (!readOnly) deleteLeftovers(temps, hints, ids);
@@ -228,7 +242,7 @@ final class Recovery {
             while (scan.next()) {
                 ByteBuffer buf = scan.buffer();
                 int at = scan.at();
-                records++;
+                if ((++records & 0xFFF) == 0) progress.update(Math.min(totalBytes, loadedBytes + scan.offset()), totalBytes);
                 if (layout.isBatchBegin(buf, at)) {
                     if (batch != null) break; // a begin inside a batch: the batch never committed
                     batch = new ArrayList<>();
