@@ -93,8 +93,7 @@ public final class Main implements Runnable {
 
     static int run(String... args) {
         Main main = new Main();
-        CommandLine cli = new CommandLine(main);
-        shareGlobalOptions(cli);
+        CommandLine cli = commandLine(main);
         cli.setExecutionStrategy(parsed -> {
             try {
                 main.startLogging(); // reads --config first: a bad file stops every command before it does anything
@@ -131,6 +130,13 @@ public final class Main implements Runnable {
             if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().contains("Broken pipe")) return true;
         }
         return false;
+    }
+
+    /** The whole command tree, the global options shared with the database commands (also what the man pages describe). */
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        shareGlobalOptions(cli);
+        return cli;
     }
 
     /**
