@@ -14,6 +14,7 @@
 # spop,zadd,zpopmin,lrange_100,lrange_300, -c 50, N/2 requests, -r 100000): goal >= 0.7 on each.
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
 #   SECTIONS="strings commands collections" (the default) picks which parts run.
+#   TSV=FILE also writes the table (means of the rounds) as tab-separated raw figures: cask chart redis FILE OUT.png draws it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 N=${1:-200000}
@@ -112,9 +113,11 @@ for pair in $PAIRS; do
   fi
   stop_pair
 done
-python3 - "$RESULTS" <<'PY'
+python3 - "$RESULTS" "${TSV:-}" <<'PY'
 import csv, sys, statistics
 rows = list(csv.DictReader(open(sys.argv[1])))
+tsv = open(sys.argv[2], "w") if sys.argv[2] else None
+if tsv: tsv.write("sync\tline\ttest\tredis_rps\tcask_rps\tratio\n")
 keys = []
 for r in rows:
     k = (r["pair"], r["line"], r["test"])
@@ -131,6 +134,7 @@ for k in keys:
     else:
         worst = ratio if worst is None else min(worst, ratio)
     print(f"{k[0]:7} {k[1]:24} {k[2][:12]:12} {redis:11.0f} {cask:11.0f} {ratio:10.2f}")
+    if tsv: tsv.write(f"{k[0]}\t{k[1]}\t{k[2]}\t{redis:.0f}\t{cask:.0f}\t{ratio:.3f}\n")
 if worst is not None: print(f"worst ratio of the string and key lines {worst:.2f} (goal: >= 1.0 on every line)")
 if worst_collections is not None: print(f"worst ratio of the collection lines {worst_collections:.2f} (goal: >= 0.7 on every line)")
 PY

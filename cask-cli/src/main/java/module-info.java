@@ -7,6 +7,9 @@ module dev.cask.cli {
     requires info.picocli;
     requires HdrHistogram;
     requires jdk.management;
+    requires java.desktop; // the charts: AWT draws them, headless
+    requires org.jfree.jfreechart;
+    requires com.google.gson;
 
     opens dev.cask.cli to info.picocli; // picocli sets the annotated option fields reflectively
     provides System.LoggerFinder with dev.cask.cli.CaskLoggerFinder;

@@ -45,14 +45,22 @@ final class BenchMergeCommand implements Callable<Integer> {
             description = "Alternated pairs of latency windows, quiet then during a merge; medians are compared (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--latency-log", paramLabel = "FILE",
+            description = "Also write every put's latency as an HdrHistogram interval log (100 ms intervals, tagged quiet or merge): the raw"
+                    + " figures of cask chart merge-latency.")
+    Path latencyLog;
+
     @Mixin
     ScratchOptions scratch;
+
+    private IntervalLatencyLog log;
 
     @Override
     public Integer call() throws Exception {
         if (keys < 1 || valueSize < 1 || rounds < 1) throw new IllegalArgumentException("--keys, --value-size and --rounds must be at least 1");
         Path dir = BenchSupport.scratch(scratch.base, "merge");
         Map<String, Object> out = new LinkedHashMap<>();
+        if (latencyLog != null) log = IntervalLatencyLog.open(latencyLog);
         try (Cask cask = Cask.open(dir, CaskOptions.defaults().withMaxFileSize(64L << 20).withAutoMerge(false, 0.5, 0))) {
             byte[] value = new byte[valueSize];
             new Random(1).nextBytes(value);
@@ -76,6 +84,7 @@ final class BenchMergeCommand implements Callable<Integer> {
             List<Double> switchMillis = new ArrayList<>();
             List<Double> underPutsMBps = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
+                if (log != null) log.tag("quiet");
                 ThreadSched beforeQuiet = ThreadSched.read();
                 long[] quietNanos = putLatencies(cask, () -> false, (long) (seconds * 1e9));
                 quiet.add(Window.of(quietNanos, ThreadSched.read().describeSince(beforeQuiet)));
@@ -83,6 +92,7 @@ final class BenchMergeCommand implements Callable<Integer> {
                 CompletableFuture<MergeResult> merge;
                 try (TerminalProgress progress = TerminalProgress.start("merging (" + (round + 1) + "/" + rounds + ")")) {
                     Progress p = progress;
+                    if (log != null) log.tag("merge");
                     merge = CompletableFuture.supplyAsync(() -> cask.merge(p));
                     ThreadSched beforeMerge = ThreadSched.read();
                     long[] duringNanos = putLatencies(cask, merge::isDone, Long.MAX_VALUE);
@@ -119,6 +129,7 @@ final class BenchMergeCommand implements Callable<Integer> {
             out.put("putThreadDuringMerge", during.stream().map(Window::putThread).toList());
             out.put("p99Ratio", BenchSupport.round(duringMedian / Math.max(0.001, quietMedian), 3));
         } finally {
+            if (log != null) log.close();
             BenchSupport.delete(dir);
         }
         if (scratch.json) {
@@ -176,6 +187,7 @@ final class BenchMergeCommand implements Callable<Integer> {
             }
             cask.put(key, value);
             long t = System.nanoTime() - t0;
+            if (log != null) log.record(t);
             if (n == lat.length) lat = Arrays.copyOf(lat, n * 2);
             lat[n++] = t;
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cask", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cask: a Bitcask storage engine, and the tools that show how it behaves on a real disk.",
         subcommands = {SetCommand.class, GetCommand.class, DelCommand.class, KeysCommand.class, StatsCommand.class,
-                CheckCommand.class, DumpCommand.class, MergeCommand.class, BackupCommand.class, BenchCommand.class, CrashsimCommand.class, CrashtestCommand.class, EchoCommand.class, ServeCommand.class, ClusterCommand.class, MountCommand.class, CommandLine.HelpCommand.class,
+                CheckCommand.class, DumpCommand.class, MergeCommand.class, BackupCommand.class, BenchCommand.class, CrashsimCommand.class, CrashtestCommand.class, EchoCommand.class, ServeCommand.class, ClusterCommand.class, MountCommand.class, ChartCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class},
         footer = {"", "Exit codes: 0 ok, 1 missing key or damage found, 2 usage error, 3 failure."})
 public final class Main implements Runnable {
