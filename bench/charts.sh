@@ -3,7 +3,7 @@
 #   bench/charts.sh merge     put latency over time through merges  (cask bench merge --latency-log: an HdrHistogram log)
 #   bench/charts.sh fsync     the fsync cost table as bars           (cask bench fsync --json)
 #   bench/charts.sh redis     cask/redis per redis-benchmark line    (bench/resp-vs-redis.sh with TSV=: about 15 minutes)
-#   bench/charts.sh crash     states after a crash, per mode          (cask crashsim --format json)
+#   bench/charts.sh crash     states after a crash, per mode          (cask crashsim --reorder --format json)
 #   bench/charts.sh all       each of the above
 # DRAW_ONLY=1 redraws from the raw figures already in docs/charts/data, measuring nothing.
 set -euo pipefail
@@ -24,7 +24,7 @@ chart() { # $1 = name
       [ -n "${DRAW_ONLY:-}" ] || TSV="$DATA/resp-vs-redis.tsv" "$ROOT/bench/resp-vs-redis.sh" 200000 2
       "$CASK" chart redis "$DATA/resp-vs-redis.tsv" "$OUT/resp-vs-redis.png" ;;
     crash)
-      [ -n "${DRAW_ONLY:-}" ] || "$CASK" crashsim --format json > "$DATA/crashsim.json"
+      [ -n "${DRAW_ONLY:-}" ] || "$CASK" crashsim --reorder --format json > "$DATA/crashsim.json"
       "$CASK" chart crash "$DATA/crashsim.json" "$OUT/crash-states.png" ;;
     *) echo "unknown chart '$1': merge, fsync, redis, crash or all" >&2; exit 2 ;;
   esac

@@ -125,6 +125,7 @@ final class Charts {
                 new float[] {4f, 4f}, 0f));
         collections.setLabel("0.7");
         plot.addRangeMarker(collections, Layer.FOREGROUND);
+        ((NumberAxis) plot.getRangeAxis()).setNumberFormatOverride(new java.text.DecimalFormat("0.0"));
         bars(plot);
         style(chart);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, 120 + 18 * data.getColumnCount());
@@ -140,9 +141,11 @@ final class Charts {
                 data.addValue(n == null ? 0 : n.getAsInt(), o.text, mode.getKey());
             }
         }
-        JFreeChart chart = ChartFactory.createStackedBarChart("States after a crash at every point, per mode (crashsim)", "", "crash points",
+        JFreeChart chart = ChartFactory.createStackedBarChart("States after a crash at every point, drive cache reordering included (crashsim)", "",
+                "crash points (with reorderings)",
                 data, PlotOrientation.HORIZONTAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
+        ((NumberAxis) plot.getRangeAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         bars(plot);
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         Color[] colors = {new Color(120, 170, 220), new Color(90, 180, 110), new Color(240, 190, 80), new Color(180, 140, 220),
@@ -170,7 +173,6 @@ final class Charts {
         CategoryAxis categories = plot.getDomainAxis();
         categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         categories.setMaximumCategoryLabelWidthRatio(0.45f);
-        if (plot.getRangeAxis() instanceof NumberAxis n) n.setNumberFormatOverride(new java.text.DecimalFormat("0.00"));
     }
 
     private static void style(JFreeChart chart) {
