@@ -69,10 +69,7 @@ final class Charts {
         JFreeChart chart = ChartFactory.createXYLineChart("Put latency per 100 ms, merges shaded", "seconds", "microseconds", data,
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis y = new LogAxis("microseconds (log scale)");
-        y.setBase(10);
-        y.setSmallestValue(0.1);
-        plot.setRangeAxis(y);
+        plot.setRangeAxis(logAxis("microseconds (log scale)"));
         for (double[] m : merges) {
             IntervalMarker marker = new IntervalMarker(m[0], m[1], new Color(255, 200, 120, 110));
             marker.setLabel("merge");
@@ -96,10 +93,7 @@ final class Charts {
         String title = "Cost of one durable record, " + root.get("recordSize").getAsInt() + " B records on " + fs.get("type").getAsString();
         JFreeChart chart = ChartFactory.createBarChart(title, "", "microseconds per record", data, PlotOrientation.HORIZONTAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        LogAxis x = new LogAxis("microseconds per record (log scale)");
-        x.setBase(10);
-        x.setSmallestValue(0.1);
-        plot.setRangeAxis(x);
+        plot.setRangeAxis(logAxis("microseconds per record (log scale)"));
         bars(plot);
         style(chart);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, 120 + 42 * data.getColumnCount());
@@ -153,6 +147,16 @@ final class Charts {
         for (int i = 0; i < colors.length; i++) renderer.setSeriesPaint(i, colors[i]);
         style(chart);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, 160 + 40 * data.getColumnCount());
+    }
+
+    /** Powers of ten, labelled as plain numbers (0.1, 1, 10, 100 ...). */
+    private static LogAxis logAxis(String label) {
+        LogAxis axis = new LogAxis(label);
+        axis.setBase(10);
+        axis.setSmallestValue(0.1);
+        axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+        axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
+        return axis;
     }
 
     private static JsonElement read(Path json) throws IOException {
