@@ -25,7 +25,7 @@ class ModulePathIT {
 
     /**
      * Each module's compiled classes (the runnable jar on the test class path merges them all, so
-     * the modules are taken from the build's directories), and picocli's and HdrHistogram's jars.
+     * the modules are taken from the build's directories), and the jars of picocli, HdrHistogram, JFreeChart and Gson.
      */
     private static List<Path> modulePath() {
         List<Path> path = new ArrayList<>();
@@ -33,9 +33,11 @@ class ModulePathIT {
         path.add(Path.of("target", "classes"));
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if (name.startsWith("picocli-") || name.startsWith("HdrHistogram-")) path.add(Path.of(entry));
+            if (name.startsWith("picocli-4") || name.startsWith("HdrHistogram-") || name.startsWith("jfreechart-") || name.startsWith("gson-")) {
+                path.add(Path.of(entry));
+            }
         }
-        assertThat(path).hasSize(7).allMatch(java.nio.file.Files::exists);
+        assertThat(path).hasSize(9).allMatch(java.nio.file.Files::exists);
         return path;
     }
 
