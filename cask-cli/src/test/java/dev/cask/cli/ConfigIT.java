@@ -104,6 +104,21 @@ class ConfigIT {
     }
 
     @Test
+    void theShippedConfigFileIsValid() throws Exception {
+        Path shipped = Path.of("..", "packaging", "cask.conf");
+        // its dir and port are the service's: flags win over the file, so the test's own take their place
+        try (ServeProcess s = ServeProcess.startCask(scratch, Map.of(), "--config", shipped.toString(), "serve", "--dir",
+                scratch.resolve("db").toString(), "--port", "0", "--transport", "nio");
+             Jedis jedis = new Jedis("127.0.0.1", s.port())) {
+            assertThat(jedis.configGet("sync")).containsEntry("sync", "always");
+            assertThat(jedis.configGet("maxclients")).containsEntry("maxclients", "10000");
+            assertThat(jedis.configGet("loglevel")).containsEntry("loglevel", "notice");
+        }
+        assertThat(Files.readString(Path.of("..", "packaging", "cask.service"))).contains("--config /etc/cask/cask.conf serve")
+                .contains("EnvironmentFile=-/etc/cask/cask.env").doesNotContain("--requirepass");
+    }
+
+    @Test
     void aPasswordOnTheCommandLineIsWarnedAbout() throws Exception {
         try (ServeProcess s = ServeProcess.startCask(scratch, Map.of(), "--dir", scratch.resolve("db").toString(), "serve", "--port", "0",
                 "--requirepass", "visible");

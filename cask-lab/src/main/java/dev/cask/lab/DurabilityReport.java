@@ -22,6 +22,9 @@ public final class DurabilityReport {
             md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.1f | %.1f | %s | %s |%n", r.mode(), r.recordsPerSec(), trim(r.fsyncsPerRecord()),
                     r.p50Micros(), r.p99Micros(), r.rawMode() == null ? "" : String.format(Locale.ROOT, "%.2fx", r.ratioToRaw()), why(r)));
         }
+        md.append("\n![p50 and p99 microseconds per durable record, per mode, log scale](charts/fsync.png)\n\n")
+                .append("The same table as bars, from its own run: `bench/charts.sh fsync` measures again and redraws it (raw figures in")
+                .append(" `docs/charts/data/fsync.json`; `DRAW_ONLY=1` redraws them without measuring).\n");
         if (!kills.isEmpty() || !cuts.isEmpty()) {
             md.append("\n## What each mode loses\n\nAcknowledged records lost, min / median / max over the trials. A record is acknowledged once the mode")
                     .append(" considers it durable: after the write (no fsync, O_SYNC, O_DSYNC), after the force covering it (fsync per N),")
