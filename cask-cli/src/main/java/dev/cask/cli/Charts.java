@@ -81,7 +81,14 @@ final class Charts {
 
     /** The fsync cost table of {@code cask bench fsync --json}: p50 and p99 per record, one bar pair per mode. */
     static void fsync(Path json, Path png) throws IOException {
-        JsonObject root = read(json).getAsJsonObject();
+        try {
+            drawFsync(read(json).getAsJsonObject(), png);
+        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException e) {
+            throw new IllegalArgumentException(json + " is not what cask bench fsync --json writes: " + e, e);
+        }
+    }
+
+    private static void drawFsync(JsonObject root, Path png) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (JsonElement e : root.getAsJsonArray("rows")) {
             JsonObject row = e.getAsJsonObject();
@@ -106,7 +113,11 @@ final class Charts {
             if (line.isBlank() || line.startsWith("sync\t")) continue;
             String[] f = line.split("\t");
             if (f.length < 6) throw new IllegalArgumentException(tsv + ": expected sync, line, test, redis rps, cask rps, ratio: " + line);
-            data.addValue(Double.parseDouble(f[5]), "cask / redis-server", f[0] + "  " + f[1] + "  " + f[2]);
+            try {
+                data.addValue(Double.parseDouble(f[5]), "cask / redis-server", f[0] + "  " + f[1] + "  " + f[2]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(tsv + ": the ratio '" + f[5] + "' is not a number", e);
+            }
         }
         if (data.getColumnCount() == 0) throw new IllegalArgumentException(tsv + " holds no lines");
         JFreeChart chart = ChartFactory.createBarChart("cask serve against redis-server, requests/s, one run", "", "cask / redis-server", data,
@@ -127,7 +138,14 @@ final class Charts {
 
     /** What recovery found after each enumerated crash, per mode, from {@code cask crashsim --format json}: stacked bars. */
     static void crash(Path json, Path png) throws IOException {
-        JsonObject summary = read(json).getAsJsonObject().getAsJsonObject("summary");
+        try {
+            drawCrash(read(json).getAsJsonObject().getAsJsonObject("summary"), png);
+        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException e) {
+            throw new IllegalArgumentException(json + " is not what cask crashsim --format json writes: " + e, e);
+        }
+    }
+
+    private static void drawCrash(JsonObject summary, Path png) throws IOException {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Map.Entry<String, JsonElement> mode : summary.entrySet()) {
             for (dev.cask.lab.crash.Outcome o : dev.cask.lab.crash.Outcome.values()) {
@@ -164,8 +182,6 @@ final class Charts {
             return JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
         } catch (com.google.gson.JsonParseException e) {
             throw new IllegalArgumentException(json + " is not JSON: " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(json + " is not what the chart expects: " + e.getMessage(), e);
         }
     }
 

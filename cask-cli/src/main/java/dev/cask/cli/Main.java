@@ -114,7 +114,10 @@ public final class Main implements Runnable {
                 cmd.getErr().println("cask: " + cause.getMessage());
                 return FAILURE;
             }
-            throw e;
+            // a bug: one line for the user, the stack trace only when asked for
+            cmd.getErr().println("cask: internal error: " + e + (LogSink.level().equals("debug") ? "" : " (--loglevel debug prints its stack trace)"));
+            if (LogSink.level().equals("debug")) e.printStackTrace(cmd.getErr());
+            return FAILURE;
         });
         return cli.execute(args);
     }

@@ -80,6 +80,11 @@ class ChartsTest {
         BufferedImage image = ImageIO.read(dir.resolve("crash.png").toFile());
         assertThat(hasColor(image, 200, 40, 40)).as("the inconsistent outcome's colour").isTrue();
         Path notJson = Files.writeString(dir.resolve("not.json"), "{rows: [");
-        assertThatThrownBy(() -> Charts.crash(notJson, dir.resolve("x.png"))).hasMessageContaining("is not JSON");
+        assertThatThrownBy(() -> Charts.crash(notJson, dir.resolve("x.png"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not JSON");
+        Path otherJson = Files.writeString(dir.resolve("other.json"), "{\"summary\": {\"naive\": 3}}");
+        assertThatThrownBy(() -> Charts.crash(otherJson, dir.resolve("x.png"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not what cask crashsim --format json writes");
+        assertThatThrownBy(() -> Charts.fsync(otherJson, dir.resolve("x.png"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not what cask bench fsync --json writes");
     }
 }

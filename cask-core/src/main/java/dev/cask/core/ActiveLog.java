@@ -391,8 +391,16 @@ final class ActiveLog {
         segment.preparedEnd = segment.size;
     }
 
+    /** Appends so far (a put, a delete or a batch each count one); written under the write lock, read by anyone. */
+    private final java.util.concurrent.atomic.AtomicLong appends = new java.util.concurrent.atomic.AtomicLong();
+
+    long appendCount() {
+        return appends.get();
+    }
+
     /** The log position this write must reach before it may be acknowledged, or -1 if none. */
     long afterAppend(Segment segment) {
+        appends.setRelease(appends.getPlain() + 1); // one writer, the lock holder: no atomic add on the put path
         long end = segment.endLsn();
         return switch (options.syncPolicy()) {
             case SyncPolicy.Always a -> end;

@@ -504,6 +504,11 @@ public final class Cask implements AutoCloseable {
         return options;
     }
 
+    /** Appends since open: each put, delete and batch is one (INFO's writes per force divides these by the forces). */
+    public long appendCount() {
+        return log.appendCount();
+    }
+
     /** How many forces the engine has run through its group commit (for tests and benchmarks). */
     public long forceCount() {
         return log.forceCount();

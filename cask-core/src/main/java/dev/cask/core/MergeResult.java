@@ -11,9 +11,10 @@ package dev.cask.core;
  * @param expiredDropped expired records dropped (their keys removed)
  * @param millis wall time
  * @param switchMillis of which the switch of the keydir to the new segments, in slices that writers wait between
+ * @param finishedAtMillis when it finished, by the database's clock (epoch milliseconds)
  */
 public record MergeResult(int inputSegments, int outputSegments, long inputBytes, long outputBytes, long keysCopied,
-        long expiredDropped, long millis, double switchMillis) {
+        long expiredDropped, long millis, double switchMillis, long finishedAtMillis) {
     public long reclaimedBytes() {
         return inputBytes - outputBytes;
     }

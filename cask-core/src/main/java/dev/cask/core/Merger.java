@@ -186,7 +186,7 @@ final class Merger {
         }
         long outputBytes = outputs.stream().mapToLong(o -> o.size).sum();
         return new MergeResult(inputs.size(), outputs.size(), inputBytes, outputBytes, switches.size(), expired.size(),
-                (System.nanoTime() - started) / 1_000_000, switchNanos / 1_000_000.0);
+                (System.nanoTime() - started) / 1_000_000, switchNanos / 1_000_000.0, host.now());
     }
 
     private void switchKeydir(List<Segment> outputs, List<Switch> switches, List<Switch> expired) {

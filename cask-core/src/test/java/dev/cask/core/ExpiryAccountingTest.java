@@ -68,6 +68,7 @@ class ExpiryAccountingTest {
             assertThat(cask.expiredKeysRemoved()).isEqualTo(3);
             cask.merge();
             assertThat(cask.expiredKeysRemoved()).as("the merge dropped the other 36: ttl2 and ttl5 to ttl39").isEqualTo(3 + 36);
+            assertThat(cask.lastMerge().finishedAtMillis()).as("by the database's clock").isEqualTo(now.get());
             assertThat(cask.get(b("live"))).isNotNull();
             cask.merge();
             assertThat(cask.expiredKeysRemoved()).as("counted once").isEqualTo(39);

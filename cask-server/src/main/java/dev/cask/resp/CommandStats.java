@@ -22,16 +22,11 @@ final class CommandStats {
         final org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(100_000_000_000L, 2); // as Redis: 2 digits; about 40 KB a command
     }
 
-    private static final int SAMPLES = 16;
-    private static final long SAMPLE_EVERY_MILLIS = 100;
 
     private final EnumMap<CommandSpec, Counts> byCommand = new EnumMap<>(CommandSpec.class);
     private final Map<String, Long> errors = new TreeMap<>();
     private long errorReplies;
-    private final long[] opsPerSecond = new long[SAMPLES];
-    private int sample;
-    private long lastSampleMillis;
-    private long lastSampleCommands;
+    private final RateMeter ops = new RateMeter();
 
     private Counts of(CommandSpec spec) {
         return byCommand.computeIfAbsent(spec, s -> new Counts());
@@ -64,20 +59,12 @@ final class CommandStats {
 
     /** Called each loop turn: every 100 ms, the rate of commands since the last sample joins the last 16. */
     void sample(long nowMillis, long commandsProcessed) {
-        long elapsed = nowMillis - lastSampleMillis;
-        if (elapsed < SAMPLE_EVERY_MILLIS) return;
-        if (lastSampleMillis != 0) opsPerSecond[sample++ % SAMPLES] = (commandsProcessed - lastSampleCommands) * 1000 / elapsed;
-        lastSampleMillis = nowMillis;
-        lastSampleCommands = commandsProcessed;
+        ops.sample(nowMillis, commandsProcessed);
     }
 
     /** The mean of the last 16 samples (1.6 s), as Redis's {@code instantaneous_ops_per_sec}. */
     long instantaneousOpsPerSecond() {
-        int n = Math.min(sample, SAMPLES);
-        if (n == 0) return 0;
-        long sum = 0;
-        for (int i = 0; i < n; i++) sum += opsPerSecond[i];
-        return sum / n;
+        return ops.perSecond();
     }
 
     void appendCommandStats(StringBuilder out) {

@@ -505,7 +505,9 @@ public final class RespHandler implements Handler {
 
     @Override
     public void onTurnEnd() {
-        state.commandStats.sample(System.currentTimeMillis(), state.commandsProcessed);
+        long now = System.currentTimeMillis();
+        state.commandStats.sample(now, state.commandsProcessed);
+        state.forces.sample(now, state.cask.forceCount());
         expireWaiters();
         resumeWoken();
         flushPending();

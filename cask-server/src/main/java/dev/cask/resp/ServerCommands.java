@@ -605,6 +605,10 @@ final class ServerCommands {
                     .append("turns_forced:").append(state.turnsForced).append("\r\n")
                     .append("combined_appends:").append(state.combinedAppends).append("\r\n")
                     .append("forces:").append(state.cask.forceCount()).append("\r\n")
+                    .append("instantaneous_forces_per_sec:").append(state.forces.perSecond()).append("\r\n")
+                    .append("writes:").append(state.cask.appendCount()).append("\r\n")
+                    .append("writes_per_force:").append(String.format(Locale.ROOT, "%.2f",
+                            (double) state.cask.appendCount() / Math.max(1, state.cask.forceCount()))).append("\r\n")
                     .append("writes_stopped:").append(state.cask.writesStopped() ? 1 : 0).append("\r\n")
                     .append("segments:").append(stats.segments().size()).append("\r\n")
                     .append("live_bytes:").append(stats.liveBytes()).append("\r\n")
@@ -613,6 +617,7 @@ final class ServerCommands {
                     .append("merge_in_progress:").append(state.mergeRunning.get() ? 1 : 0).append("\r\n");
             if (merge != null) {
                 out.append("last_merge_input_segments:").append(merge.inputSegments()).append("\r\n")
+                        .append("last_merge_time:").append(merge.finishedAtMillis() / 1000).append("\r\n")
                         .append("last_merge_reclaimed_bytes:").append(merge.reclaimedBytes()).append("\r\n")
                         .append("last_merge_millis:").append(merge.millis()).append("\r\n");
             } else {

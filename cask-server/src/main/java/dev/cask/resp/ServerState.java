@@ -32,6 +32,8 @@ final class ServerState {
     /** INFO's commandstats, errorstats and instantaneous_ops_per_sec, and SLOWLOG (loop thread only). */
     final CommandStats commandStats = new CommandStats();
     final SlowLog slowLog = new SlowLog();
+    /** INFO's instantaneous forces per second (loop thread only). */
+    final RateMeter forces = new RateMeter();
     long netInputBytes;
     long netOutputBytes;
     long usedMemoryPeak;

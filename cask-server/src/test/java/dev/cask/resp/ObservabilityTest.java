@@ -3,6 +3,7 @@ package dev.cask.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cask.core.CaskOptions;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -111,6 +112,24 @@ class ObservabilityTest {
             assertThatThrownBy(() -> jedis.configSet("port", "1")).hasMessageContaining("Cask sets it at start only");
             assertThatThrownBy(() -> jedis.configSet("no-such-option", "1")).hasMessageContaining("Unknown option");
             assertThat(jedis.configGet("databases")).containsEntry("databases", "16");
+        }
+    }
+
+    @Test
+    void persistenceCountsWritesAndForces() throws Exception {
+        CaskOptions always = CaskOptions.defaults().withSyncPolicy(dev.cask.core.SyncPolicy.parse("always"));
+        try (TestServer server = TestServer.start(dir, always, null, RespLimits.forValues(CaskOptions.DEFAULT_MAX_VALUE_SIZE),
+                TestServer.defaultLimits()); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            Map<String, String> before = info(jedis, "persistence");
+            for (int i = 0; i < 10; i++) jedis.set("k" + i, "v");
+            jedis.mset("a", "1", "b", "2"); // one batch: one write
+            Map<String, String> after = info(jedis, "persistence");
+            assertThat(Long.parseLong(after.get("writes")) - Long.parseLong(before.get("writes"))).isEqualTo(11);
+            long forces = Long.parseLong(after.get("forces"));
+            assertThat(forces - Long.parseLong(before.get("forces"))).as("one client waits for each of its writes").isEqualTo(11);
+            assertThat(after.get("writes_per_force"))
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "%.2f", (double) Long.parseLong(after.get("writes")) / forces));
+            assertThat(after.get("instantaneous_forces_per_sec")).matches("[0-9]+");
         }
     }
 
