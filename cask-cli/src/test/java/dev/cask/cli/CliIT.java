@@ -62,6 +62,22 @@ class CliIT {
     }
 
     @Test
+    void everyJarNamesTheVersionThatCaskPrints() throws Exception {
+        String printed = CaskProcess.run("--version").out().lines().findFirst().orElseThrow();
+        assertThat(printed).matches("cask [0-9][^ ]* \\(Java 25.*\\)");
+        String version = printed.split(" ")[1];
+        List<Path> jars = new java.util.ArrayList<>(List.of(CaskProcess.jar()));
+        for (String module : List.of("cask-core", "cask-server", "cask-fs", "cask-lab")) {
+            jars.add(Path.of("..", module, "target", module + "-" + version + ".jar"));
+        }
+        for (Path jar : jars) {
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                assertThat(file.getManifest().getMainAttributes().getValue("Implementation-Version")).as(jar.toString()).isEqualTo(version);
+            }
+        }
+    }
+
+    @Test
     void setGetDelWithExitCodes() throws Exception {
         assertThat(cask("set", "greeting", "hello").exitCode()).isZero();
         CaskProcess.Result get = cask("get", "greeting");

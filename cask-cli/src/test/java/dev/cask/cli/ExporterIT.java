@@ -52,6 +52,10 @@ class ExporterIT {
             for (int i = 0; i < 30; i++) jedis.get("key:" + i);
             for (int i = 0; i < 5; i++) jedis.get("absent:" + i);
             jedis.expire("key:0", 1000);
+            jedis.psetex("gone", 20, "v");
+            Thread.sleep(60);
+            jedis.set("gone", "again"); // an expired key replaced: expired_keys counts it
+            jedis.del("gone");
             int port = freePort();
             Process exporter = new ProcessBuilder("/usr/bin/prometheus-redis-exporter", "--redis.addr=redis://127.0.0.1:" + serve.port(),
                     "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(dir.resolve("exporter.log").toFile()).start();
@@ -68,7 +72,8 @@ class ExporterIT {
                 }
                 assertThat(m).as("the exporter's metrics page").isNotNull();
                 assertThat(m.get("redis_up")).isEqualTo(1.0);
-                assertThat(m.get("redis_commands_total{cmd=\"set\"}")).isEqualTo(50.0);
+                assertThat(m.get("redis_commands_total{cmd=\"set\"}")).isEqualTo(51.0);
+                assertThat(m.get("redis_expired_keys_total")).isEqualTo(1.0);
                 assertThat(m.get("redis_commands_total{cmd=\"get\"}")).isEqualTo(35.0);
                 assertThat(m.get("redis_keyspace_hits_total")).isEqualTo(30.0);
                 assertThat(m.get("redis_keyspace_misses_total")).isEqualTo(5.0);

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of this build, typed once in the parent POM and filtered into {@code version.properties}. */
+/**
+ * The version of this build, typed once in the parent POM: read from the jar's manifest
+ * ({@code Implementation-Version}), or, where the classes are not in a jar (a build's classes
+ * directory), from {@code version.properties}, which the build filters with the same version.
+ */
 public final class CaskVersion {
     private static final String VERSION = load();
 
@@ -16,6 +20,8 @@ public final class CaskVersion {
     }
 
     private static String load() {
+        String fromManifest = CaskVersion.class.getPackage().getImplementationVersion();
+        if (fromManifest != null) return fromManifest;
         try (InputStream in = CaskVersion.class.getResourceAsStream("version.properties")) {
             if (in == null) throw new IllegalStateException("version.properties is missing from the engine's jar");
             Properties p = new Properties();
