@@ -78,8 +78,8 @@ final class MountCommand implements Callable<Integer> {
         CountDownLatch closed = new CountDownLatch(1);
         FuseMount mount;
         try {
-            CaskFileSystem fs = CaskFileSystem.load(cask, (int) uid(), (int) gid(), writebackCache, msg -> LOG.log(System.Logger.Level.WARNING, msg));
-            mount = FuseMount.mount(at, all, fs, msg -> LOG.log(System.Logger.Level.WARNING, msg));
+            CaskFileSystem fs = CaskFileSystem.load(cask, (int) uid(), (int) gid(), writebackCache);
+            mount = FuseMount.mount(at, all, fs);
         } catch (RuntimeException e) {
             cask.close();
             throw e;

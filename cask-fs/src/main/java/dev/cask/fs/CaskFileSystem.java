@@ -71,6 +71,12 @@ public final class CaskFileSystem implements LowLevelFileSystem {
         return load(cask, rootUid, rootGid, false, log);
     }
 
+    /** As {@link #load(Cask, int, int, boolean, Consumer)}, reporting through {@code System.Logger} (warnings of dev.cask.fs). */
+    public static CaskFileSystem load(Cask cask, int rootUid, int rootGid, boolean writebackCache) {
+        System.Logger logger = System.getLogger(CaskFileSystem.class.getName());
+        return load(cask, rootUid, rootGid, writebackCache, message -> logger.log(System.Logger.Level.WARNING, message));
+    }
+
     /**
      * As {@link #load(Cask, int, int, Consumer)}; {@code writebackCache} asks the kernel to buffer
      * writes: much faster sequential writes, but write(2) then returns before the data reaches

@@ -93,6 +93,12 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
+    /** As {@link #mount(Path, List, LowLevelFileSystem, Consumer)}, reporting through {@code System.Logger} (warnings of dev.cask.fs.fuse). */
+    public static FuseMount mount(Path mountPoint, List<String> options, LowLevelFileSystem fs) {
+        System.Logger logger = System.getLogger(FuseMount.class.getName());
+        return mount(mountPoint, options, fs, message -> logger.log(System.Logger.Level.WARNING, message));
+    }
+
     /** Creates the session and mounts it on {@code mountPoint}; requests are served once {@link #loop} runs. */
     public static FuseMount mount(Path mountPoint, List<String> options, LowLevelFileSystem fs, Consumer<String> log) {
         LibFuse.load();
