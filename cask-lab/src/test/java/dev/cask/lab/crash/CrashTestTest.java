@@ -3,6 +3,7 @@ package dev.cask.lab.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,22 @@ class CrashTestTest {
 
     private CrashTest.Result run(String broken, String workload, String policy, String failure) throws Exception {
         return new CrashTest(7, broken, (d, t) -> {}).run(workload, policy, failure, scratch);
+    }
+
+    /**
+     * A concurrent writer is held to the moment the engine learned of a failure (its fail-stop
+     * marker's creation), not to the injection, which another thread may pass before the failing
+     * one is scheduled again.
+     */
+    @Test
+    void writersAreHeldToWhenTheEngineLearnedOfTheFailure() {
+        List<RecordingLayer.Op> ops = List.of(new RecordingLayer.Op.Create("db/0000000002.data"),
+                new RecordingLayer.Op.Failed("syncdir db", true), new RecordingLayer.Op.KeyBegin("k", "v"),
+                new RecordingLayer.Op.Create("db/" + CrashTest.FORCE_FAILED_MARKER));
+        assertThat(CrashTest.engineObserved(ops)).isEqualTo(3);
+        assertThat(CrashTest.engineObserved(ops.subList(0, 3))).as("no marker: the failure itself").isEqualTo(1);
+        assertThat(CrashTest.engineObserved(List.of(new RecordingLayer.Op.Failed("write db/x", false),
+                new RecordingLayer.Op.Create("db/" + CrashTest.FORCE_FAILED_MARKER)))).as("a failure that does not stop writes").isEqualTo(-1);
     }
 
     @Test
