@@ -330,9 +330,10 @@ public final class RespHandler implements Handler {
         return blocking.anyone() ? blocking.millisToNextDeadline(System.nanoTime()) : Integer.MAX_VALUE;
     }
 
-    /** Queues a reply for a connection, counted in INFO's total_net_output_bytes. */
+    /** Queues a reply for a connection, counted in INFO's total_net_output_bytes and total_writes_processed. */
     private void send(Connection connection, ByteBuffer bytes) {
         state.netOutputBytes += bytes.remaining();
+        state.writesProcessed++;
         connection.send(bytes);
     }
 
@@ -491,7 +492,9 @@ public final class RespHandler implements Handler {
                 send(connection, reply.slice(0));
             } else {
                 int from = 0;
-                if (session.heldUntil == 0 && firstWriteReply > 0) { // what came before the first write need not wait
+                // what came before the first write need not wait for a force; without a force to wait for, the held part goes
+                // at this turn's end anyway, and one send for both saves a system call per pipeline (MULTI ... EXEC: 2 -> 1)
+                if (session.heldUntil == 0 && firstWriteReply > 0 && state.holdWritesForForce) {
                     send(connection, ByteBuffer.wrap(reply.slice(0).array(), 0, firstWriteReply));
                     from = firstWriteReply;
                 }
@@ -546,6 +549,7 @@ public final class RespHandler implements Handler {
             } else if (session.heldUntil <= durableTurn) {
                 heldTotal -= session.heldBytes;
                 state.netOutputBytes += session.heldBytes;
+                state.writesProcessed += session.held.size();
                 session.release();
                 if (session.closing) session.connection.closeAfterWrite();
             } else {

@@ -300,6 +300,7 @@ final class ServerCommands {
                 ks.misses = 0;
                 state.netInputBytes = 0;
                 state.netOutputBytes = 0;
+                state.writesProcessed = 0;
                 state.usedMemoryPeak = 0;
                 state.expiredKeysAtReset = state.cask.expiredKeysRemoved();
                 r.ok();
@@ -589,6 +590,7 @@ final class ServerCommands {
                     .append("instantaneous_ops_per_sec:").append(state.commandStats.instantaneousOpsPerSecond()).append("\r\n")
                     .append("total_net_input_bytes:").append(state.netInputBytes).append("\r\n")
                     .append("total_net_output_bytes:").append(state.netOutputBytes).append("\r\n")
+                    .append("total_writes_processed:").append(state.writesProcessed).append("\r\n")
                     .append("keyspace_hits:").append(ks.hits).append("\r\n")
                     .append("keyspace_misses:").append(ks.misses).append("\r\n")
                     .append("expired_keys:").append(state.cask.expiredKeysRemoved() - state.expiredKeysAtReset).append("\r\n")

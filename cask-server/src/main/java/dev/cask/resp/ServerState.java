@@ -36,6 +36,8 @@ final class ServerState {
     final RateMeter forces = new RateMeter();
     long netInputBytes;
     long netOutputBytes;
+    /** Replies handed to connections, each one send (INFO's total_writes_processed). */
+    long writesProcessed;
     long usedMemoryPeak;
     /** The engine's expired-key count at the last CONFIG RESETSTAT: INFO's expired_keys counts from there. */
     long expiredKeysAtReset;

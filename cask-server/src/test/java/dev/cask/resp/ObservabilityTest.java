@@ -115,6 +115,19 @@ class ObservabilityTest {
         }
     }
 
+    /** Under sync none a pipeline's replies, before and after its first write, leave in one send (they were two). */
+    @Test
+    void aPipelinedTransactionIsAnsweredInOneSend() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port());
+             RawClient raw = new RawClient(server.port())) {
+            long before = Long.parseLong(info(jedis, "stats").get("total_writes_processed"));
+            raw.send(RawClient.command("MULTI") + RawClient.command("SET", "k", "v") + RawClient.command("INCR", "n") + RawClient.command("EXEC"));
+            assertThat(raw.read(36)).isEqualTo("+OK\r\n+QUEUED\r\n+QUEUED\r\n*2\r\n+OK\r\n:1\r\n");
+            long after = Long.parseLong(info(jedis, "stats").get("total_writes_processed"));
+            assertThat(after - before).as("the first INFO's reply, and the transaction's").isEqualTo(2);
+        }
+    }
+
     @Test
     void persistenceCountsWritesAndForces() throws Exception {
         CaskOptions always = CaskOptions.defaults().withSyncPolicy(dev.cask.core.SyncPolicy.parse("always"));
