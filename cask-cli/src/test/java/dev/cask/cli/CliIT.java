@@ -123,6 +123,14 @@ class CliIT {
         CaskProcess.Result r = CaskProcess.run("generate-completion");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.out()).contains("complete -F").contains("serve").contains("cluster").contains("--proxy-port").contains("--sync");
+        Path script = java.nio.file.Files.write(dir.resolveSibling(dir.getFileName() + "-completion.bash"), r.stdout());
+        // it loads in bash and registers itself for the cask command; then completing "cask se" offers serve and set
+        Process bash = new ProcessBuilder("bash", "-c", "source '" + script + "' && complete -p cask && COMP_WORDS=(cask se) COMP_CWORD=1"
+                + " COMP_LINE='cask se' COMP_POINT=7 && $(complete -p cask | sed -E 's/.*-F ([^ ]+).*/\\1/') && printf '%s\\n' \"${COMPREPLY[@]}\"")
+                .redirectErrorStream(true).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(out).isZero();
+        assertThat(out).contains("-F _complete_cask cask").contains("\nset\n").contains("\nserve\n");
     }
 
     /** {@code cask keys | head}: the reader goes away after a line; cask exits 0 without a word (EPIPE is not an error). */
