@@ -81,23 +81,17 @@ final class Charts {
 
     /** The fsync cost table of {@code cask bench fsync --json}: p50 and p99 per record, one bar pair per mode. */
     static void fsync(Path json, Path png) throws IOException {
-        try {
-            drawFsync(read(json).getAsJsonObject(), png);
-        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException e) {
-            throw new IllegalArgumentException(json + " is not what cask bench fsync --json writes: " + e, e);
-        }
-    }
-
-    private static void drawFsync(JsonObject root, Path png) throws IOException {
+        Shape shape = new Shape(json, "cask bench fsync --json");
+        JsonObject root = shape.object(read(json), "the document");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (JsonElement e : root.getAsJsonArray("rows")) {
-            JsonObject row = e.getAsJsonObject();
-            String mode = row.get("mode").getAsString();
-            data.addValue(Math.max(0.1, row.get("p50Micros").getAsDouble()), "p50", mode);
-            data.addValue(Math.max(0.1, row.get("p99Micros").getAsDouble()), "p99", mode);
+        for (JsonElement e : shape.array(root, "rows")) {
+            JsonObject row = shape.object(e, "a row");
+            String mode = shape.string(row, "mode");
+            data.addValue(Math.max(0.1, shape.number(row, "p50Micros")), "p50", mode);
+            data.addValue(Math.max(0.1, shape.number(row, "p99Micros")), "p99", mode);
         }
-        JsonObject fs = root.getAsJsonObject("fileSystem");
-        String title = "Cost of one durable record, " + root.get("recordSize").getAsInt() + " B records on " + fs.get("type").getAsString();
+        JsonObject fs = shape.object(root.get("fileSystem"), "fileSystem");
+        String title = "Cost of one durable record, " + (long) shape.number(root, "recordSize") + " B records on " + shape.string(fs, "type");
         JFreeChart chart = ChartFactory.createBarChart(title, "", "microseconds per record", data, PlotOrientation.HORIZONTAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setRangeAxis(logAxis("microseconds per record (log scale)"));
@@ -138,19 +132,13 @@ final class Charts {
 
     /** What recovery found after each enumerated crash, per mode, from {@code cask crashsim --format json}: stacked bars. */
     static void crash(Path json, Path png) throws IOException {
-        try {
-            drawCrash(read(json).getAsJsonObject().getAsJsonObject("summary"), png);
-        } catch (IllegalStateException | NullPointerException | UnsupportedOperationException | ClassCastException e) {
-            throw new IllegalArgumentException(json + " is not what cask crashsim --format json writes: " + e, e);
-        }
-    }
-
-    private static void drawCrash(JsonObject summary, Path png) throws IOException {
+        Shape shape = new Shape(json, "cask crashsim --format json");
+        JsonObject summary = shape.object(shape.object(read(json), "the document").get("summary"), "summary");
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Map.Entry<String, JsonElement> mode : summary.entrySet()) {
+            JsonObject counts = shape.object(mode.getValue(), "the summary of " + mode.getKey());
             for (dev.cask.lab.crash.Outcome o : dev.cask.lab.crash.Outcome.values()) {
-                JsonElement n = mode.getValue().getAsJsonObject().get(o.text);
-                data.addValue(n == null ? 0 : n.getAsInt(), o.text, mode.getKey());
+                data.addValue(counts.has(o.text) ? shape.number(counts, o.text) : 0, o.text, mode.getKey());
             }
         }
         JFreeChart chart = ChartFactory.createStackedBarChart("States after a crash at every point, drive cache reordering included (crashsim)", "",
@@ -175,6 +163,36 @@ final class Charts {
         axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
         axis.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
         return axis;
+    }
+
+    /** Reads what a benchmark wrote, naming the first field that is missing or of the wrong kind. */
+    private record Shape(Path file, String writer) {
+        private IllegalArgumentException wrong(String what) {
+            return new IllegalArgumentException(file + " is not what " + writer + " writes: " + what);
+        }
+
+        JsonObject object(JsonElement e, String what) {
+            if (e == null || !e.isJsonObject()) throw wrong(what + " is not an object");
+            return e.getAsJsonObject();
+        }
+
+        com.google.gson.JsonArray array(JsonObject o, String name) {
+            JsonElement v = o.get(name);
+            if (v == null || !v.isJsonArray()) throw wrong(name + " is not an array");
+            return v.getAsJsonArray();
+        }
+
+        double number(JsonObject o, String name) {
+            JsonElement v = o.get(name);
+            if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) throw wrong(name + " is not a number");
+            return v.getAsDouble();
+        }
+
+        String string(JsonObject o, String name) {
+            JsonElement v = o.get(name);
+            if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) throw wrong(name + " is not a string");
+            return v.getAsString();
+        }
     }
 
     private static JsonElement read(Path json) throws IOException {

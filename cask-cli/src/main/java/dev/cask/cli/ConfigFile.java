@@ -92,34 +92,33 @@ final class ConfigFile {
         return directives.get(name);
     }
 
-    Long bytes(String name) {
+    /**
+     * The directive's value through {@code parser}, or null when the file does not set it. A value
+     * the parser refuses is an error that names the line: its own message, or "is not KIND" for a
+     * number that does not parse.
+     */
+    <T> T parsed(String name, java.util.function.Function<String, T> parser, String kind) {
         String v = value(name);
         if (v == null) return null;
         try {
-            return dev.cask.resp.MemorySize.parse(v);
+            return parser.apply(v);
+        } catch (NumberFormatException e) {
+            throw error(name, "'" + v + "' is not " + kind);
         } catch (IllegalArgumentException e) {
-            throw error(directives.get(name), e.getMessage());
+            throw error(name, e.getMessage());
         }
+    }
+
+    Long bytes(String name) {
+        return parsed(name, dev.cask.resp.MemorySize::parse, "a byte count");
     }
 
     Integer integer(String name) {
-        String v = value(name);
-        if (v == null) return null;
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw error(directives.get(name), "'" + v + "' is not an integer");
-        }
+        return parsed(name, Integer::valueOf, "an integer");
     }
 
     Double decimal(String name) {
-        String v = value(name);
-        if (v == null) return null;
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw error(directives.get(name), "'" + v + "' is not a number");
-        }
+        return parsed(name, Double::valueOf, "a number");
     }
 
     /** yes or no, as redis.conf spells booleans. */

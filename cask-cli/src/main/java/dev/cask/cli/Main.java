@@ -182,7 +182,7 @@ public final class Main implements Runnable {
         SyncPolicy policy = sync != null ? sync : syncFromFile(file);
         if (policy != null) options = options.withSyncPolicy(policy);
         dev.cask.core.RecoveryMode mode = recoveryMode != null ? recoveryMode
-                : file.value("recovery-mode") == null ? null : parseIn(file, "recovery-mode", dev.cask.core.RecoveryMode::parse);
+                : file.parsed("recovery-mode", dev.cask.core.RecoveryMode::parse, "a recovery mode");
         if (mode != null) options = options.withRecoveryMode(mode);
         Long keySize = first(maxKeySize, file.bytes("max-key-size"));
         if (keySize != null) options = options.withMaxKeySize(Math.toIntExact(Math.min(keySize, Integer.MAX_VALUE)));
@@ -213,7 +213,7 @@ public final class Main implements Runnable {
         String cask = file.value("sync");
         String redis = file.value("appendfsync");
         if (cask != null && redis != null) throw file.error("appendfsync", "and 'sync' both set the sync policy: keep one");
-        if (cask != null) return parseIn(file, "sync", SyncPolicy::parse);
+        if (cask != null) return file.parsed("sync", SyncPolicy::parse, "a sync policy");
         if (redis == null) return null;
         return switch (redis.toLowerCase(java.util.Locale.ROOT)) {
             case "always" -> SyncPolicy.parse("always");
@@ -221,15 +221,6 @@ public final class Main implements Runnable {
             case "no" -> SyncPolicy.parse("none");
             default -> throw file.error("appendfsync", "must be always, everysec or no, got '" + redis + "'");
         };
-    }
-
-    /** Parses a config value, the parser's complaint becoming an error that names the line. */
-    static <T> T parseIn(ConfigFile file, String name, java.util.function.Function<String, T> parser) {
-        try {
-            return parser.apply(file.value(name));
-        } catch (IllegalArgumentException e) {
-            throw file.error(name, e.getMessage());
-        }
     }
 
     static <T> T first(T flag, T fromFile) {

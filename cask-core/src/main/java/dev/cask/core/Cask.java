@@ -216,7 +216,7 @@ public final class Cask implements AutoCloseable {
         Segment segment = log.segmentFor(length);
         long at = log.append(segment, buf.flip());
         KeyDirEntry old = index.applyPut(key, new KeyDirEntry(segment.id, at + length - value.length, value.length, expiryMillis), segment, length);
-        if (old != null && old.expiredAt(now())) index.expiredKeysRemoved.incrementAndGet();
+        if (old != null && old.expiry() != 0 && old.expiredAt(now())) index.expiredKeysRemoved.incrementAndGet(); // no clock read for keys that never expire
         return log.afterAppend(segment);
     }
 
