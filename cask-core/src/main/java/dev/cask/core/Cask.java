@@ -139,6 +139,51 @@ public final class Cask implements AutoCloseable {
         }
     }
 
+    /** The most keys {@link #get(byte[][], int, byte[][])} takes at once. */
+    public static final int MAX_BATCH = 256;
+
+    /**
+     * The values of {@code keys[0..n)} into {@code values[0..n)}, each null where its key is
+     * missing, deleted or expired: what n calls of {@link #get(byte[])} give, but the keydir
+     * lookups of the batch overlap their cache misses instead of waiting for one after another.
+     * For reads of many keys at once (LRANGE, MGET); at most {@link #MAX_BATCH} keys a call.
+     */
+    public void get(byte[][] keys, int n, byte[][] values) {
+        if (n < 0 || n > MAX_BATCH || n > keys.length || n > values.length) {
+            throw new IllegalArgumentException("a batch is 0 to " + MAX_BATCH + " keys within both arrays, got " + n);
+        }
+        ensureOpen();
+        ReadScratch scratch = ReadScratch.ofThisThread();
+        long[] entries = scratch.entries;
+        index.keyDir.getAll(keys, n, scratch.hashes, entries);
+        long now = now();
+        for (int i = 0; i < n; i++) {
+            long id = entries[4 * i];
+            long expiry = entries[4 * i + 3];
+            if (id < 0 || (expiry != 0 && expiry <= now)) {
+                values[i] = null;
+                continue;
+            }
+            int valueSize = (int) entries[4 * i + 2];
+            Segment segment = index.segment((int) id);
+            try {
+                if (segment == null) {
+                    values[i] = get(keys[i]); // retired since the lookup: the keydir already points elsewhere
+                    continue;
+                }
+                ByteBuffer record = segment.checkedRecord(keys[i], entries[4 * i + 1], valueSize, expiry, scratch);
+                byte[] value = new byte[valueSize];
+                record.get(record.limit() - valueSize, value);
+                values[i] = value;
+            } catch (ClosedChannelException | IllegalStateException e) {
+                if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
+                values[i] = get(keys[i]);
+            } catch (IOException e) {
+                throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
+            }
+        }
+    }
+
     /** What {@link #withRecord} hands a reader: the checked record, and its keydir entry. */
     private interface RecordReader<T> {
         T read(ByteBuffer record, KeyDirEntry entry);

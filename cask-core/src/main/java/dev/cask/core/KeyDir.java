@@ -130,6 +130,61 @@ final class KeyDir {
         }
     }
 
+    /**
+     * As {@link #get(byte[], long[])} for {@code keys[0..n)}, into {@code out} (four longs a key,
+     * the segment id -1 where the key is absent); {@code hashes} is scratch of at least n. The home
+     * slots of every key, then their arena entries, are read first, each pass one independent load
+     * a key: their cache misses overlap, where n single lookups wait for one miss after another (an
+     * LRANGE of 300 spent most of its time in those waits).
+     */
+    void getAll(byte[][] keys, int n, long[] hashes, long[] out) {
+        for (int i = 0; i < n; i++) hashes[i] = hash(keys[i]);
+        for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+            long stamp = lock.tryOptimisticRead();
+            if (stamp == 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            try {
+                lookupAll(keys, n, hashes, out);
+                if (lock.validate(stamp)) return;
+            } catch (RuntimeException raced) {
+                // a writer moved things under us; try again
+            }
+        }
+        long stamp = lock.readLock();
+        try {
+            lookupAll(keys, n, hashes, out);
+        } finally {
+            lock.unlockRead(stamp);
+        }
+    }
+
+    private void lookupAll(byte[][] keys, int n, long[] hashes, long[] out) {
+        long[] t = table;
+        int cap = t.length / 2;
+        byte[][] arena = pages;
+        // the first two passes only load (kept in out, which the last pass overwrites, so that the loads stay)
+        for (int i = 0; i < n; i++) out[4 * i] = t[2 * home(hashes[i], cap)];
+        for (int i = 0; i < n; i++) {
+            long ref = out[4 * i] >>> 32;
+            if (ref != 0) out[4 * i + 1] = arena[(int) (ref >>> PAGE_BITS)][(int) (ref & (PAGE_SIZE - 1))];
+        }
+        for (int i = 0; i < n; i++) {
+            int slot = find(t, cap, keys[i], hashes[i]);
+            if (slot < 0) {
+                out[4 * i] = -1;
+                continue;
+            }
+            long w0 = t[2 * slot];
+            long w1 = t[2 * slot + 1];
+            out[4 * i] = segmentIdOf(w0);
+            out[4 * i + 1] = w1 >>> 32;
+            out[4 * i + 2] = (int) w1;
+            out[4 * i + 3] = expiryAt(w0 >>> 32);
+        }
+    }
+
     private boolean lookup(byte[] key, long hash, long[] out) {
         long[] t = table;
         int cap = t.length / 2;

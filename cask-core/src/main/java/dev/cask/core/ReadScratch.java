@@ -14,6 +14,9 @@ final class ReadScratch {
 
     /** What {@link KeyDir#get(byte[], long[])} fills: segment id, value position, value size, expiry. */
     final long[] entry = new long[4];
+    /** What {@link KeyDir#getAll} fills (four longs a key) and its hashes, for a batch of up to {@link Cask#MAX_BATCH} keys. */
+    final long[] entries = new long[4 * Cask.MAX_BATCH];
+    final long[] hashes = new long[Cask.MAX_BATCH];
     private byte[] bytes = new byte[512];
     private ByteBuffer buffer = RecordCodec.wrap(bytes);
 

@@ -206,6 +206,11 @@ public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
     public final boolean hasKey(ByteBuffer buf, int at, byte[] key) {
         if (keySize(buf, at) != key.length) return false;
         int from = at + headerLength(buf, at);
+        if (buf.hasArray()) { // a heap buffer (a read's scratch): one vectorized compare
+            int start = buf.arrayOffset() + from;
+            return start + key.length <= buf.arrayOffset() + buf.limit()
+                    && java.util.Arrays.equals(buf.array(), start, start + key.length, key, 0, key.length);
+        }
         for (int i = 0; i < key.length; i++) {
             if (buf.get(from + i) != key[i]) return false; // no slice and no wrap: nothing allocated per get
         }

@@ -111,10 +111,16 @@ class CaskModelProperties {
     }
 
     private static void assertSame(Cask cask, Map<String, byte[]> model) {
-        for (String key : List.of("a", "b", "c", "d", "e", "long-key-" + "x".repeat(40))) {
+        List<String> names = List.of("a", "b", "c", "d", "e", "long-key-" + "x".repeat(40));
+        byte[][] batch = names.stream().map(TestFiles::b).toArray(byte[][]::new);
+        byte[][] batched = new byte[names.size()][];
+        cask.get(batch, batch.length, batched); // the batched read answers as the single ones
+        for (int i = 0; i < names.size(); i++) {
+            String key = names.get(i);
             byte[] expected = model.get(key);
             byte[] actual = cask.get(TestFiles.b(key));
             assertThat(actual == null ? null : Arrays.toString(actual)).as(key).isEqualTo(expected == null ? null : Arrays.toString(expected));
+            assertThat(batched[i] == null ? null : Arrays.toString(batched[i])).as("batched " + key).isEqualTo(expected == null ? null : Arrays.toString(expected));
         }
         List<String> keys = new ArrayList<>(cask.keys().stream().map(TestFiles::s).toList());
         assertThat(keys).containsExactlyInAnyOrderElementsOf(model.keySet());

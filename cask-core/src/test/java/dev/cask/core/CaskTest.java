@@ -114,6 +114,11 @@ class CaskTest {
             assertThat(cask.get(b("short"))).isNotNull();
             now.addAndGet(100);
             assertThat(cask.get(b("short"))).isNull();
+            byte[][] values = new byte[3][];
+            cask.get(new byte[][] {b("short"), b("forever"), b("never-written")}, 3, values);
+            assertThat(values[0]).as("expired, read in a batch").isNull();
+            assertThat(values[1]).isEqualTo(b("v"));
+            assertThat(values[2]).isNull();
             assertThat(cask.contains(b("short"))).isFalse();
             assertThat(cask.keys()).extracting(TestFiles::s).containsExactly("forever");
             assertThat(cask.delete(b("short"))).isFalse();
@@ -122,6 +127,18 @@ class CaskTest {
         try (Cask cask = Cask.open(dir, options)) {
             assertThat(cask.get(b("short"))).isNull();
             assertThat(cask.metadata(b("forever")).expiry()).isZero();
+        }
+    }
+
+    @Test
+    void aBatchedReadRefusesABatchOutsideItsBoundsBeforeReadingAnything() {
+        try (Cask cask = Cask.open(dir)) {
+            byte[][] tooMany = new byte[Cask.MAX_BATCH + 1][];
+            java.util.Arrays.fill(tooMany, b("k"));
+            assertThatThrownBy(() -> cask.get(tooMany, tooMany.length, new byte[tooMany.length][]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to " + Cask.MAX_BATCH);
+            assertThatThrownBy(() -> cask.get(new byte[2][], 3, new byte[3][])).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> cask.get(new byte[3][], -1, new byte[3][])).isInstanceOf(IllegalArgumentException.class);
         }
     }
 

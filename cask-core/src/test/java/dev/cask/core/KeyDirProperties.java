@@ -31,6 +31,16 @@ class KeyDirProperties {
         }
         assertThat(keyDir.size()).isEqualTo(model.size());
         for (Map.Entry<String, KeyDirEntry> e : model.entrySet()) assertThat(keyDir.get(TestFiles.b(e.getKey()))).isEqualTo(e.getValue());
+        // the batched lookup, over present and absent keys alike
+        byte[][] batch = new byte[Cask.MAX_BATCH][];
+        long[] out = new long[4 * batch.length];
+        for (int i = 0; i < batch.length; i++) batch[i] = TestFiles.b("k" + random.nextInt(keySpace) + "x".repeat(random.nextInt(3) * 10));
+        keyDir.getAll(batch, batch.length, new long[batch.length], out);
+        for (int i = 0; i < batch.length; i++) {
+            KeyDirEntry expected = model.get(TestFiles.s(batch[i]));
+            KeyDirEntry found = out[4 * i] < 0 ? null : new KeyDirEntry((int) out[4 * i], out[4 * i + 1], (int) out[4 * i + 2], out[4 * i + 3]);
+            assertThat(found).as(TestFiles.s(batch[i])).isEqualTo(expected);
+        }
         Map<String, KeyDirEntry> seen = new HashMap<>();
         keyDir.forEach((k, v) -> seen.put(TestFiles.s(k), v));
         assertThat(seen).isEqualTo(model);
@@ -107,7 +117,19 @@ class KeyDirProperties {
         writer.start();
         Random r = new Random(2);
         long checked = 0;
+        byte[][] batch = new byte[64][];
+        long[] out = new long[4 * batch.length];
+        long[] hashes = new long[batch.length];
         while (writer.isAlive()) {
+            for (int k = 0; k < batch.length; k++) batch[k] = TestFiles.b("key" + r.nextInt(keys));
+            keyDir.getAll(batch, batch.length, hashes, out);
+            for (int k = 0; k < batch.length; k++) {
+                if (out[4 * k] < 0) continue;
+                long i = Long.parseLong(TestFiles.s(batch[k]).substring(3));
+                assertThat(out[4 * k + 1]).isEqualTo(i);
+                assertThat(out[4 * k + 3]).isIn(0L, i + 1);
+                checked++;
+            }
             int i = r.nextInt(keys);
             KeyDirEntry e = keyDir.get(TestFiles.b("key" + i));
             if (e != null) {

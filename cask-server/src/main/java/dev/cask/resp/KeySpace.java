@@ -72,6 +72,20 @@ final class KeySpace {
         return v == null ? null : v.value;
     }
 
+    /**
+     * The values of {@code keys[0..n)} into {@code values}, as n calls of {@link #value} give them;
+     * when this command has written nothing, in one batched read of the engine (n at most
+     * {@link Cask#MAX_BATCH}).
+     */
+    void values(byte[][] keys, int n, byte[][] values) {
+        if (!written.isEmpty()) {
+            for (int i = 0; i < n; i++) values[i] = value(keys[i]);
+            return;
+        }
+        cask.get(keys, n, values);
+        for (int i = 0; i < n; i++) counted(keys[i], values[i]);
+    }
+
     /** The key's expiry (0 = never), or -1 if it is missing or expired; reads no value. */
     long expiry(byte[] key) {
         Write mine = written.isEmpty() ? null : written.get(ByteBuffer.wrap(key));

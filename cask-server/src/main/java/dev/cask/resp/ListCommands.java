@@ -1,5 +1,6 @@
 package dev.cask.resp;
 
+import dev.cask.core.Cask;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -155,10 +156,17 @@ final class ListCommands {
             return;
         }
         c.r.array(end - start + 1);
-        byte[] key = at(l, head(l) + start); // one key, its position changed for each element
-        for (long i = start; i <= end; i++) {
-            CollectionKeys.setPosition(key, head(l) + i);
-            c.r.bulk(c.ks.value(key));
+        long head = head(l);
+        byte[] template = at(l, head + start);
+        int batch = (int) Math.min(Cask.MAX_BATCH, end - start + 1);
+        byte[][] keys = new byte[batch][];
+        byte[][] values = new byte[batch][];
+        for (int k = 0; k < batch; k++) keys[k] = template.clone();
+        for (long from = start; from <= end; from += batch) { // in batches: the engine overlaps their keydir lookups
+            int n = (int) Math.min(batch, end - from + 1);
+            for (int k = 0; k < n; k++) CollectionKeys.setPosition(keys[k], head + from + k);
+            c.ks.values(keys, n, values);
+            for (int k = 0; k < n; k++) c.r.bulk(values[k]);
         }
     }
 

@@ -55,7 +55,7 @@ final class Reply {
 
     void integer(long n) {
         put(':');
-        ascii(Long.toString(n));
+        decimal(n);
         crlf();
     }
 
@@ -64,10 +64,9 @@ final class Reply {
             nil();
             return;
         }
-        String header = Integer.toString(b.length);
-        ensure(1 + header.length() + 2 + b.length + 2); // the whole reply or nothing: no header is left without its body
+        ensure(1 + 10 + 2 + b.length + 2); // the whole reply or nothing: no header is left without its body
         put('$');
-        ascii(header);
+        decimal(b.length);
         crlf();
         put(b, 0, b.length);
         crlf();
@@ -101,7 +100,7 @@ final class Reply {
 
     void array(long n) {
         put('*');
-        ascii(Long.toString(n));
+        decimal(n);
         crlf();
     }
 
@@ -109,7 +108,7 @@ final class Reply {
     void map(int n) {
         if (resp3) {
             put('%');
-            ascii(Integer.toString(n));
+            decimal(n);
             crlf();
         } else {
             array(2L * n);
@@ -119,7 +118,7 @@ final class Reply {
     /** A set of {@code n} elements: RESP3's {@code ~}, or an array in RESP2. */
     void setHeader(int n) {
         put(resp3 ? '~' : '*');
-        ascii(Integer.toString(n));
+        decimal(n);
         crlf();
     }
 
@@ -155,6 +154,23 @@ final class Reply {
         int n = s.length();
         ensure(n);
         for (int i = 0; i < n; i++) buf[length++] = (byte) s.charAt(i);
+    }
+
+    /** {@code n} in decimal, written straight into the buffer: a reply of many elements makes no string per header. */
+    private void decimal(long n) {
+        if (n < 0) {
+            if (n == Long.MIN_VALUE) {
+                ascii(Long.toString(n));
+                return;
+            }
+            put('-');
+            n = -n;
+        }
+        int digits = 1;
+        for (long v = n; v >= 10; v /= 10) digits++;
+        ensure(digits);
+        for (int i = length + digits - 1; i >= length; i--, n /= 10) buf[i] = (byte) ('0' + n % 10);
+        length += digits;
     }
 
     private void put(char c) {
