@@ -102,7 +102,7 @@ record CollectionRef(byte[] metaKey, CollectionKeys.Meta meta, long expiry, bool
     List<byte[]> randomDistinct(Call c, long count) {
         if (meta == null || count <= 0) return List.of();
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        Collections.Members m = c.collections.members(meta.version());
+        MemberIndex m = c.collections.members(meta.version());
         if (!c.ks.hasWrites() && count <= m.size() / 4) {
             java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
             while (chosen.size() < count) chosen.add(random.nextInt(m.size()));
@@ -119,7 +119,7 @@ record CollectionRef(byte[] metaKey, CollectionKeys.Meta meta, long expiry, bool
     List<byte[]> members(Call c) {
         if (meta == null) return List.of();
         long version = meta.version();
-        Collections.Members m = c.collections.members(version);
+        MemberIndex m = c.collections.members(version);
         List<byte[]> names = new ArrayList<>(m.size());
         if (!c.ks.hasWrites()) {
             for (int i = 0; i < m.size(); i++) names.add(m.get(i));

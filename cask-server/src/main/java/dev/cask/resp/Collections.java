@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the server keeps in memory about collections ({@link CollectionKeys}): for each version
- * its members (so that HKEYS and HGETALL read no keydir but their own), which metadata key
- * owns it, and the versions no metadata owns any more, whose elements the sweeper deletes. Loop
- * thread only; built by one walk of the keydir at start.
+ * What the server keeps in memory about collections ({@link CollectionKeys}): for each hash, set
+ * and sorted set its members (so that HKEYS and HGETALL read no keydir but their own), for each
+ * list its extent (head and length: a list's elements are positions, nothing to index), which
+ * metadata key owns each version, and the versions no metadata owns any more, whose elements the
+ * sweeper deletes. Loop thread only; built by two walks of the keydir at start.
  *
- * <p>Members are held as their bytes in a list with an index by content (swap-remove): a member
- * costs its own bytes plus about 90 bytes of Java objects. A collection's values stay on disk.
+ * <p>Members are packed ({@link MemberIndex}): a member costs its own bytes plus about 14. A
+ * collection's values stay on disk.
  *
  * <p>The index follows what was written: {@link #applied} is told each batch after the engine
  * took it, so a failed write changes nothing here either.
@@ -27,7 +28,9 @@ final class Collections {
     /** Versions reserved per write of the high-water record. */
     private static final long VERSION_BLOCK = 1 << 20;
 
-    private final Map<Long, Members> members = new HashMap<>();
+    private final Map<Long, MemberIndex> members = new HashMap<>();
+    /** A list version's head and length, from its newest metadata; an orphaned one's shrinks as the sweeper deletes its tail. */
+    private final Map<Long, long[]> listExtents = new HashMap<>();
     /** Version to the metadata key that names it, and back. */
     private final Map<Long, ByteBuffer> owners = new HashMap<>();
     private final Map<ByteBuffer, Long> versionOf = new HashMap<>();
@@ -43,16 +46,20 @@ final class Collections {
         nextVersion = reservedUpTo + 1; // past every version a previous run may have handed out
         List<byte[]> metas = new ArrayList<>();
         cask.forEachKey(k -> {
-            if (CollectionKeys.isElement(k)) {
-                members.computeIfAbsent(CollectionKeys.version(k), v -> new Members()).add(CollectionKeys.member(k));
-            } else if (CollectionKeys.isMeta(k)) {
-                metas.add(k.clone());
-            }
+            if (CollectionKeys.isMeta(k)) metas.add(k.clone());
         });
         for (byte[] key : metas) {
             CollectionKeys.Meta meta = CollectionKeys.decode(cask.get(key));
-            if (meta != null) own(ByteBuffer.wrap(key), meta.version());
+            if (meta == null) continue;
+            own(ByteBuffer.wrap(key), meta.version());
+            if (meta.type() == CollectionKeys.Type.LIST) listExtents.put(meta.version(), new long[] {meta.head(), meta.count()});
         }
+        // a list that a metadata record owns needs no member index: its extent says where its elements are
+        cask.forEachKey(k -> {
+            if (!CollectionKeys.isElement(k)) return;
+            long version = CollectionKeys.version(k);
+            if (!listExtents.containsKey(version)) members.computeIfAbsent(version, v -> new MemberIndex()).add(CollectionKeys.member(k));
+        });
         for (Long version : members.keySet()) if (!owners.containsKey(version)) orphans.add(version);
     }
 
@@ -63,7 +70,7 @@ final class Collections {
 
     /** Whether any collection or element exists: while none does, a plain SET needs no check for one. */
     boolean any() {
-        return !members.isEmpty() || !owners.isEmpty();
+        return !members.isEmpty() || !owners.isEmpty() || !listExtents.isEmpty();
     }
 
     /**
@@ -78,47 +85,67 @@ final class Collections {
         return nextVersion++;
     }
 
-    /** The members of {@code version} as the engine holds them (a transaction's own writes not included). */
-    Members members(long version) {
-        Members m = members.get(version);
-        return m == null ? Members.EMPTY : m;
+    /** The members of hash, set or sorted set {@code version} as the engine holds them (a transaction's own writes not included). */
+    MemberIndex members(long version) {
+        MemberIndex m = members.get(version);
+        return m == null ? MemberIndex.EMPTY : m;
     }
 
-    /** Brings the index up to date with a batch the engine took. */
+    /**
+     * Brings the index up to date with a batch the engine took: its metadata first, so that an
+     * element of a list created in the same batch is known as a list's.
+     */
     void applied(WriteBatch batch) {
         List<Long> released = null; // most batches release nothing: no list for them
         for (WriteBatch.Op op : batch.ops()) {
             byte[] k = op.key();
-            if (CollectionKeys.isElement(k)) {
-                long version = CollectionKeys.version(k);
-                Scores sorted = scores.get(version);
-                if (op.isDelete()) {
-                    Members m = members.get(version);
-                    if (m != null && m.remove(CollectionKeys.member(k)) && m.size() == 0) members.remove(version);
-                    if (sorted != null) sorted.remove(CollectionKeys.member(k));
-                } else {
-                    members.computeIfAbsent(version, v -> new Members()).add(CollectionKeys.member(k));
-                    if (sorted != null) sorted.put(CollectionKeys.member(k), Scores.decode(op.value()));
+            if (!CollectionKeys.isMeta(k)) continue;
+            CollectionKeys.Meta meta = op.isDelete() ? null : CollectionKeys.decode(op.value());
+            if (meta != null && meta.type() == CollectionKeys.Type.LIST) {
+                long[] extent = listExtents.get(meta.version());
+                if (extent == null) listExtents.put(meta.version(), new long[] {meta.head(), meta.count()});
+                else {
+                    extent[0] = meta.head();
+                    extent[1] = meta.count();
                 }
-            } else if (CollectionKeys.isMeta(k)) {
-                CollectionKeys.Meta meta = op.isDelete() ? null : CollectionKeys.decode(op.value());
-                Long current = versionOf.get(ByteBuffer.wrap(k));
-                if (meta != null && current != null && current == meta.version()) continue; // a new count or head: the same owner, nothing to change
-                ByteBuffer key = ByteBuffer.wrap(k.clone());
-                Long previous = versionOf.remove(key); // the key's previous version, if it had one, is released
-                if (previous != null) {
-                    if (key.equals(owners.get(previous))) owners.remove(previous);
-                    if (released == null) released = new ArrayList<>();
-                    released.add(previous);
-                }
-                if (meta != null) own(key, meta.version());
+            }
+            Long current = versionOf.get(ByteBuffer.wrap(k));
+            if (meta != null && current != null && current == meta.version()) continue; // a new count or head: the same owner, nothing to change
+            ByteBuffer key = ByteBuffer.wrap(k.clone());
+            Long previous = versionOf.remove(key); // the key's previous version, if it had one, is released
+            if (previous != null) {
+                if (key.equals(owners.get(previous))) owners.remove(previous);
+                if (released == null) released = new ArrayList<>();
+                released.add(previous);
+            }
+            if (meta != null) own(key, meta.version());
+        }
+        for (WriteBatch.Op op : batch.ops()) {
+            byte[] k = op.key();
+            if (!CollectionKeys.isElement(k)) continue;
+            long version = CollectionKeys.version(k);
+            long[] extent = listExtents.get(version);
+            if (extent != null) { // a list's: its metadata says where its elements are, unless no metadata owns it any more
+                if (op.isDelete() && !owners.containsKey(version) && --extent[1] <= 0) listExtents.remove(version);
+                continue;
+            }
+            Scores sorted = scores.get(version);
+            if (op.isDelete()) {
+                MemberIndex m = members.get(version);
+                if (m != null && m.remove(CollectionKeys.member(k)) && m.size() == 0) members.remove(version);
+                if (sorted != null) sorted.remove(CollectionKeys.member(k));
+            } else {
+                members.computeIfAbsent(version, v -> new MemberIndex()).add(CollectionKeys.member(k));
+                if (sorted != null) sorted.put(CollectionKeys.member(k), Scores.decode(op.value()));
             }
         }
         if (released == null) return;
         for (Long version : released) {
             if (owners.containsKey(version)) continue;
             scores.remove(version);
-            if (members.containsKey(version)) orphans.add(version);
+            long[] extent = listExtents.get(version);
+            if (extent != null && extent[1] <= 0) listExtents.remove(version);
+            else if (extent != null || members.containsKey(version)) orphans.add(version);
         }
     }
 
@@ -135,8 +162,20 @@ final class Collections {
     WriteBatch sweep() {
         while (!orphans.isEmpty()) {
             long version = orphans.peek();
-            Members m = members.get(version);
-            if (m == null || m.size() == 0 || owners.containsKey(version)) {
+            if (owners.containsKey(version)) {
+                orphans.poll();
+                continue;
+            }
+            long[] extent = listExtents.get(version);
+            if (extent != null && extent[1] > 0) { // from the tail: each delete applied shortens the extent by one
+                WriteBatch batch = new WriteBatch();
+                for (long i = extent[1] - 1; i >= 0 && batch.size() < SWEEP_BATCH; i--) {
+                    batch.delete(CollectionKeys.element(version, CollectionKeys.position(extent[0] + i)));
+                }
+                return batch;
+            }
+            MemberIndex m = members.get(version);
+            if (m == null || m.size() == 0) {
                 orphans.poll();
                 continue;
             }
@@ -150,49 +189,10 @@ final class Collections {
     /** Elements waiting for the sweeper (for INFO and tests). */
     long orphanedElements() {
         long n = 0;
-        for (Long version : orphans) n += members(version).size();
+        for (Long version : orphans) {
+            long[] extent = listExtents.get(version);
+            n += extent != null ? Math.max(0, extent[1]) : members(version).size();
+        }
         return n;
-    }
-
-    /** One collection's members: a list for random picks and positional scans, and an index by content. */
-    static final class Members {
-        static final Members EMPTY = new Members();
-        private final ArrayList<byte[]> list = new ArrayList<>();
-        private final HashMap<ByteBuffer, Integer> at = new HashMap<>();
-
-        int size() {
-            return list.size();
-        }
-
-        byte[] get(int i) {
-            return list.get(i);
-        }
-
-        /** A copy of the members, for a caller that writes while it walks them. */
-        List<byte[]> snapshot() {
-            return new ArrayList<>(list);
-        }
-
-        boolean contains(byte[] member) {
-            return at.containsKey(ByteBuffer.wrap(member));
-        }
-
-        void add(byte[] member) {
-            ByteBuffer key = ByteBuffer.wrap(member);
-            if (at.containsKey(key)) return;
-            at.put(key, list.size());
-            list.add(member);
-        }
-
-        boolean remove(byte[] member) {
-            Integer i = at.remove(ByteBuffer.wrap(member));
-            if (i == null) return false;
-            byte[] last = list.remove(list.size() - 1);
-            if (i < list.size()) {
-                list.set(i, last);
-                at.put(ByteBuffer.wrap(last), i);
-            }
-            return true;
-        }
     }
 }

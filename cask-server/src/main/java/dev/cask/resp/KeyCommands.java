@@ -220,13 +220,21 @@ final class KeyCommands {
             c.ks.put(to, v.value(), v.expiry());
         } else { // a collection's copy is a new version with a copy of every element
             long version = c.collections.newVersion(c.ks);
-            for (byte[] member : c.collections.members(meta.version()).snapshot()) {
+            for (byte[] member : elementsOf(c, meta)) {
                 byte[] value = c.ks.value(CollectionKeys.element(meta.version(), member));
                 if (value != null) c.ks.put(CollectionKeys.element(version, member), value, 0);
             }
             c.ks.put(to, CollectionKeys.encode(new CollectionKeys.Meta(meta.type(), version, meta.count(), meta.head())), v.expiry());
         }
         c.r.integer(1);
+    }
+
+    /** A collection's element names as the engine holds them: a list's positions from its head, or the member index's. */
+    private static List<byte[]> elementsOf(Call c, CollectionKeys.Meta meta) {
+        if (meta.type() != CollectionKeys.Type.LIST) return c.collections.members(meta.version()).snapshot();
+        List<byte[]> positions = new ArrayList<>();
+        for (long i = 0; i < meta.count(); i++) positions.add(CollectionKeys.position(meta.head() + i));
+        return positions;
     }
 
     /** MOVE key db: the key leaves this database for another where it does not exist yet. */
