@@ -397,7 +397,8 @@ public final class Cask implements AutoCloseable {
 
     /** Visits every live key; weakly consistent with concurrent writes. Do not modify the array. */
     public void forEachKey(Consumer<byte[]> visitor) {
-        forEachEntry((key, entry) -> visitor.accept(key));
+        ensureOpen();
+        index.keyDir.forEachKey(now(), visitor);
     }
 
     /** As {@link #forEachKey}, with each key's keydir entry (its expiry, value size), without a second lookup. */

@@ -44,6 +44,11 @@ class KeyDirProperties {
         Map<String, KeyDirEntry> seen = new HashMap<>();
         keyDir.forEach((k, v) -> seen.put(TestFiles.s(k), v));
         assertThat(seen).isEqualTo(model);
+        long now = random.nextLong(1, Long.MAX_VALUE); // the keys-only walk leaves out what has expired by then
+        java.util.List<String> walked = new java.util.ArrayList<>();
+        keyDir.forEachKey(now, k -> walked.add(TestFiles.s(k)));
+        assertThat(walked).containsExactlyInAnyOrderElementsOf(
+                model.entrySet().stream().filter(e -> e.getValue().expiry() == 0 || e.getValue().expiry() > now).map(Map.Entry::getKey).toList());
     }
 
     /**

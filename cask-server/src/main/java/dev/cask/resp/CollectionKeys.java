@@ -110,8 +110,11 @@ final class CollectionKeys {
         return ByteBuffer.wrap(element).getLong(2);
     }
 
+    /** Where an element key's member begins. */
+    static final int MEMBER_OFFSET = 10;
+
     static byte[] member(byte[] element) {
-        return Arrays.copyOfRange(element, 10, element.length);
+        return Arrays.copyOfRange(element, MEMBER_OFFSET, element.length);
     }
 
     static byte[] encode(Meta meta) {

@@ -58,7 +58,9 @@ final class Collections {
         cask.forEachKey(k -> {
             if (!CollectionKeys.isElement(k)) return;
             long version = CollectionKeys.version(k);
-            if (!listExtents.containsKey(version)) members.computeIfAbsent(version, v -> new MemberIndex()).add(CollectionKeys.member(k));
+            if (!listExtents.containsKey(version)) {
+                members.computeIfAbsent(version, v -> new MemberIndex()).add(k, CollectionKeys.MEMBER_OFFSET, k.length - CollectionKeys.MEMBER_OFFSET);
+            }
         });
         for (Long version : members.keySet()) if (!owners.containsKey(version)) orphans.add(version);
     }

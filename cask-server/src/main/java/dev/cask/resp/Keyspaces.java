@@ -33,11 +33,17 @@ final class Keyspaces {
         boolean migrate = KeyspaceMigration.needed(cask);
         List<byte[]> escaped = new ArrayList<>();
         boolean[] notPlain = new boolean[1];
-        cask.forEachKey(k -> { // one walk: the keys to migrate, and whether any key is not a plain database-0 key
+        java.util.function.Consumer<byte[]> look = k -> {
             if (migrate && KeyNames.beginsWithEscape(k)) escaped.add(k.clone());
             // another database's key, an escaped database-0 one, a collection's record: DBSIZE then needs a walk
             if (KeyNames.beginsWithEscape(k) && !java.util.Arrays.equals(k, KeyNames.VERSION_KEY)) notPlain[0] = true;
-        });
+        };
+        if (migrate) {
+            cask.forEachKey(look); // one walk: the keys to migrate, and whether any key is not a plain database-0 key
+        } else { // only whether any key is not a plain database-0 one: the walk stops at the first
+            long cursor = 0;
+            do cursor = cask.scan(cursor, 4096, look); while (cursor != 0 && !notPlain[0]);
+        }
         otherDatabases = notPlain[0];
         if (migrate) {
             int moved = KeyspaceMigration.run(cask, escaped);

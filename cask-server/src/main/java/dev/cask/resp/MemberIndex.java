@@ -53,9 +53,13 @@ final class MemberIndex {
 
     /** Adds {@code member} if it is not there yet. */
     void add(byte[] member) {
-        int slot = slotOf(member);
+        add(member, 0, member.length);
+    }
+
+    /** Adds the member that is {@code length} bytes of {@code b} from {@code from} (a stored element key's tail, uncopied). */
+    void add(byte[] b, int from, int length) {
+        int slot = slotOf(b, from, length);
         if (slot >= 0) return;
-        int length = member.length;
         int need = varintSize(length) + length;
         if ((long) end + need > MAX_BYTES) compact();
         if ((long) end + need > MAX_BYTES) {
@@ -65,7 +69,7 @@ final class MemberIndex {
         if (size == starts.length) starts = Arrays.copyOf(starts, starts.length + (starts.length >> 1) + 4);
         starts[size] = end;
         end = putVarint(data, end, length);
-        System.arraycopy(member, 0, data, end, length);
+        System.arraycopy(b, from, data, end, length);
         end += length;
         size++;
         slots[-slot - 1] = size;
@@ -98,15 +102,19 @@ final class MemberIndex {
 
     /** The slot holding {@code member}, or {@code -(free slot) - 1} where it would go. */
     private int slotOf(byte[] member) {
+        return slotOf(member, 0, member.length);
+    }
+
+    private int slotOf(byte[] b, int from, int length) {
         int mask = slots.length - 1;
-        int slot = hash(member, 0, member.length) & mask;
+        int slot = hash(b, from, length) & mask;
         while (true) {
             int held = slots[slot];
             if (held == 0) return -slot - 1;
             int at = starts[held - 1];
-            int length = varint(data, at);
-            int from = at + varintSize(length);
-            if (length == member.length && Arrays.equals(data, from, from + length, member, 0, length)) return slot;
+            int heldLength = varint(data, at);
+            int heldFrom = at + varintSize(heldLength);
+            if (heldLength == length && Arrays.equals(data, heldFrom, heldFrom + length, b, from, from + length)) return slot;
             slot = (slot + 1) & mask;
         }
     }
