@@ -59,7 +59,7 @@ final class Collections {
             if (!CollectionKeys.isElement(k)) return;
             long version = CollectionKeys.version(k);
             if (!listExtents.containsKey(version)) {
-                members.computeIfAbsent(version, v -> new MemberIndex()).add(k, CollectionKeys.MEMBER_OFFSET, k.length - CollectionKeys.MEMBER_OFFSET);
+                members.computeIfAbsent(version, v -> new MemberIndex()).addDistinct(k, CollectionKeys.MEMBER_OFFSET, k.length - CollectionKeys.MEMBER_OFFSET);
             }
         });
         for (Long version : members.keySet()) if (!owners.containsKey(version)) orphans.add(version);

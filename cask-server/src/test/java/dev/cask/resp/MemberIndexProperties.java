@@ -24,6 +24,11 @@ class MemberIndexProperties {
             byte[] member = member(random, memberSpace);
             if (random.nextInt(5) < 2) {
                 assertThat(index.remove(member)).isEqualTo(model.remove(text(member)));
+            } else if (!model.contains(text(member)) && random.nextBoolean()) {
+                byte[] framed = new byte[member.length + 3]; // as a start hands it over: inside an element key
+                System.arraycopy(member, 0, framed, 3, member.length);
+                index.addDistinct(framed, 3, member.length);
+                model.add(text(member));
             } else {
                 index.add(member);
                 model.add(text(member));
