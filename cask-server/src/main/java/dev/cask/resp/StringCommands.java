@@ -256,6 +256,13 @@ final class StringCommands {
         if (v == null && wrongType(c, 1)) return;
         String incrText = c.text(2);
         String currentText = v == null ? "0" : new String(v.value(), StandardCharsets.ISO_8859_1);
+        String exact = LongDouble.exactSum(currentText, incrText); // the common case: no rounding anywhere
+        if (exact != null) {
+            byte[] bytes = exact.getBytes(StandardCharsets.US_ASCII);
+            c.ks.put(key, bytes, v == null ? 0 : v.expiry());
+            c.r.bulk(bytes);
+            return;
+        }
         boolean currentInfinite = INFINITY.matcher(currentText).matches(); // strtold takes "inf"; the sum then cannot be stored
         BigDecimal current = currentInfinite ? null : parseFloat(currentText);
         boolean incrInfinite = INFINITY.matcher(incrText).matches();
