@@ -97,7 +97,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("cask serve listening on " + settings.bind() + ":" + server.port() + " (RESP2/RESP3, transport " + server.transportName()
                 + ", event loop thread " + server.threadName() + ")");
         System.out.println("cask serve database " + cask.directory().toAbsolutePath() + ", sync " + cask.options().syncPolicy()
-                + ", " + cask.size() + " keys" + (settings.requirePass() != null ? ", password required" : ""));
+                + ", " + cask.size() + " keydir entries (DBSIZE counts keys)" + (settings.requirePass() != null ? ", password required" : ""));
         if (settings.passwordFromArgv()) {
             LOG.log(System.Logger.Level.WARNING, "the password was given as --requirepass: every user of this machine can read it in ps;"
                     + " give it in $CASK_REQUIREPASS or as requirepass in --config FILE");
