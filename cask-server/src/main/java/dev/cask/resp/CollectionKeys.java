@@ -11,9 +11,10 @@ import java.util.Arrays;
  * <pre>
  * stored key                       value
  * 00 (20+db) key                   metadata: type u8 | version u64 | count u64 [| head u64 for a list]   (big-endian)
- * 00 45 version(u64 BE) member     one element: a hash field's value; empty for a set's member; a list's
- *                                  element at position member (u64 BE), head .. head + count - 1; a sorted
- *                                  set's member's score (an IEEE double, 8 bytes BE)
+ * 00 45 version(u64 BE) member     one element: a hash field's value; empty for a set's member of up to 32
+ *                                  bytes, and for a longer one (named ff + its SHA-256) the member itself; a
+ *                                  list's element at position member (u64 BE), head .. head + count - 1; a
+ *                                  sorted set's member's score (an IEEE double, 8 bytes BE)
  * 00 ff "collection-versions"      the highest version handed out, u64: versions never repeat
  * </pre>
  *
@@ -133,6 +134,41 @@ final class CollectionKeys {
         ByteBuffer b = ByteBuffer.wrap(value);
         return new Meta(type, b.getLong(1), b.getLong(9), type == Type.LIST ? b.getLong(17) : 0);
     }
+
+    /** The longest set member kept in its element's key as it is; a longer one is named by its digest. */
+    static final int SET_MEMBER_INLINE_MAX = 32;
+    /** The length of a digest name: a 0xff byte, then SHA-256 of the member. No member kept as it is has this length. */
+    private static final int DIGEST_NAME_LENGTH = SET_MEMBER_INLINE_MAX + 1;
+
+    /**
+     * What set member {@code member} is called in its element's key: itself up to
+     * {@link #SET_MEMBER_INLINE_MAX} bytes, else {@code ff} and its SHA-256, 33 bytes, with the
+     * member itself as the element's value ({@link #setMemberValue}). Keys are held in memory and
+     * values on disk, so a set of long members costs the same memory whatever their length.
+     */
+    static byte[] setMemberName(byte[] member) {
+        if (member.length <= SET_MEMBER_INLINE_MAX) return member;
+        byte[] name = new byte[DIGEST_NAME_LENGTH];
+        name[0] = (byte) 0xff;
+        try {
+            System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(member), 0, name, 1, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        return name;
+    }
+
+    /** The value of set member {@code member}'s element: empty when its name is the member, else the member. */
+    static byte[] setMemberValue(byte[] member) {
+        return member.length <= SET_MEMBER_INLINE_MAX ? EMPTY : member;
+    }
+
+    /** Whether a set element's name is a digest, whose member is then its element's value. */
+    static boolean isDigestName(byte[] name) {
+        return name.length == DIGEST_NAME_LENGTH;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
 
     /** A list element's member: its position, 8 bytes big-endian. */
     static byte[] position(long at) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -18,10 +19,10 @@ final class CollectionScan {
 
     /**
      * @param items the collection's items in a stable order
-     * @param name an item's name, which MATCH is tried against and which is answered first
+     * @param name an item's name (given the collection), which MATCH is tried against and which is answered first
      * @param value answers an item's value after its name, or null if the type has none
      */
-    static <T> void scan(Call c, CollectionKeys.Type type, Function<CollectionRef, List<T>> items, Function<T, byte[]> name,
+    static <T> void scan(Call c, CollectionKeys.Type type, Function<CollectionRef, List<T>> items, BiFunction<CollectionRef, T, byte[]> name,
             BiConsumer<CollectionRef, T> value) {
         if (!c.isInteger(2) || c.integer(2) < 0) {
             c.r.error("ERR invalid cursor");
@@ -62,13 +63,13 @@ final class CollectionScan {
         List<T> found = new ArrayList<>();
         for (long i = Math.min(cursor, all.size()); i < end; i++) {
             T item = all.get((int) i);
-            if (match == null || match.matches(name.apply(item))) found.add(item);
+            if (match == null || match.matches(name.apply(ref, item))) found.add(item);
         }
         c.r.array(2);
         c.r.bulk(Long.toString(end >= all.size() ? 0 : end).getBytes(StandardCharsets.US_ASCII));
         c.r.array(value == null ? found.size() : 2 * found.size());
         for (T item : found) {
-            c.r.bulk(name.apply(item));
+            c.r.bulk(name.apply(ref, item));
             if (value != null) value.accept(ref, item);
         }
     }

@@ -238,6 +238,6 @@ final class HashCommands {
 
     /** HSCAN key cursor [MATCH pattern] [COUNT count]: fields and their values. */
     void hscan(Call c) {
-        CollectionScan.scan(c, CollectionKeys.Type.HASH, h -> h.members(c), name -> name, (h, name) -> c.r.bulk(get(c, h, name)));
+        CollectionScan.scan(c, CollectionKeys.Type.HASH, h -> h.members(c), (h, name) -> name, (h, name) -> c.r.bulk(get(c, h, name)));
     }
 }

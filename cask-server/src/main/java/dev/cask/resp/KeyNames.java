@@ -25,7 +25,7 @@ final class KeyNames {
     static final int DATABASES = 16;
     private static final byte ESCAPE = 0x00;
     private static final byte INTERNAL = (byte) 0xff;
-    /** Marks a keyspace in this encoding (its value: "1"). */
+    /** Marks a keyspace in this encoding; its value is the version ({@link KeyspaceMigration}: "2" today). */
     static final byte[] VERSION_KEY = internal("keyspace-version");
 
     private KeyNames() {}

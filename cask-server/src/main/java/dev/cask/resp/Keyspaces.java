@@ -49,6 +49,8 @@ final class Keyspaces {
             int moved = KeyspaceMigration.run(cask, escaped);
             if (moved > 0) LOG.log(System.Logger.Level.INFO, "rewrote " + moved + " key(s) that begin with a 00 byte into the encoding of logical databases");
         }
+        int digested = KeyspaceMigration.digestLongSetMembers(cask);
+        if (digested > 0) LOG.log(System.Logger.Level.INFO, "moved " + digested + " set member(s) longer than 32 bytes from their keys into their values");
     }
 
     /** A write is about to touch {@code storedKey}: from now on database sizes need a walk if it is not a plain database-0 key. */

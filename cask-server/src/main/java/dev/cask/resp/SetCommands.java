@@ -10,18 +10,46 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Redis 7's set commands on the log: each member one record (an empty value) keyed by the set's
- * version, the set's metadata one more ({@link CollectionKeys}). As {@link HashCommands}: reads
- * and writes through the call's {@link KeySpace}, members listed from {@link Collections}.
+ * Redis 7's set commands on the log: each member one record keyed by the set's version and the
+ * member's name, the set's metadata one more ({@link CollectionKeys}). A member of up to 32 bytes
+ * is its own name (an empty value); a longer one is named by its digest and kept as the value
+ * ({@link CollectionKeys#setMemberName}), so it is read back from disk when it is answered. As
+ * {@link HashCommands}: reads and writes through the call's {@link KeySpace}, names listed from
+ * {@link Collections}.
  */
 final class SetCommands {
-    private static final byte[] EMPTY = new byte[0];
     private static final CollectionKeys.Type SET = CollectionKeys.Type.SET;
 
     private SetCommands() {}
 
     private static boolean isMember(Call c, CollectionRef s, byte[] member) {
-        return s.exists() && c.ks.exists(s.element(member));
+        return s.exists() && c.ks.exists(element(s, member));
+    }
+
+    /** The stored key of set member {@code member}. */
+    private static byte[] element(CollectionRef s, byte[] member) {
+        return s.element(CollectionKeys.setMemberName(member));
+    }
+
+    /** Adds {@code member} to {@code s} (its element written whether or not it was there). */
+    private static void put(Call c, CollectionRef s, byte[] member) {
+        c.ks.put(element(s, member), CollectionKeys.setMemberValue(member), 0);
+    }
+
+    /** The member a name stands for: the name itself, or for a digest the element's value. */
+    static byte[] member(Call c, CollectionRef s, byte[] name) {
+        if (!CollectionKeys.isDigestName(name)) return name;
+        byte[] member = c.ks.value(s.element(name));
+        if (member == null) throw new IllegalStateException("set member named by a digest has no record: the member index and the log disagree");
+        return member;
+    }
+
+    /** Every member of {@code s}, read back where a name is a digest. */
+    private static List<byte[]> members(Call c, CollectionRef s) {
+        List<byte[]> names = s.members(c);
+        List<byte[]> members = new ArrayList<>(names.size());
+        for (byte[] name : names) members.add(member(c, s, name));
+        return members;
     }
 
     /** SADD key member [member ...]. */
@@ -30,10 +58,10 @@ final class SetCommands {
         if (s == null) return;
         long added = 0;
         for (int i = 2; i < c.size(); i++) {
-            byte[] element = s.element(c.arg(i));
-            c.ks.checkPut(element, EMPTY);
+            byte[] element = element(s, c.arg(i));
+            c.ks.checkPut(element, CollectionKeys.setMemberValue(c.arg(i)));
             if (!c.ks.exists(element)) {
-                c.ks.put(element, EMPTY, 0);
+                put(c, s, c.arg(i));
                 added++;
             }
         }
@@ -46,7 +74,7 @@ final class SetCommands {
         if (s == null) return;
         long removed = 0;
         for (int i = 2; i < c.size() && s.exists(); i++) {
-            byte[] element = s.element(c.arg(i));
+            byte[] element = element(s, c.arg(i));
             if (c.ks.exists(element)) {
                 c.ks.delete(element);
                 removed++;
@@ -76,9 +104,9 @@ final class SetCommands {
     static void smembers(Call c) {
         CollectionRef s = CollectionRef.readable(c, 1, SET);
         if (s == null) return;
-        List<byte[]> members = s.members(c);
-        c.r.setHeader(members.size());
-        for (byte[] m : members) c.r.bulk(m);
+        List<byte[]> names = s.members(c);
+        c.r.setHeader(names.size());
+        for (byte[] name : names) c.r.bulk(member(c, s, name)); // one at a time: a long member is read as it is answered
     }
 
     /** SPOP key [count]: random members, removed. */
@@ -97,8 +125,9 @@ final class SetCommands {
         }
         CollectionRef s = CollectionRef.readable(c, 1, SET);
         if (s == null) return;
-        List<byte[]> popped = s.randomDistinct(c, count);
-        for (byte[] m : popped) c.ks.delete(s.element(m));
+        List<byte[]> popped = new ArrayList<>();
+        for (byte[] name : s.randomDistinct(c, count)) popped.add(member(c, s, name)); // read before the delete
+        for (byte[] m : popped) c.ks.delete(element(s, m));
         if (!popped.isEmpty()) s.store(c, s.count() - popped.size());
         if (c.size() == 2) {
             c.r.bulk(popped.isEmpty() ? null : popped.getFirst());
@@ -120,10 +149,10 @@ final class SetCommands {
         }
         CollectionRef s = CollectionRef.readable(c, 1, SET);
         if (s == null) return;
-        List<byte[]> members = s.members(c);
+        List<byte[]> names = s.members(c);
         ThreadLocalRandom random = ThreadLocalRandom.current();
         if (c.size() == 2) {
-            c.r.bulk(members.isEmpty() ? null : members.get(random.nextInt(members.size())));
+            c.r.bulk(names.isEmpty() ? null : member(c, s, names.get(random.nextInt(names.size()))));
             return;
         }
         long count = c.integer(2);
@@ -131,8 +160,8 @@ final class SetCommands {
             c.r.error("ERR value is out of range");
             return;
         }
-        c.r.array(CollectionRef.picks(count, members.size()));
-        CollectionRef.pick(members, count, c.r::bulk);
+        c.r.array(CollectionRef.picks(count, names.size()));
+        CollectionRef.pick(names, count, name -> c.r.bulk(member(c, s, name)));
     }
 
     /** SMOVE source destination member, in Redis's order of checks. */
@@ -156,11 +185,11 @@ final class SetCommands {
             c.r.integer(0);
             return;
         }
-        c.ks.delete(from.element(member));
+        c.ks.delete(element(from, member));
         from.store(c, from.count() - 1);
         CollectionRef target = to.exists() ? to : to.created(c, SET);
-        if (!c.ks.exists(target.element(member))) {
-            c.ks.put(target.element(member), EMPTY, 0);
+        if (!c.ks.exists(element(target, member))) {
+            put(c, target, member);
             target.store(c, target.count() + 1);
         }
         c.r.integer(1);
@@ -180,12 +209,12 @@ final class SetCommands {
             sets.add(s);
         }
         Map<ByteBuffer, byte[]> result = new LinkedHashMap<>();
-        for (byte[] m : sets.getFirst().members(c)) result.put(ByteBuffer.wrap(m), m);
+        for (byte[] m : members(c, sets.getFirst())) result.put(ByteBuffer.wrap(m), m);
         for (int i = 1; i < sets.size(); i++) {
             CollectionRef s = sets.get(i);
             switch (op) {
                 case UNION -> {
-                    for (byte[] m : s.members(c)) result.putIfAbsent(ByteBuffer.wrap(m), m);
+                    for (byte[] m : members(c, s)) result.putIfAbsent(ByteBuffer.wrap(m), m);
                 }
                 case INTER -> result.values().removeIf(m -> !isMember(c, s, m));
                 case DIFF -> result.values().removeIf(m -> isMember(c, s, m));
@@ -208,7 +237,7 @@ final class SetCommands {
         KeyCommands.deleteAnyKind(c, c.session.db, c.arg(1)); // what was there goes, whatever its type; a set's members to the sweeper
         if (!result.isEmpty()) {
             CollectionRef target = new CollectionRef(c.metaKey(1), null, 0, false).created(c, SET);
-            for (byte[] m : result.values()) c.ks.put(target.element(m), EMPTY, 0);
+            for (byte[] m : result.values()) put(c, target, m);
             target.store(c, result.size());
         }
         c.r.integer(result.size());
@@ -245,6 +274,6 @@ final class SetCommands {
 
     /** SSCAN key cursor [MATCH pattern] [COUNT count]: members. */
     static void sscan(Call c) {
-        CollectionScan.scan(c, SET, s -> s.members(c), member -> member, null);
+        CollectionScan.scan(c, SET, s -> s.members(c), (s, name) -> member(c, s, name), null);
     }
 }

@@ -464,7 +464,10 @@ final class ZSetCommands {
                     c.r.error(HashCommands.WRONGTYPE);
                     return;
                 }
-                for (byte[] m : set.members(c)) members.put(java.nio.ByteBuffer.wrap(m), new Scores.Scored(1, m));
+                for (byte[] memberName : set.members(c)) {
+                    byte[] m = SetCommands.member(c, set, memberName);
+                    members.put(java.nio.ByteBuffer.wrap(m), new Scores.Scored(1, m));
+                }
             } else {
                 for (Scores.Scored s : scores(c, z).ascending()) members.put(java.nio.ByteBuffer.wrap(s.member()), s);
             }
@@ -631,6 +634,6 @@ final class ZSetCommands {
 
     /** ZSCAN key cursor [MATCH pattern] [COUNT count]: members and their scores, in score order. */
     static void zscan(Call c) {
-        CollectionScan.scan(c, ZSET, z -> scores(c, z).ascending(), Scores.Scored::member, (z, s) -> c.r.bulk(formatted(s.score())));
+        CollectionScan.scan(c, ZSET, z -> scores(c, z).ascending(), (z, s) -> s.member(), (z, s) -> c.r.bulk(formatted(s.score())));
     }
 }

@@ -94,7 +94,7 @@ class RedisDifferentialProperties {
      */
     private static final Arbitrary<String> EXPIRE_SECONDS = Arbitraries.of("150", "1000", "0", "-1", "x", "9223372036854775807");
     private static final Arbitrary<String> FIELD = Arbitraries.of("f", "g", "h", "n", "", "f\u0000");
-    private static final Arbitrary<String> MEMBER = Arbitraries.of("m", "x", "1", "2", "-7", "", "10");
+    private static final Arbitrary<String> MEMBER = Arbitraries.of("m", "x", "1", "2", "-7", "", "10", "a-member-longer-than-32-bytes-" + "z".repeat(20));
     private static final Arbitrary<String> SCORE = Arbitraries.of("1", "2", "-1", "0", "1.5", "0.1", "-0", "1e3", "inf", "-inf", "+inf", "x", "nan",
             "3.3e-5", "123456789.125", "1e20", "9007199254740993", ".5");
     private static final Arbitrary<String> SCORE_RANGE = Arbitraries.of("-inf +inf", "0 2", "(1 2", "1 (2", "(0 (1.5", "2 0", "x 1", "-inf (0", "1.5 1.5");
