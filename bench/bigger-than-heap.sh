@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# A hash and a list of 1 KiB values, filled until they hold more than the memory each server is
+# A hash, a list and a set of 1 KiB values (set members of 1 KiB), filled until they hold more than the memory each server is
 # given: redis-server with --maxmemory M (noeviction, persistence off) against `cask serve` under
 # -XmxM --sync none, the same client (redis-py, pipelined 100 elements a command) against each.
 # Prints, per server and type, how many elements it took before the first error and the bytes of
-# values they hold; then restarts Cask under the same heap and reads every value back.
+# values they hold (redis-server is emptied before each type; Cask keeps all three); then restarts
+# Cask under the same heap and reads every value back.
 #   bench/bigger-than-heap.sh [ELEMENTS] [MEMORY_MIB]      (defaults 250000 and 96)
 # Needs redis-server and Debian's python3-redis (/usr/bin/python3).
 set -euo pipefail
@@ -26,14 +27,18 @@ r = redis.Redis(port=port)
 def value(kind, i):
     stamp = f"{kind}:{i};"
     return (stamp * (1024 // len(stamp) + 1))[:1024]
-for kind in ("hash", "list"):
+for kind in ("hash", "list", "set"):
+    if label.startswith("redis"):
+        r.flushall()  # each type gets the whole of redis's memory; Cask keeps all three
     held, error = 0, "none"
     for start in range(0, n, 100):
         p = r.pipeline(transaction=False)
         if kind == "hash":
             p.hset("big:hash", mapping={f"f{i}": value("h", i) for i in range(start, min(n, start + 100))})
-        else:
+        elif kind == "list":
             p.rpush("big:list", *[value("l", i) for i in range(start, min(n, start + 100))])
+        else:
+            p.sadd("big:set", *[value("s", i) for i in range(start, min(n, start + 100))])
         try:
             p.execute()
         except redis.exceptions.ResponseError as e:
@@ -76,6 +81,8 @@ fields = 0
 for name, v in r.hscan_iter("big:hash", count=100):
     fields += 1
     if v != value("h", int(name[1:])): bad += 1
-print(f"cask after a restart under the same heap: {r.llen('big:list')} list elements and {fields} hash fields read back, {bad} wrong or missing")
+members = set(r.sscan_iter("big:set", count=100))
+bad += sum(1 for i in range(n) if value("s", i) not in members)
+print(f"cask after a restart under the same heap: {r.llen('big:list')} list elements, {fields} hash fields and {len(members)} set members read back, {bad} wrong or missing")
 PY
 echo "disk: $(du -sm "$WORK/cask" | cut -f1) MiB in $WORK/cask"
