@@ -150,13 +150,18 @@ final class CollectionKeys {
         if (member.length <= SET_MEMBER_INLINE_MAX) return member;
         byte[] name = new byte[DIGEST_NAME_LENGTH];
         name[0] = (byte) 0xff;
+        System.arraycopy(SHA_256.get().digest(member), 0, name, 1, 32);
+        return name;
+    }
+
+    /** One digest per thread: getInstance costs more than hashing a short member. */
+    private static final ThreadLocal<java.security.MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            System.arraycopy(java.security.MessageDigest.getInstance("SHA-256").digest(member), 0, name, 1, 32);
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-        return name;
-    }
+    });
 
     /** The value of set member {@code member}'s element: empty when its name is the member, else the member. */
     static byte[] setMemberValue(byte[] member) {
