@@ -44,6 +44,10 @@ final class BenchCollectionsCommand implements Callable<Integer> {
     @Option(names = "--value-size", paramLabel = "B", defaultValue = "16", description = "Value size of a hash field (default ${DEFAULT-VALUE}).")
     int valueSize;
 
+    @Option(names = "--member-size", paramLabel = "B", defaultValue = "0",
+            description = "Pad each member (a hash's field, a set's or sorted set's member, a list's element) to B bytes; 0 leaves member-N as it is (default ${DEFAULT-VALUE}).")
+    int memberSize;
+
     @Mixin
     ScratchOptions scratch;
 
@@ -53,10 +57,12 @@ final class BenchCollectionsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (elements < 1 || valueSize < 0) throw new IllegalArgumentException("--elements must be positive and --value-size at least 0");
         if (collections < 1 || collections > elements) throw new IllegalArgumentException("--collections must be 1 .. --elements, got " + collections);
+        if (memberSize < 0 || memberSize > 1 << 20) throw new IllegalArgumentException("--member-size must be 0 .. 1048576, got " + memberSize);
         for (String t : types) if (!List.of(TYPES).contains(t)) throw new IllegalArgumentException("--types: unknown type " + t + " (hash, set, list, zset)");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("elements", elements);
         out.put("collections", collections);
+        out.put("memberSize", memberSize);
         for (String type : types) {
             Path dir = BenchSupport.scratch(scratch.base, "collections-" + type);
             try {
@@ -130,7 +136,7 @@ final class BenchCollectionsCommand implements Callable<Integer> {
                     words[1] = key(type, sent / perCollection);
                     int w = 2;
                     for (int i = 0; i < n; i++, sent++) {
-                        String member = "member-" + sent;
+                        String member = padded("member-" + sent);
                         switch (type) {
                             case "hash" -> {
                                 words[w++] = member;
@@ -154,6 +160,11 @@ final class BenchCollectionsCommand implements Callable<Integer> {
                 progress.update(sent, elements);
             }
         }
+    }
+
+    /** {@code member} padded with '.' to {@code --member-size} bytes, if that is longer. */
+    private String padded(String member) {
+        return member.length() >= memberSize ? member : member + ".".repeat(memberSize - member.length());
     }
 
     /** Collection {@code i} of {@code type}: the type's name alone when there is one collection. */

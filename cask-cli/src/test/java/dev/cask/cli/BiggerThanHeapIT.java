@@ -22,7 +22,7 @@ import redis.clients.jedis.resps.ScanResult;
  * A hash, a list and a set each holding more than the server's whole heap: {@code cask serve}
  * under {@code -Xmx128m} takes 200,000 values (set members) of 1 KiB into each (195 MiB a
  * collection), restarts under the same heap, and gives every one back, checked byte by byte.
- * Only the keydir and the member index are in memory (about 90, 47 and, estimated, 133 bytes an element: 52
+ * Only the keydir and the member index are in memory (about 90, 47 and 139 bytes an element: 52
  * MiB here; at the 205-209 bytes an element of the first member index, with a set's members in
  * their keys, the same run needed far more than the heap); the values, and a long set member, are
  * on disk. (A set's members are its keys, and keys are held in

@@ -164,6 +164,17 @@ class CliIT {
         CaskProcess.Result bad = CaskProcess.run("bench", "collections", "--elements", "10", "--collections", "11", "--dir", dir.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.stderr()).contains("--collections must be 1 .. --elements");
+        // members padded to 100 bytes: a set's go to its values (digest-named), so each takes over 100 bytes of disk
+        CaskProcess.Result padded = CaskProcess.run("bench", "collections", "--elements", "2000", "--types", "set", "--member-size", "100", "--json",
+                "--dir", dir.toString());
+        assertThat(padded.exitCode()).as(padded.stderr()).isZero();
+        assertThat(padded.out()).contains("\"memberSize\":100");
+        java.util.regex.Matcher disk = java.util.regex.Pattern.compile("\"liveDiskBytesPerElement\":([0-9.]+)").matcher(padded.out());
+        assertThat(disk.find()).isTrue();
+        assertThat(Double.parseDouble(disk.group(1))).isGreaterThan(100);
+        CaskProcess.Result badSize = CaskProcess.run("bench", "collections", "--member-size", "-1", "--dir", dir.toString());
+        assertThat(badSize.exitCode()).isEqualTo(2);
+        assertThat(badSize.stderr()).contains("--member-size must be 0 .. 1048576");
     }
 
     @Test
