@@ -19,39 +19,54 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 wait_port() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "port $1 never answered" >&2; exit 1; }
-fill() { # $1 port, $2 label: fills hash and list, prints one line per type
-  /usr/bin/python3 - "$1" "$2" "$ELEMENTS" <<'PY'
+cat > "$WORK/client.py" <<'PY'
+# fill PORT LABEL N: fills a hash, a list and a set, one line per type; check PORT N: reads every value back
 import sys, redis
-port, label, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+mode, port = sys.argv[1], int(sys.argv[2])
 r = redis.Redis(port=port)
 def value(kind, i):
     stamp = f"{kind}:{i};"
     return (stamp * (1024 // len(stamp) + 1))[:1024]
-for kind in ("hash", "list", "set"):
-    if label.startswith("redis"):
-        r.flushall()  # each type gets the whole of redis's memory; Cask keeps all three
-    held, error = 0, "none"
+if mode == "fill":
+    label, n = sys.argv[3], int(sys.argv[4])
+    for kind in ("hash", "list", "set"):
+        if label.startswith("redis"):
+            r.flushall()  # each type gets the whole of redis's memory; Cask keeps all three
+        held, error = 0, "none"
+        for start in range(0, n, 100):
+            p = r.pipeline(transaction=False)
+            if kind == "hash":
+                p.hset("big:hash", mapping={f"f{i}": value("h", i) for i in range(start, min(n, start + 100))})
+            elif kind == "list":
+                p.rpush("big:list", *[value("l", i) for i in range(start, min(n, start + 100))])
+            else:
+                p.sadd("big:set", *[value("s", i) for i in range(start, min(n, start + 100))])
+            try:
+                p.execute()
+            except redis.exceptions.ResponseError as e:
+                text = str(e)
+                error = text[text.index("OOM"):][:60] if "OOM" in text else text[:60]
+                break
+            except redis.exceptions.ConnectionError as e:
+                error = "connection lost: " + str(e)[:40]
+                break
+            held = min(n, start + 100)
+        print(f"{label}\t{kind}\t{held}\t{held * 1024 / 2**20:.0f} MiB of values\tfirst error: {error}")
+else:
+    n = int(sys.argv[3])
+    bad = 0
     for start in range(0, n, 100):
-        p = r.pipeline(transaction=False)
-        if kind == "hash":
-            p.hset("big:hash", mapping={f"f{i}": value("h", i) for i in range(start, min(n, start + 100))})
-        elif kind == "list":
-            p.rpush("big:list", *[value("l", i) for i in range(start, min(n, start + 100))])
-        else:
-            p.sadd("big:set", *[value("s", i) for i in range(start, min(n, start + 100))])
-        try:
-            p.execute()
-        except redis.exceptions.ResponseError as e:
-            text = str(e)
-            error = text[text.index("OOM"):][:60] if "OOM" in text else text[:60]
-            break
-        except redis.exceptions.ConnectionError as e:
-            error = "connection lost: " + str(e)[:40]
-            break
-        held = min(n, start + 100)
-    print(f"{label}\t{kind}\t{held}\t{held * 1024 / 2**20:.0f} MiB of values\tfirst error: {error}")
+        got = r.lrange("big:list", start, start + 99)
+        bad += sum(1 for k, v in enumerate(got) if v != value("l", start + k).encode()) + (min(100, n - start) - len(got))
+    fields = 0
+    for name, v in r.hscan_iter("big:hash", count=100):
+        fields += 1
+        if v != value("h", int(name[1:])).encode(): bad += 1
+    members = set(r.sscan_iter("big:set", count=100))
+    bad += sum(1 for i in range(n) if value("s", i).encode() not in members)
+    print(f"cask after a restart under the same heap: {r.llen('big:list')} list elements, {fields} hash fields and {len(members)} set members read back, {bad} wrong or missing")
 PY
-}
+fill() { /usr/bin/python3 "$WORK/client.py" fill "$1" "$2" "$ELEMENTS"; } # $1 port, $2 label
 mkdir -p "$WORK/redis"
 redis-server --port 16391 --dir "$WORK/redis" --save "" --appendonly no --maxmemory "${MIB}mb" --maxmemory-policy noeviction --daemonize no --loglevel warning >/dev/null &
 PIDS+=($!)
@@ -66,23 +81,5 @@ sleep 1
 CASK_JAVA_OPTS="-Xmx${MIB}m" "$ROOT/cask" --dir "$WORK/cask" --sync none serve --port 16393 >/dev/null 2>&1 &
 PIDS+=($!)
 wait_port 16393
-/usr/bin/python3 - 16393 "$ELEMENTS" <<'PY'
-import sys, redis
-port, n = int(sys.argv[1]), int(sys.argv[2])
-r = redis.Redis(port=port)
-def value(kind, i):
-    stamp = f"{kind}:{i};"
-    return (stamp * (1024 // len(stamp) + 1))[:1024].encode()
-bad = 0
-for start in range(0, n, 100):
-    got = r.lrange("big:list", start, start + 99)
-    bad += sum(1 for k, v in enumerate(got) if v != value("l", start + k)) + (min(100, n - start) - len(got))
-fields = 0
-for name, v in r.hscan_iter("big:hash", count=100):
-    fields += 1
-    if v != value("h", int(name[1:])): bad += 1
-members = set(r.sscan_iter("big:set", count=100))
-bad += sum(1 for i in range(n) if value("s", i) not in members)
-print(f"cask after a restart under the same heap: {r.llen('big:list')} list elements, {fields} hash fields and {len(members)} set members read back, {bad} wrong or missing")
-PY
+/usr/bin/python3 "$WORK/client.py" check 16393 "$ELEMENTS"
 echo "disk: $(du -sm "$WORK/cask" | cut -f1) MiB in $WORK/cask"

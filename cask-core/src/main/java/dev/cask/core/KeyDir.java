@@ -224,57 +224,57 @@ final class KeyDir {
      * made per key (a walk of ten million keys at a server's start made twenty million objects).
      */
     void forEachKey(long nowMillis, java.util.function.Consumer<byte[]> visitor) {
-        int from = 0;
-        int batch = 4096;
-        java.util.List<byte[]> keys = new java.util.ArrayList<>(batch);
-        while (true) {
-            keys.clear();
-            long stamp = lock.readLock();
-            int next;
-            try {
-                next = Math.min(capacity, from + batch);
-                for (int slot = from; slot < next; slot++) {
-                    long w0 = table[2 * slot];
-                    if (w0 == 0) continue;
-                    long ref = w0 >>> 32;
-                    long expiry = expiryAt(ref);
-                    if (expiry == 0 || expiry > nowMillis) keys.add(keyAt(ref));
-                }
-                if (next >= capacity) next = -1;
-            } finally {
-                lock.unlockRead(stamp);
-            }
+        java.util.List<byte[]> keys = new java.util.ArrayList<>(WALK_SLICE);
+        walkInSlices(slot -> {
+            long ref = table[2 * slot] >>> 32;
+            long expiry = expiryAt(ref);
+            if (expiry == 0 || expiry > nowMillis) keys.add(keyAt(ref));
+        }, () -> {
             for (byte[] key : keys) visitor.accept(key);
-            if (next < 0) return;
-            from = next;
-        }
+            keys.clear();
+        });
     }
 
     /** Visits every entry under the read lock, in slot order. The key array is fresh for each call. */
     void forEach(java.util.function.BiConsumer<byte[], KeyDirEntry> visitor) {
+        java.util.List<byte[]> keys = new java.util.ArrayList<>(WALK_SLICE);
+        java.util.List<KeyDirEntry> entries = new java.util.ArrayList<>(WALK_SLICE);
+        walkInSlices(slot -> {
+            long w0 = table[2 * slot];
+            long w1 = table[2 * slot + 1];
+            long ref = w0 >>> 32;
+            keys.add(keyAt(ref));
+            entries.add(new KeyDirEntry(segmentIdOf(w0), w1 >>> 32, (int) w1, expiryAt(ref)));
+        }, () -> {
+            for (int i = 0; i < keys.size(); i++) visitor.accept(keys.get(i), entries.get(i));
+            keys.clear();
+            entries.clear();
+        });
+    }
+
+    private static final int WALK_SLICE = 4096;
+
+    /**
+     * The walk of {@link #forEach} and {@link #forEachKey}: {@code collect} sees each occupied slot
+     * of a slice of {@link #WALK_SLICE} slots under the read lock, then {@code deliver} runs without
+     * it. Visiting in slices lets writers in between; an entry moved by a concurrent write may be
+     * missed or seen twice.
+     */
+    private void walkInSlices(java.util.function.IntConsumer collect, Runnable deliver) {
         int from = 0;
-        int batch = 4096;
         while (true) {
-            java.util.List<byte[]> keys = new java.util.ArrayList<>(batch);
-            java.util.List<KeyDirEntry> entries = new java.util.ArrayList<>(batch);
             long stamp = lock.readLock();
             int next;
             try {
-                // visiting in slices lets writers in between; an entry moved by a concurrent write may be missed or seen twice
-                next = Math.min(capacity, from + batch);
+                next = Math.min(capacity, from + WALK_SLICE);
                 for (int slot = from; slot < next; slot++) {
-                    long w0 = table[2 * slot];
-                    if (w0 == 0) continue;
-                    long w1 = table[2 * slot + 1];
-                    long ref = w0 >>> 32;
-                    keys.add(keyAt(ref));
-                    entries.add(new KeyDirEntry(segmentIdOf(w0), w1 >>> 32, (int) w1, expiryAt(ref)));
+                    if (table[2 * slot] != 0) collect.accept(slot);
                 }
                 if (next >= capacity) next = -1;
             } finally {
                 lock.unlockRead(stamp);
             }
-            for (int i = 0; i < keys.size(); i++) visitor.accept(keys.get(i), entries.get(i));
+            deliver.run();
             if (next < 0) return;
             from = next;
         }

@@ -64,7 +64,7 @@ final class Reply {
             nil();
             return;
         }
-        ensure(1 + 10 + 2 + b.length + 2); // the whole reply or nothing: no header is left without its body
+        ensure(1 + digits(b.length) + 2 + b.length + 2); // the whole reply or nothing: no header is left without its body
         put('$');
         decimal(b.length);
         crlf();
@@ -166,11 +166,17 @@ final class Reply {
             put('-');
             n = -n;
         }
-        int digits = 1;
-        for (long v = n; v >= 10; v /= 10) digits++;
+        int digits = digits(n);
         ensure(digits);
         for (int i = length + digits - 1; i >= length; i--, n /= 10) buf[i] = (byte) ('0' + n % 10);
         length += digits;
+    }
+
+    /** How many decimal digits {@code n} (not negative) has. */
+    private static int digits(long n) {
+        int digits = 1;
+        for (long v = n; v >= 10; v /= 10) digits++;
+        return digits;
     }
 
     private void put(char c) {

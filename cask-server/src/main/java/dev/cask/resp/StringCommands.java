@@ -257,32 +257,29 @@ final class StringCommands {
         String incrText = c.text(2);
         String currentText = v == null ? "0" : new String(v.value(), StandardCharsets.ISO_8859_1);
         String exact = LongDouble.exactSum(currentText, incrText); // the common case: no rounding anywhere
-        if (exact != null) {
-            byte[] bytes = exact.getBytes(StandardCharsets.US_ASCII);
-            c.ks.put(key, bytes, v == null ? 0 : v.expiry());
-            c.r.bulk(bytes);
-            return;
-        }
+        String sum = exact != null ? exact : longDoubleSum(c, currentText, incrText);
+        if (sum == null) return;
+        byte[] bytes = sum.getBytes(StandardCharsets.US_ASCII);
+        c.ks.put(key, bytes, v == null ? 0 : v.expiry());
+        c.r.bulk(bytes);
+    }
+
+    /** The sum printed as Redis prints it, in exact long-double arithmetic; null after answering the error that stops it. */
+    private static String longDoubleSum(Call c, String currentText, String incrText) {
         boolean currentInfinite = INFINITY.matcher(currentText).matches(); // strtold takes "inf"; the sum then cannot be stored
         BigDecimal current = currentInfinite ? null : parseFloat(currentText);
         boolean incrInfinite = INFINITY.matcher(incrText).matches();
         BigDecimal incr = incrInfinite ? null : parseFloat(incrText);
         if ((current == null && !currentInfinite) || (incr == null && !incrInfinite)) {
             c.r.error(NOT_FLOAT);
-            return;
+            return null;
         }
-        if (currentInfinite || incrInfinite) {
-            c.r.error("ERR increment would produce NaN or Infinity");
-            return;
-        }
-        BigDecimal sum = LongDouble.add(current, incr);
+        BigDecimal sum = currentInfinite || incrInfinite ? null : LongDouble.add(current, incr);
         if (sum == null) {
             c.r.error("ERR increment would produce NaN or Infinity");
-            return;
+            return null;
         }
-        byte[] bytes = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
-        c.ks.put(key, bytes, v == null ? 0 : v.expiry());
-        c.r.bulk(bytes);
+        return LongDouble.format(sum);
     }
 
     /** Whether strtold would read {@code text} as an infinity (which Redis takes, then refuses to store). */

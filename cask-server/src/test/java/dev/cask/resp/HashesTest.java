@@ -3,12 +3,10 @@ package dev.cask.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cask.core.Cask;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -25,15 +23,6 @@ import redis.clients.jedis.resps.ScanResult;
 class HashesTest {
     @TempDir
     Path dir;
-
-    /** Records of the engine whose keys are collection elements (the sweeper's work). */
-    private static long elements(Cask cask) {
-        AtomicLong n = new AtomicLong();
-        cask.forEachKey(k -> {
-            if (CollectionKeys.isElement(k)) n.incrementAndGet();
-        });
-        return n.get();
-    }
 
     @Test
     void aHashSurvivesARestartAndItsIndexIsRebuiltFromTheLog() throws Exception {
@@ -75,12 +64,12 @@ class HashesTest {
             for (int i = 0; i < 3500; i++) fields.put("f" + i, "v" + i);
             jedis.hset("big", fields);
             jedis.hset("other", "a", "1");
-            assertThat(elements(server.cask)).isEqualTo(3501);
+            assertThat(server.elementRecords()).isEqualTo(3501);
             assertThat(jedis.del("big")).isEqualTo(1);
             assertThat(jedis.exists("big")).isFalse();
             assertThat(jedis.hlen("big")).isZero(); // a new hash of that name starts empty, whatever is left of the old one
             for (int i = 0; i < 4; i++) jedis.ping("x"); // a thousand deletes behind each command
-            assertThat(elements(server.cask)).isEqualTo(1);
+            assertThat(server.elementRecords()).isEqualTo(1);
             assertThat(jedis.hgetAll("other")).containsExactly(Map.entry("a", "1"));
             jedis.hset("big", "again", "yes");
             assertThat(jedis.hgetAll("big")).containsExactly(Map.entry("again", "yes"));
@@ -97,9 +86,9 @@ class HashesTest {
             server.cask.delete(CollectionKeys.meta(0, "h".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         }
         try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
-            assertThat(elements(server.cask)).isEqualTo(100);
+            assertThat(server.elementRecords()).isEqualTo(100);
             jedis.ping();
-            assertThat(elements(server.cask)).isZero();
+            assertThat(server.elementRecords()).isZero();
             assertThat(jedis.exists("h")).isFalse();
         }
     }
@@ -192,7 +181,7 @@ class HashesTest {
                 // drain: the list is deleted with its last element
             }
             assertThat(jedis.exists("jobs")).isFalse();
-            assertThat(elements(server.cask)).isEqualTo(3); // processing's one element, and the two tags
+            assertThat(server.elementRecords()).isEqualTo(3); // processing's one element, and the two tags
         }
     }
 

@@ -2,12 +2,10 @@ package dev.cask.resp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cask.core.Cask;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -21,14 +19,6 @@ import redis.clients.jedis.args.ListDirection;
 class ListsTest {
     @TempDir
     Path dir;
-
-    private static long elements(Cask cask) {
-        AtomicLong n = new AtomicLong();
-        cask.forEachKey(k -> {
-            if (CollectionKeys.isElement(k)) n.incrementAndGet();
-        });
-        return n.get();
-    }
 
     private static String[] values(String prefix, int n) {
         String[] v = new String[n];
@@ -45,11 +35,11 @@ class ListsTest {
             jedis.rpop("l", 300);
             jedis.rpush("other", "a", "b");
             assertThat(jedis.llen("l")).isEqualTo(2500);
-            assertThat(elements(server.cask)).isEqualTo(2502);
+            assertThat(server.elementRecords()).isEqualTo(2502);
             assertThat(jedis.del("l")).isEqualTo(1);
             assertThat(jedis.lrange("l", 0, -1)).isEmpty();
             for (int i = 0; i < 4; i++) jedis.ping(); // a thousand deletes behind each command
-            assertThat(elements(server.cask)).isEqualTo(2);
+            assertThat(server.elementRecords()).isEqualTo(2);
             assertThat(jedis.lrange("other", 0, -1)).containsExactly("a", "b");
         }
     }
@@ -61,18 +51,18 @@ class ListsTest {
             jedis.rpush("b", values("b", 10));
             assertThat(jedis.rename("b", "a")).isEqualTo("OK");
             for (int i = 0; i < 3; i++) jedis.ping();
-            assertThat(elements(server.cask)).isEqualTo(10);
+            assertThat(server.elementRecords()).isEqualTo(10);
             assertThat(jedis.lrange("a", 0, -1)).containsExactly(values("b", 10));
             assertThat(jedis.copy("a", "c", false)).isTrue();
             jedis.lpop("a", 10); // emptied: its metadata goes, and so does everything it held
             assertThat(jedis.exists("a")).isFalse();
             assertThat(jedis.lrange("c", 0, -1)).containsExactly(values("b", 10));
-            assertThat(elements(server.cask)).isEqualTo(10);
+            assertThat(server.elementRecords()).isEqualTo(10);
         }
         try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
             assertThat(jedis.lrange("c", 0, -1)).containsExactly(values("b", 10));
             jedis.ping();
-            assertThat(elements(server.cask)).isEqualTo(10);
+            assertThat(server.elementRecords()).isEqualTo(10);
         }
     }
 
@@ -89,15 +79,15 @@ class ListsTest {
             server.cask.delete(CollectionKeys.meta(0, "gone".getBytes(StandardCharsets.US_ASCII)));
         }
         try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
-            assertThat(elements(server.cask)).isEqualTo(2100);
+            assertThat(server.elementRecords()).isEqualTo(2100);
             jedis.ping();
             jedis.ping();
-            assertThat(elements(server.cask)).isEqualTo(600);
+            assertThat(server.elementRecords()).isEqualTo(600);
             assertThat(jedis.lrange("kept", 0, -1)).isEqualTo(expected).hasSize(600).contains("changed");
             assertThat(jedis.lindex("kept", -1)).isEqualTo("k0");
             jedis.del("kept");
             jedis.ping();
-            assertThat(elements(server.cask)).isZero();
+            assertThat(server.elementRecords()).isZero();
         }
     }
 }

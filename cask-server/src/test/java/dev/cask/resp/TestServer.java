@@ -53,6 +53,15 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Records of the engine whose keys are collection elements: what a delete leaves and the sweeper clears. */
+    long elementRecords() {
+        java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+        cask.forEachKey(k -> {
+            if (CollectionKeys.isElement(k)) n.incrementAndGet();
+        });
+        return n.get();
+    }
+
     /** The transport under test: the {@code cask.transport} system property (the suite runs once per transport), else nio. */
     static String transport() {
         return dev.cask.net.TestTransport.name();
