@@ -98,4 +98,112 @@ class HardeningIT {
             assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 9_000L);
         }
     }
+
+    /** One raw connection that sends what no client library would and reads lines back. */
+    private static final class Raw implements AutoCloseable {
+        final Socket socket;
+
+        Raw(int port) throws Exception {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(20_000);
+        }
+
+        Raw send(String text) throws Exception {
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+            return this;
+        }
+
+        /** Sends, but a server that cut this client off while it was still sending is not a failure of the test. */
+        void sendUntilCut(String text) {
+            try {
+                send(text);
+            } catch (Exception cutOffWhileSending) {
+                // closed by the server part way: what the test checks next
+            }
+        }
+
+        String line() throws Exception {
+            StringBuilder b = new StringBuilder();
+            int c;
+            while ((c = socket.getInputStream().read()) >= 0) {
+                b.append((char) c);
+                if (c == '\n') break;
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    private static String command(String... args) {
+        StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) b.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        return b.toString();
+    }
+
+    /**
+     * Item 3. Before: an unauthenticated client could buffer the whole 1 GiB query limit, empty bulks were
+     * not counted, and nothing bounded all clients' buffers together.
+     */
+    @Test
+    void unauthenticatedClientsAndEmptyBulkFloodsAreBounded() throws Exception {
+        try (ServeProcess s = ServeProcess.startCask(dir, java.util.Map.of("CASK_REQUIREPASS", "secret"),
+                "--dir", dir.resolve("db").toString(), "serve", "--port", "0", "--maxmemory-clients", "1mb")) {
+            try (Raw stranger = new Raw(s.port())) {
+                assertThat(stranger.send("*11\r\n").line()).isEqualTo("-ERR Protocol error: unauthenticated multibulk length\r\n");
+                assertThat(closedByPeer(stranger.socket)).isTrue();
+            }
+            try (Raw stranger = new Raw(s.port())) {
+                assertThat(stranger.send("*2\r\n$3\r\nGET\r\n$16385\r\n").line()).isEqualTo("-ERR Protocol error: unauthenticated bulk length\r\n");
+                assertThat(closedByPeer(stranger.socket)).isTrue();
+            }
+            try (Raw good = new Raw(s.port()); Raw flood = new Raw(s.port())) {
+                assertThat(good.send(command("AUTH", "secret")).line()).isEqualTo("+OK\r\n");
+                assertThat(flood.send(command("AUTH", "secret")).line()).isEqualTo("+OK\r\n");
+                flood.sendUntilCut("*1048576\r\n" + "$0\r\n\r\n".repeat(200_000)); // 1.2 MB sent, each empty bulk held as an argument
+                assertThat(closedByPeer(flood.socket)).isTrue();
+                for (int i = 0; i < 50; i++) assertThat(good.send(command("SET", "k" + i, "v")).line()).isEqualTo("+OK\r\n");
+            }
+            assertThat(s.errors()).contains("maxmemory-clients");
+        }
+    }
+
+    /** Item 7. Before: a bulk over 16 KiB counted twice, so a 600,000-byte SET was refused under a 1 MiB limit. */
+    @Test
+    void aBulkCountsOnceAgainstTheQueryBufferLimit() throws Exception {
+        try (ServeProcess s = ServeProcess.start(dir.resolve("db"), dir, "--client-query-buffer-limit", "1048576"); Raw c = new Raw(s.port())) {
+            assertThat(c.send(command("SET", "k", "x".repeat(600_000))).line()).isEqualTo("+OK\r\n");
+            c.sendUntilCut(command("SET", "k", "y".repeat(1_100_000)));
+            String answer = c.line(); // empty when the reset came before the error could be read
+            assertThat(answer).satisfiesAnyOf(a -> assertThat(a).startsWith("-ERR Protocol error: query buffer"), a -> assertThat(a).isEmpty());
+            assertThat(closedByPeer(c.socket)).isTrue();
+            try (Jedis j = new Jedis("127.0.0.1", s.port())) {
+                assertThat(j.strlen("k")).isEqualTo(600_000L);
+            }
+        }
+    }
+
+    /**
+     * Item 8. Before: {@code KEYS *[<60 MiB>]} held the one loop thread for about a minute. A pattern over
+     * the limit is refused at once; one just under it is compiled once, so PING waits a bounded time.
+     */
+    @Test
+    void hugePatternsDoNotHoldTheLoop() throws Exception {
+        try (ServeProcess s = ServeProcess.start(dir.resolve("db"), dir); Raw c = new Raw(s.port()); Jedis other = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 2_000; i++) other.set("key:" + i, "v");
+            String huge = "*[" + "a".repeat(60 << 20) + "]";
+            long start = System.nanoTime();
+            assertThat(c.send(command("KEYS", huge)).line()).startsWith("-ERR pattern of").contains("too long");
+            assertThat(c.send(command("SCAN", "0", "MATCH", huge)).line()).startsWith("-ERR pattern of");
+            String underTheLimit = "*[" + "b".repeat(60_000) + "]";
+            assertThat(c.send(command("KEYS", underTheLimit)).line()).isEqualTo("*0\r\n");
+            assertThat(other.ping()).isEqualTo("PONG");
+            // a minute before; the bound is loose so that a slow machine passes, and tight enough to catch the old cost
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(15_000L);
+            assertThat(other.dbSize()).isEqualTo(2_000L);
+        }
+    }
 }
