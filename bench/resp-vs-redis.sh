@@ -14,6 +14,7 @@
 # spop,zadd,zpopmin,lrange_100,lrange_300, -c 50, N/2 requests, -r 100000): goal >= 0.7 on each.
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
 #   SECTIONS="strings commands collections" (the default) picks which parts run.
+#   COLLECTION_TESTS=lpush,lrange_300 runs some of the collection tests only.
 #   TSV=FILE also writes the table (means of the rounds) as tab-separated raw figures: cask chart redis FILE OUT.png draws it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +22,7 @@ N=${1:-200000}
 ROUNDS=${2:-2}
 PAIRS=${PAIRS:-"none always"}
 SECTIONS=${SECTIONS:-"strings commands collections"}
-COLLECTION_TESTS=lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,lrange_300
+COLLECTION_TESTS=${COLLECTION_TESTS:-lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,lrange_300}
 if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null 2>&1 \

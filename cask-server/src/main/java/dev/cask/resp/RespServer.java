@@ -18,15 +18,13 @@ public final class RespServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RespServer.class.getName());
     private final ServerState state;
     private final Transport transport;
-    private final TurnSync turnSync;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean closed;
     private Thread timer;
 
-    private RespServer(ServerState state, Transport transport, TurnSync turnSync) {
+    private RespServer(ServerState state, Transport transport) {
         this.state = state;
         this.transport = transport;
-        this.turnSync = turnSync;
     }
 
     /** Checks the bind address against the password rule, binds, and starts the loop thread ("cask-io"). */
@@ -44,26 +42,13 @@ public final class RespServer implements AutoCloseable {
         config = fitMaxClientsToDescriptors(config, notice -> LOG.log(System.Logger.Level.WARNING, notice));
         ServerState state = new ServerState(cask, config, log, allowUnprotected);
         RespHandler handler = new RespHandler(state);
-        java.util.concurrent.atomic.AtomicReference<Transport> started = new java.util.concurrent.atomic.AtomicReference<>();
-        TurnSync sync = new TurnSync(cask, () -> { // wired before the loop's first turn
-            Transport t = started.get();
-            if (t != null) t.wakeup();
-        });
-        handler.attachSync(sync);
-        Transport transport;
-        try {
-            transport = Transports.start(config.transport(), new InetSocketAddress(address, config.port()), handler, config.connections(),
-                    "cask-io", notice -> LOG.log(System.Logger.Level.WARNING, notice));
-        } catch (IOException | RuntimeException e) {
-            sync.close();
-            throw e;
-        }
-        started.set(transport);
+        Transport transport = Transports.start(config.transport(), new InetSocketAddress(address, config.port()), handler, config.connections(),
+                "cask-io", notice -> LOG.log(System.Logger.Level.WARNING, notice));
         state.applyLimits = transport::limits;
         state.transportName = transport.name();
         state.ioThread = transport.threadName();
         state.port = transport.port();
-        RespServer server = new RespServer(state, transport, sync);
+        RespServer server = new RespServer(state, transport);
         state.shutdownRequest = server.stopRequested::countDown;
         server.startTimer(); // idle and unauthenticated clients are checked on its ticks, even if CONFIG SET turns the checks on later
         return server;
@@ -166,9 +151,7 @@ public final class RespServer implements AutoCloseable {
             closed = true;
         }
         if (timer != null) timer.interrupt();
-        // the sync thread first: it wakes the loop when a force returns, and must not outlive the loop it wakes.
-        // Turns after this get no force from it; the handler's onStop forces once and releases what is held.
-        turnSync.close();
+        // the handler's onStop forces once and releases what is held
         transport.close();
         stopRequested.countDown();
     }

@@ -23,8 +23,8 @@ final class Session {
     /** Replies that wait for the force covering this session's writes, in order. */
     final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
     long heldBytes;
-    /** The turn whose force must finish before {@link #held} may go; 0 = nothing held. */
-    long heldUntil;
+    /** Replies are held: they go at the turn's end, once its writes were appended (and forced, under {@code always}). */
+    boolean isHeld;
     long commands;
     /** Has a write in the handler's pending (not yet appended) batch. */
     boolean inPendingBatch;
@@ -56,12 +56,12 @@ final class Session {
         parser.authenticated(true);
     }
 
-    void hold(ByteBuffer reply, long turn) {
+    void hold(ByteBuffer reply) {
         ByteBuffer copy = ByteBuffer.allocate(reply.remaining());
         copy.put(reply).flip();
         held.add(copy);
         heldBytes += copy.remaining();
-        heldUntil = turn;
+        isHeld = true;
     }
 
     /** Sends what was held (the force covering it returned). */
@@ -69,6 +69,6 @@ final class Session {
         for (ByteBuffer b : held) connection.send(b);
         held.clear();
         heldBytes = 0;
-        heldUntil = 0;
+        isHeld = false;
     }
 }
