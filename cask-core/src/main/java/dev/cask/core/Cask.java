@@ -149,7 +149,26 @@ public final class Cask implements AutoCloseable {
      * For reads of many keys at once (LRANGE, MGET); at most {@link #MAX_BATCH} keys a call.
      */
     public void get(byte[][] keys, int n, byte[][] values) {
-        if (n < 0 || n > MAX_BATCH || n > keys.length || n > values.length) {
+        if (n > values.length) throw new IllegalArgumentException("a batch is 0 to " + MAX_BATCH + " keys within both arrays, got " + n);
+        get(keys, n, new ValueSink() {
+            @Override
+            public void value(int i, byte[] from, int offset, int length) {
+                values[i] = java.util.Arrays.copyOfRange(from, offset, offset + length);
+            }
+
+            @Override
+            public void missing(int i) {
+                values[i] = null;
+            }
+        });
+    }
+
+    /**
+     * As {@link #get(byte[][], int, byte[][])}, but each value goes to {@code sink} as it is read,
+     * in the keys' order, without an array of its own.
+     */
+    public void get(byte[][] keys, int n, ValueSink sink) {
+        if (n < 0 || n > MAX_BATCH || n > keys.length) {
             throw new IllegalArgumentException("a batch is 0 to " + MAX_BATCH + " keys within both arrays, got " + n);
         }
         ensureOpen();
@@ -161,27 +180,38 @@ public final class Cask implements AutoCloseable {
             long id = entries[4 * i];
             long expiry = entries[4 * i + 3];
             if (id < 0 || (expiry != 0 && expiry <= now)) {
-                values[i] = null;
+                sink.missing(i);
                 continue;
             }
             int valueSize = (int) entries[4 * i + 2];
             Segment segment = index.segment((int) id);
             try {
                 if (segment == null) {
-                    values[i] = get(keys[i]); // retired since the lookup: the keydir already points elsewhere
+                    singleInto(keys[i], i, sink); // retired since the lookup: the keydir already points elsewhere
                     continue;
                 }
                 ByteBuffer record = segment.checkedRecord(keys[i], entries[4 * i + 1], valueSize, expiry, scratch);
-                byte[] value = new byte[valueSize];
-                record.get(record.limit() - valueSize, value);
-                values[i] = value;
+                int at = record.limit() - valueSize;
+                if (record.hasArray()) {
+                    sink.value(i, record.array(), record.arrayOffset() + at, valueSize);
+                } else {
+                    byte[] value = new byte[valueSize];
+                    record.get(at, value);
+                    sink.value(i, value, 0, valueSize);
+                }
             } catch (ClosedChannelException | IllegalStateException e) {
                 if (log.isClosed()) throw new IllegalStateException("database " + dir + " is closed");
-                values[i] = get(keys[i]);
+                singleInto(keys[i], i, sink);
             } catch (IOException e) {
                 throw new StorageException("read of segment " + segment.path + " failed: " + e, e);
             }
         }
+    }
+
+    private void singleInto(byte[] key, int i, ValueSink sink) {
+        byte[] value = get(key);
+        if (value == null) sink.missing(i);
+        else sink.value(i, value, 0, value.length);
     }
 
     /** What {@link #withRecord} hands a reader: the checked record, and its keydir entry. */

@@ -73,17 +73,16 @@ final class KeySpace {
     }
 
     /**
-     * The values of {@code keys[0..n)} into {@code values}, as n calls of {@link #value} give them;
-     * when this command has written nothing, in one batched read of the engine (n at most
-     * {@link Cask#MAX_BATCH}).
+     * The values of collection elements {@code keys[0..n)} as bulk strings into {@code r}, nil where
+     * one is missing: when this command has written nothing, straight from one batched read of the
+     * engine, with no array per value. Element reads are not counted as keyspace hits or misses.
      */
-    void values(byte[][] keys, int n, byte[][] values) {
+    void bulksInto(byte[][] keys, int n, Reply r) {
         if (!written.isEmpty()) {
-            for (int i = 0; i < n; i++) values[i] = value(keys[i]);
+            for (int i = 0; i < n; i++) r.bulk(value(keys[i]));
             return;
         }
-        cask.get(keys, n, values);
-        for (int i = 0; i < n; i++) counted(keys[i], values[i]);
+        cask.get(keys, n, r.bulks);
     }
 
     /** The key's expiry (0 = never), or -1 if it is missing or expired; reads no value. */

@@ -160,13 +160,11 @@ final class ListCommands {
         byte[] template = at(l, head + start);
         int batch = (int) Math.min(Cask.MAX_BATCH, end - start + 1);
         byte[][] keys = new byte[batch][];
-        byte[][] values = new byte[batch][];
         for (int k = 0; k < batch; k++) keys[k] = template.clone();
         for (long from = start; from <= end; from += batch) { // in batches: the engine overlaps their keydir lookups
             int n = (int) Math.min(batch, end - from + 1);
             for (int k = 0; k < n; k++) CollectionKeys.setPosition(keys[k], head + from + k);
-            c.ks.values(keys, n, values);
-            for (int k = 0; k < n; k++) c.r.bulk(values[k]);
+            c.ks.bulksInto(keys, n, c.r);
         }
     }
 

@@ -64,13 +64,39 @@ final class Reply {
             nil();
             return;
         }
-        ensure(1 + digits(b.length) + 2 + b.length + 2); // the whole reply or nothing: no header is left without its body
-        put('$');
-        decimal(b.length);
-        crlf();
-        put(b, 0, b.length);
-        crlf();
+        bulk(b, 0, b.length);
     }
+
+    /** {@code n} bytes of {@code b} at {@code off} as one bulk string, written in one pass after one check of room. */
+    void bulk(byte[] b, int off, int n) {
+        int digits = digits(n);
+        ensure(1 + digits + 2 + n + 2); // the whole reply or nothing: no header is left without its body
+        byte[] out = buf;
+        int at = length;
+        out[at] = '$';
+        at += 1 + digits;
+        for (int i = at - 1, v = n; i > length; i--, v /= 10) out[i] = (byte) ('0' + v % 10);
+        out[at++] = '\r';
+        out[at++] = '\n';
+        System.arraycopy(b, off, out, at, n);
+        at += n;
+        out[at++] = '\r';
+        out[at++] = '\n';
+        length = at;
+    }
+
+    /** Writes the values of a batched read as bulk strings in order, nil for a missing one. */
+    final dev.cask.core.ValueSink bulks = new dev.cask.core.ValueSink() {
+        @Override
+        public void value(int i, byte[] from, int offset, int n) {
+            bulk(from, offset, n);
+        }
+
+        @Override
+        public void missing(int i) {
+            nil();
+        }
+    };
 
     /** A sorted-set score as Redis 7 prints it ({@code text}): a RESP3 double ({@code ,1.5}), or in RESP2 a bulk string; null is nil. */
     void score(byte[] text) {
