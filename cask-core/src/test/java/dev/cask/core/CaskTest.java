@@ -5,11 +5,14 @@ import static dev.cask.core.TestFiles.s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,6 +130,34 @@ class CaskTest {
         try (Cask cask = Cask.open(dir, options)) {
             assertThat(cask.get(b("short"))).isNull();
             assertThat(cask.metadata(b("forever")).expiry()).isZero();
+        }
+    }
+
+    /** The sink sees every key of the batch once, in order, with the bytes of its value or as missing; small and large records alike. */
+    @Test
+    void aBatchedReadHandsEachValueToTheSinkInOrder() {
+        try (Cask cask = Cask.open(dir, CaskOptions.defaults().withMaxFileSize(4096))) {
+            byte[] large = new byte[200_000]; // past the read scratch: a buffer of its own
+            java.util.Arrays.fill(large, (byte) 7);
+            cask.put(b("a"), b("1"));
+            cask.put(b("large"), large);
+            cask.put(b("gone"), b("x"));
+            cask.delete(b("gone"));
+            for (int i = 0; i < 200; i++) cask.put(b("k" + i), b("v" + i)); // rotates: the batch reads from several segments
+            byte[][] keys = {b("k199"), b("gone"), b("a"), b("large"), b("missing"), b("k0")};
+            List<String> seen = new ArrayList<>();
+            cask.get(keys, keys.length, new ValueSink() {
+                @Override
+                public void value(int i, byte[] from, int offset, int length) {
+                    seen.add(i + "=" + (length > 100 ? length + " bytes of " + from[offset + length - 1] : new String(from, offset, length, StandardCharsets.UTF_8)));
+                }
+
+                @Override
+                public void missing(int i) {
+                    seen.add(i + " missing");
+                }
+            });
+            assertThat(seen).containsExactly("0=v199", "1 missing", "2=1", "3=200000 bytes of 7", "4 missing", "5=v0");
         }
     }
 
