@@ -36,7 +36,6 @@ public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
     /** Result of {@link #check} and {@link #claimedLength}: the header is impossible or the CRC does not match. */
     public static final int INVALID = -2;
 
-
     RecordCodec() {}
 
     /** The codec of the records of a data file whose header says {@code formatVersion} (see {@link FileHeader}). */

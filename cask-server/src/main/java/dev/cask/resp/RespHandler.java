@@ -75,8 +75,6 @@ public final class RespHandler implements Handler {
         this.combineWrites = state.cask.options().syncPolicy().combinesWrites();
     }
 
-    /** Wires the force thread to the loop it wakes (set once the transport runs). */
-
     @Override
     public void onOpen(Connection connection) {
         state.connectionsReceived++;
@@ -125,7 +123,7 @@ public final class RespHandler implements Handler {
                 reply.limit(outputLimit - connection.pendingOutput() - session.heldBytes); // what this buffer may hold in all
                 run(session, args);
                 if (blocking.hasReady()) serveReady();
-                if (firstWriteReply < 0 && !session.isHeld && reply.length() > SEND_EARLY_BYTES && !session.closing) {
+                if (firstWriteReply < 0 && !session.isHeld() && reply.length() > SEND_EARLY_BYTES && !session.closing) {
                     send(connection, reply.slice(0));
                     reply.clear();
                     reply.resp3 = session.resp3;
@@ -286,12 +284,12 @@ public final class RespHandler implements Handler {
     /** Sends a reply to a client other than the one whose request is being run (a waiter served or timed out), or holds it for the force. */
     private void answer(Session s, Reply r, boolean wrote) {
         if (r.isEmpty()) return;
-        boolean hold = (state.holdWritesForForce || combineWrites) && (wrote || s.isHeld);
+        boolean hold = (state.holdWritesForForce || combineWrites) && (wrote || s.isHeld());
         if (!hold) {
             send(s.connection, r.slice(0));
             return;
         }
-        if (!s.isHeld) holding.add(s);
+        if (!s.isHeld()) holding.add(s);
         heldTotal += r.length();
         s.hold(r.slice(0));
     }
@@ -336,11 +334,10 @@ public final class RespHandler implements Handler {
 
     /** Forgets what a session held for a force (it is being closed). */
     private void dropHeld(Session s) {
+        if (s.isHeld()) holding.remove(s);
         heldTotal -= s.heldBytes;
         s.held.clear();
         s.heldBytes = 0;
-        if (s.isHeld) holding.remove(s);
-        s.isHeld = false;
     }
 
     /**
@@ -484,23 +481,23 @@ public final class RespHandler implements Handler {
     private void deliver(Session session) {
         Connection connection = session.connection;
         if (!reply.isEmpty()) {
-            boolean hold = (state.holdWritesForForce || combineWrites) && (firstWriteReply >= 0 || session.isHeld);
+            boolean hold = (state.holdWritesForForce || combineWrites) && (firstWriteReply >= 0 || session.isHeld());
             if (!hold) {
                 send(connection, reply.slice(0));
             } else {
                 int from = 0;
                 // what came before the first write need not wait for a force; without a force to wait for, the held part goes
                 // at this turn's end anyway, and one send for both saves a system call per pipeline (MULTI ... EXEC: 2 -> 1)
-                if (!session.isHeld && firstWriteReply > 0 && state.holdWritesForForce) {
+                if (!session.isHeld() && firstWriteReply > 0 && state.holdWritesForForce) {
                     send(connection, ByteBuffer.wrap(reply.slice(0).array(), 0, firstWriteReply));
                     from = firstWriteReply;
                 }
-                if (!session.isHeld) holding.add(session);
+                if (!session.isHeld()) holding.add(session);
                 heldTotal += reply.length() - from;
                 session.hold(reply.slice(from));
             }
         }
-        if (session.closing && !session.isHeld) connection.closeAfterWrite();
+        if (session.closing && !session.isHeld()) connection.closeAfterWrite();
     }
 
     @Override
@@ -536,7 +533,7 @@ public final class RespHandler implements Handler {
         Session[] snapshot = holding.toArray(new Session[0]);
         holding.clear();
         for (Session session : snapshot) {
-            if (!session.isHeld) continue; // closed meanwhile
+            if (!session.isHeld()) continue; // closed meanwhile
             if (failure != null) {
                 dropHeld(session);
                 reply.clear();
@@ -564,7 +561,7 @@ public final class RespHandler implements Handler {
         long authNanos = state.config.authTimeoutMillis() * 1_000_000L;
         List<Session> expired = null;
         for (Session s : sessions) {
-            if (s.closing || s.isHeld || s.blocked != null) continue; // as Redis: a blocked client waits as long as it asked
+            if (s.closing || s.isHeld() || s.blocked != null) continue; // as Redis: a blocked client waits as long as it asked
             boolean idle = idleNanos > 0 && now - s.lastReadNanos > idleNanos;
             boolean neverAuthenticated = !s.authenticated && now - s.connectedNanos > authNanos;
             if (idle || neverAuthenticated) {

@@ -23,8 +23,6 @@ final class Session {
     /** Replies that wait for the force covering this session's writes, in order. */
     final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
     long heldBytes;
-    /** Replies are held: they go at the turn's end, once its writes were appended (and forced, under {@code always}). */
-    boolean isHeld;
     long commands;
     /** Has a write in the handler's pending (not yet appended) batch. */
     boolean inPendingBatch;
@@ -61,7 +59,11 @@ final class Session {
         copy.put(reply).flip();
         held.add(copy);
         heldBytes += copy.remaining();
-        isHeld = true;
+    }
+
+    /** Replies are held: they go at the turn's end, once its writes were appended (and forced, under {@code always}). */
+    boolean isHeld() {
+        return !held.isEmpty();
     }
 
     /** Sends what was held (the force covering it returned). */
@@ -69,6 +71,5 @@ final class Session {
         for (ByteBuffer b : held) connection.send(b);
         held.clear();
         heldBytes = 0;
-        isHeld = false;
     }
 }
