@@ -425,10 +425,31 @@ public final class Cask implements AutoCloseable {
         return keys;
     }
 
-    /** Visits every live key; weakly consistent with concurrent writes. Do not modify the array. */
+    /**
+     * Visits every live key, in the order the keys were first written (as the log holds them at
+     * open), so that keys written together come together. Weakly consistent with concurrent writes:
+     * a key written or deleted meanwhile may be missed, and a key present throughout is visited,
+     * exceptionally twice (when deletes compacted the keydir's key memory during the walk). Each
+     * key is an array of its own; {@link #forEachKey(KeyBytesVisitor)} makes none.
+     */
     public void forEachKey(Consumer<byte[]> visitor) {
+        forEachKey((bytes, offset, length) -> visitor.accept(java.util.Arrays.copyOfRange(bytes, offset, offset + length)));
+    }
+
+    /**
+     * As {@link #forEachKey(Consumer)}, each key handed over as a range of a buffer the walk reuses:
+     * no array per key (a walk of ten million keys then makes no garbage). The range is valid only
+     * during the call; copy what must be kept.
+     */
+    public void forEachKey(KeyBytesVisitor visitor) {
         ensureOpen();
         index.keyDir.forEachKey(now(), visitor);
+    }
+
+    /** A key of a walk, as {@code length} bytes of {@code bytes} from {@code offset}: valid only during the call. */
+    @FunctionalInterface
+    public interface KeyBytesVisitor {
+        void visit(byte[] bytes, int offset, int length);
     }
 
     /** As {@link #forEachKey}, with each key's keydir entry (its expiry, value size), without a second lookup. */

@@ -17,9 +17,14 @@ import java.util.concurrent.locks.StampedLock;
  *   slot word 1: valuePosition (32 bits, unsigned) | valueSize (32 bits)
  * </pre>
  * and a key arena of ~512 KiB {@code byte[]} pages holding, per key, {@code u16 length, u8 flags,
- * key bytes, [u64 expiry if flags bit 0]}. The record timestamp is not kept in memory: it stays
- * in the record and the hint file. Arena space of deleted keys is reclaimed by compaction once
- * it is more than half of the arena.
+ * key bytes, [u64 expiry if flags bit 0]}; flags bit 1 is set on every record (a zero flags byte
+ * ends a page's records) and bit 2 once the record's key was removed or moved. The record
+ * timestamp is not kept in memory: it stays in the record and the hint file. Arena space of
+ * deleted keys is reclaimed by compaction once it is more than half of the arena.
+ *
+ * <p>{@link #forEachKey} walks the arena, not the table: in order of memory, and so in the order
+ * the keys were first put (the log's order at open), where the table's order is the hashes' and
+ * each key a cache miss. Keys written together (a collection's elements) come together.
  *
  * <p>Segment slots: the table holds a dense slot number, not the segment id, and a small array
  * maps slots to ids. Ids only grow (each merge takes the inputs' count plus two), so 24 bits of id
@@ -41,6 +46,10 @@ final class KeyDir {
     private static final int PAGE_USABLE = PAGE_SIZE - 64;
     private static final int ARENA_HEADER = 3;
     private static final byte HAS_EXPIRY = 1;
+    /** On every arena record: the page's records end at the first flags byte without it. */
+    private static final byte PRESENT = 2;
+    /** On an arena record whose key was removed, or moved to a record with room for an expiry. */
+    private static final byte DEAD = 4;
     private static final double MAX_LOAD = 0.85;
     private static final double GROWTH = 1.25;
     private static final double TARGET_LOAD = 0.75;
@@ -73,6 +82,8 @@ final class KeyDir {
     private byte[][] pages = new byte[1][];
     private long arenaEnd;
     private long arenaGarbage;
+    /** Counts the arena's rewrites ({@link #maybeCompactArena}, {@link #clear}): a walk's position is only good within one. */
+    private long arenaEpoch;
 
     KeyDir() {
         clear();
@@ -220,17 +231,103 @@ final class KeyDir {
     }
 
     /**
-     * As {@link #forEach}, keys only, and only those not expired at {@code nowMillis}: no entry is
-     * made per key (a walk of ten million keys at a server's start made twenty million objects).
+     * Visits every key not expired at {@code nowMillis}, keys only: no entry and no array is made
+     * per key (a walk of ten million keys at a server's start made twenty million objects). It
+     * walks the arena in slices of {@link #WALK_SLICE} records: each slice's keys are copied under
+     * the read lock into one reused buffer, then handed to {@code visitor} without it, as ranges
+     * of that buffer valid only during the call. The walk goes in the order keys were first put,
+     * reading memory in order (a walk by slot is a cache miss per key, and a server's start spent
+     * a fifth of its time there). A key put or removed meanwhile may be missed; one present
+     * throughout is visited, twice at most (see {@link #forEachKeyBySlot}).
      */
-    void forEachKey(long nowMillis, java.util.function.Consumer<byte[]> visitor) {
+    void forEachKey(long nowMillis, Cask.KeyBytesVisitor visitor) {
+        KeySlab slab = new KeySlab();
+        long at = 1;
+        long epoch = 0;
+        boolean first = true;
+        while (true) {
+            boolean done;
+            long stamp = lock.readLock();
+            try {
+                if (!first && epoch != arenaEpoch) { // compacted since the last slice: positions moved
+                    lock.unlockRead(stamp);
+                    stamp = 0;
+                    forEachKeyBySlot(nowMillis, visitor);
+                    return;
+                }
+                first = false;
+                epoch = arenaEpoch;
+                at = collectKeys(at, nowMillis, slab);
+                done = at >= arenaEnd;
+            } finally {
+                if (stamp != 0) lock.unlockRead(stamp);
+            }
+            slab.deliver(visitor);
+            if (done) return;
+        }
+    }
+
+    /**
+     * Copies into {@code slab} the live, unexpired keys of up to {@link #WALK_SLICE} arena records
+     * from {@code at} on, and returns where the next slice starts. Under the read lock.
+     */
+    private long collectKeys(long at, long nowMillis, KeySlab slab) {
+        int seen = 0;
+        while (at < arenaEnd && seen < WALK_SLICE) {
+            byte[] page = pages[(int) (at >>> PAGE_BITS)];
+            int off = (int) (at & (PAGE_SIZE - 1));
+            if (off + ARENA_HEADER > PAGE_USABLE || (page[off + 2] & PRESENT) == 0) { // the rest of the page is unused
+                at = ((at >>> PAGE_BITS) + 1) << PAGE_BITS;
+                continue;
+            }
+            int length = keyLength(page, off);
+            byte flags = page[off + 2];
+            boolean withExpiry = (flags & HAS_EXPIRY) != 0;
+            if ((flags & DEAD) == 0) {
+                long expiry = withExpiry ? (long) LONG_LE.get(page, off + ARENA_HEADER + length) : 0;
+                if (expiry == 0 || expiry > nowMillis) slab.add(page, off + ARENA_HEADER, length);
+            }
+            seen++;
+            at += ARENA_HEADER + length + (withExpiry ? 8 : 0);
+        }
+        return at;
+    }
+
+    /** One slice's keys, back to back in one array reused from slice to slice. */
+    private static final class KeySlab {
+        private byte[] bytes = new byte[64 << 10];
+        private final int[] ends = new int[WALK_SLICE];
+        private int count;
+
+        void add(byte[] from, int offset, int length) {
+            int start = count == 0 ? 0 : ends[count - 1];
+            if (start + length > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(start + length, bytes.length * 2));
+            System.arraycopy(from, offset, bytes, start, length);
+            ends[count++] = start + length;
+        }
+
+        void deliver(Cask.KeyBytesVisitor visitor) {
+            int start = 0;
+            for (int i = 0; i < count; i++) {
+                visitor.visit(bytes, start, ends[i] - start);
+                start = ends[i];
+            }
+            count = 0;
+        }
+    }
+
+    /**
+     * The walk of {@link #forEachKey} in slot order: what is left of an arena walk after a
+     * compaction moved its records. A key may be seen twice then, but none present throughout is missed.
+     */
+    private void forEachKeyBySlot(long nowMillis, Cask.KeyBytesVisitor visitor) {
         java.util.List<byte[]> keys = new java.util.ArrayList<>(WALK_SLICE);
         walkInSlices(slot -> {
             long ref = table[2 * slot] >>> 32;
             long expiry = expiryAt(ref);
             if (expiry == 0 || expiry > nowMillis) keys.add(keyAt(ref));
         }, () -> {
-            for (byte[] key : keys) visitor.accept(key);
+            for (byte[] key : keys) visitor.visit(key, 0, key.length);
             keys.clear();
         });
     }
@@ -363,6 +460,7 @@ final class KeyDir {
                 ref = table[2 * slot] >>> 32;
                 if (entry.expiry() != 0 && !hasExpirySlot(ref)) {
                     arenaGarbage += arenaRecordSize(ref);
+                    markDead(ref);
                     ref = appendKey(key, true);
                 }
                 if (hasExpirySlot(ref)) setExpiry(ref, entry.expiry());
@@ -390,6 +488,7 @@ final class KeyDir {
             if (slot < 0) return null;
             KeyDirEntry old = entryAt(slot);
             arenaGarbage += arenaRecordSize(table[2 * slot] >>> 32);
+            markDead(table[2 * slot] >>> 32);
             deleteSlot(slot);
             size--;
             maybeCompactArena();
@@ -515,6 +614,7 @@ final class KeyDir {
             pages = new byte[][] {new byte[PAGE_USABLE]};
             arenaEnd = 1; // keyRef 0 would make slot word 0 zero, which marks an empty slot
             arenaGarbage = 0;
+            arenaEpoch++;
         } finally {
             lock.unlockWrite(stamp);
         }
@@ -632,7 +732,7 @@ final class KeyDir {
         int at = (int) (offset & (PAGE_SIZE - 1));
         p[at] = (byte) key.length;
         p[at + 1] = (byte) (key.length >>> 8);
-        p[at + 2] = withExpiry ? HAS_EXPIRY : 0;
+        p[at + 2] = (byte) (PRESENT | (withExpiry ? HAS_EXPIRY : 0));
         System.arraycopy(key, 0, p, at + ARENA_HEADER, key.length);
         arenaEnd = offset + length;
         return offset;
@@ -652,6 +752,10 @@ final class KeyDir {
         byte[] page = pages[(int) (ref >>> PAGE_BITS)];
         int at = (int) (ref & (PAGE_SIZE - 1));
         return Arrays.copyOfRange(page, at + ARENA_HEADER, at + ARENA_HEADER + keyLength(page, at));
+    }
+
+    private void markDead(long ref) {
+        pages[(int) (ref >>> PAGE_BITS)][(int) (ref & (PAGE_SIZE - 1)) + 2] |= DEAD;
     }
 
     private boolean hasExpirySlot(long ref) {
@@ -684,6 +788,7 @@ final class KeyDir {
         pages = new byte[][] {new byte[PAGE_USABLE]};
         arenaEnd = 1;
         arenaGarbage = 0;
+        arenaEpoch++;
         for (int slot = 0; slot < capacity; slot++) {
             long w0 = table[2 * slot];
             if (w0 == 0) continue;

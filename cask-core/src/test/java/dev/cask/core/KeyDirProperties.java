@@ -46,7 +46,7 @@ class KeyDirProperties {
         assertThat(seen).isEqualTo(model);
         long now = random.nextLong(1, Long.MAX_VALUE); // the keys-only walk leaves out what has expired by then
         java.util.List<String> walked = new java.util.ArrayList<>();
-        keyDir.forEachKey(now, k -> walked.add(TestFiles.s(k)));
+        keyDir.forEachKey(now, (b, off, len) -> walked.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8)));
         assertThat(walked).containsExactlyInAnyOrderElementsOf(
                 model.entrySet().stream().filter(e -> e.getValue().expiry() == 0 || e.getValue().expiry() > now).map(Map.Entry::getKey).toList());
     }
@@ -104,6 +104,71 @@ class KeyDirProperties {
         }
         assertThat(keyDir.size()).isEqualTo(1000);
         for (int i = 0; i < 1000; i++) assertThat(keyDir.get(TestFiles.b("19:" + i + new String(big, 0, 200 + i % 700))).valueSize()).isEqualTo(i);
+        assertThat(walk(keyDir)).hasSize(1000).allMatch(k -> k.startsWith("19:"));
+    }
+
+    private static java.util.List<String> walk(KeyDir keyDir) {
+        java.util.List<String> walked = new java.util.ArrayList<>();
+        keyDir.forEachKey(0, (b, off, len) -> walked.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8)));
+        return walked;
+    }
+
+    /** The keys-only walk goes in the order keys were first put: a collection's elements, written together, come together. */
+    @Test
+    void theKeyWalkGoesInTheOrderKeysWereFirstPut() {
+        KeyDir keyDir = new KeyDir();
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) { // several arena pages, and slices of the walk
+            keyDir.put(TestFiles.b("key" + i), new KeyDirEntry(1, i, 1, 0));
+            expected.add("key" + i);
+        }
+        keyDir.put(TestFiles.b("key7"), new KeyDirEntry(2, 0, 1, 0)); // a new value keeps the key where it was
+        keyDir.remove(TestFiles.b("key8"));
+        keyDir.put(TestFiles.b("key8"), new KeyDirEntry(1, 0, 1, 0)); // removed and put again: now the newest
+        keyDir.put(TestFiles.b("key9"), new KeyDirEntry(1, 0, 1, 5_000)); // an expiry moves the key to a record with room for it
+        expected.remove("key8");
+        expected.remove("key9");
+        expected.add("key8");
+        expected.add("key9");
+        assertThat(walk(keyDir)).containsExactlyElementsOf(expected);
+        java.util.List<String> live = new java.util.ArrayList<>();
+        keyDir.forEachKey(5_000, (b, off, len) -> live.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(live).doesNotContain("key9").hasSize(expected.size() - 1); // expired at 5,000
+    }
+
+    /**
+     * Deletes made by the visitor itself compact the arena in the middle of the walk: every key
+     * present throughout is still visited (at most twice), and no deleted key's bytes come back.
+     */
+    @Test
+    void aCompactionDuringTheKeyWalkMissesNoKeyPresentThroughout() {
+        KeyDir keyDir = new KeyDir();
+        String pad = "p".repeat(1000);
+        for (int i = 0; i < 20_000; i++) keyDir.put(TestFiles.b("doomed" + i + pad), new KeyDirEntry(1, i, 1, 0)); // ~20 MB of arena
+        java.util.Set<String> stable = new java.util.HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            keyDir.put(TestFiles.b("stable" + i), new KeyDirEntry(1, i, 1, 0));
+            stable.add("stable" + i);
+        }
+        Map<String, Integer> visits = new HashMap<>();
+        java.util.Set<String> live = new java.util.HashSet<>(stable);
+        for (int i = 0; i < 20_000; i++) live.add("doomed" + i + pad);
+        int[] deleted = {0};
+        keyDir.forEachKey(0, (b, off, len) -> {
+            String key = new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
+            visits.merge(key, 1, Integer::sum);
+            if (key.startsWith("doomed") && deleted[0] < 20_000) { // each visit deletes two: garbage passes half the arena mid-walk
+                for (int n = 0; n < 2; n++) {
+                    String doomed = "doomed" + (19_999 - deleted[0]++) + pad;
+                    keyDir.remove(TestFiles.b(doomed));
+                    live.remove(doomed);
+                }
+            }
+        });
+        assertThat(deleted[0]).isGreaterThan(10_000);
+        assertThat(visits.values()).as("the compaction came mid-walk: the rest went by slot, seeing some keys again").contains(2);
+        for (String key : stable) assertThat(visits.get(key)).as(key).isBetween(1, 2);
+        assertThat(walk(keyDir)).containsExactlyInAnyOrderElementsOf(live);
     }
 
     @Test

@@ -85,7 +85,12 @@ final class CollectionKeys {
     }
 
     static boolean isMeta(byte[] stored) {
-        return stored.length >= 2 && stored[0] == ESCAPE && (stored[1] & 0xff) >= META_BASE && (stored[1] & 0xff) < META_BASE + KeyNames.DATABASES;
+        return isMeta(stored, 0, stored.length);
+    }
+
+    /** As {@link #isMeta(byte[])}, for the stored key that is {@code length} bytes of {@code b} from {@code from}. */
+    static boolean isMeta(byte[] b, int from, int length) {
+        return length >= 2 && b[from] == ESCAPE && (b[from + 1] & 0xff) >= META_BASE && (b[from + 1] & 0xff) < META_BASE + KeyNames.DATABASES;
     }
 
     /** The database of a metadata key (see {@link #isMeta}). */
@@ -104,12 +109,24 @@ final class CollectionKeys {
     }
 
     static boolean isElement(byte[] stored) {
-        return stored.length >= 10 && stored[0] == ESCAPE && stored[1] == ELEMENT;
+        return isElement(stored, 0, stored.length);
+    }
+
+    /** As {@link #isElement(byte[])}, for the stored key that is {@code length} bytes of {@code b} from {@code from}. */
+    static boolean isElement(byte[] b, int from, int length) {
+        return length >= MEMBER_OFFSET && b[from] == ESCAPE && b[from + 1] == ELEMENT;
     }
 
     static long version(byte[] element) {
-        return ByteBuffer.wrap(element).getLong(2);
+        return version(element, 0);
     }
+
+    /** The version of the element key that starts at {@code from} in {@code b}. */
+    static long version(byte[] b, int from) {
+        return (long) VERSION.get(b, from + 2);
+    }
+
+    private static final java.lang.invoke.VarHandle VERSION = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /** Where an element key's member begins. */
     static final int MEMBER_OFFSET = 10;

@@ -22,10 +22,28 @@ final class MemberIndex {
     private byte[] data = new byte[16];
     private int end;
     private int garbage;
-    private int[] starts = new int[4];
+    private int[] starts;
     private int size;
     /** Index + 1 of the member whose probe chain passes here; 0 is empty. A power of two long. */
-    private int[] slots = new int[8];
+    private int[] slots;
+    /** Members this index was sized for: the first member's length times this sizes the bytes too. */
+    private final int expected;
+    private static final int MAX_PRESIZE = 1 << 20;
+
+    MemberIndex() {
+        this(0);
+    }
+
+    /**
+     * An index sized for {@code expected} members (a collection's count, known at a start): no
+     * regrowth while they are added. Up to {@link #MAX_PRESIZE}: a count is only a hint, and a wrong
+     * one must not take the heap.
+     */
+    MemberIndex(long expected) {
+        this.expected = Math.clamp(expected, 0, MAX_PRESIZE);
+        starts = new int[Math.max(4, this.expected)];
+        slots = new int[Math.max(8, Integer.highestOneBit(Math.max(1, this.expected * 4 / 3)) << 1)];
+    }
 
     int size() {
         return size;
@@ -83,7 +101,11 @@ final class MemberIndex {
         if ((long) end + need > MAX_BYTES) {
             throw new IllegalStateException("a collection's members may take at most " + MAX_BYTES + " bytes in memory");
         }
-        if (end + need > data.length) data = Arrays.copyOf(data, (int) Math.min(MAX_BYTES, Math.max((long) end + need, data.length + (data.length >> 1) + 16L)));
+        if (end + need > data.length) {
+            long grown = Math.max((long) end + need, data.length + (data.length >> 1) + 16L);
+            if (size == 0) grown = Math.max(grown, (long) expected * need); // members of one collection tend to be alike in length
+            data = Arrays.copyOf(data, (int) Math.min(MAX_BYTES, grown));
+        }
         if (size == starts.length) starts = Arrays.copyOf(starts, starts.length + (starts.length >> 1) + 4);
         starts[size] = end;
         end = putVarint(data, end, length);
