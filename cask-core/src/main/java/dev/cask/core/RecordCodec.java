@@ -186,6 +186,26 @@ public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
         return (int) length;
     }
 
+    /**
+     * Whether the {@code length} bytes of {@code b} from {@code from} are exactly the put of
+     * {@code key} with a value of {@code valueSize} bytes and this expiry, whole: what a read
+     * checks ({@link #check} finds a valid record of this length, not a tombstone, with this key,
+     * value size and expiry).
+     * A format may answer it faster than those three steps, from what the keydir already knows.
+     */
+    boolean isPutRecord(byte[] b, int from, int length, byte[] key, int valueSize, long expiry) {
+        ByteBuffer buf = wrap(b);
+        return check(buf, from, from + length) == length && !isTombstone(buf, from) && hasKey(buf, from, key)
+                && valueSize(buf, from) == valueSize && expiry(buf, from) == expiry;
+    }
+
+    /** The CRC of {@code length} bytes of {@code b} from {@code from}. */
+    static int crc(byte[] b, int from, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(b, from, length);
+        return (int) crc.getValue();
+    }
+
     /** The CRC a record's header stores (over every byte after it). */
     static int storedCrc(ByteBuffer buf, int at) {
         return buf.getInt(at);

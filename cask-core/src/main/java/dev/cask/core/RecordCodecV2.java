@@ -106,6 +106,36 @@ final class RecordCodecV2 extends RecordCodec {
         return EXPIRY_AT + n + 1;
     }
 
+    /**
+     * The read path's check without parsing the header: the keydir knows the key, the value size
+     * and the expiry, so the header must be their one (shortest) encoding byte for byte; then the
+     * key, then the CRC. Equivalent to check, not a tombstone and the key's, for a non-empty key
+     * (an empty one goes the general way), at about a third fewer instructions a record.
+     */
+    @Override
+    boolean isPutRecord(byte[] b, int from, int length, byte[] key, int valueSize, long expiry) {
+        if (key.length == 0 || expiry < 0 || length < EXPIRY_AT || from + length > b.length) return super.isPutRecord(b, from, length, key, valueSize, expiry);
+        int end = from + length;
+        if (b[from + FLAGS_AT] != (expiry != 0 ? FLAG_EXPIRY : 0)) return false;
+        int p = from + EXPIRY_AT;
+        if (expiry != 0 && (p = matchVarint(b, p, end, expiry)) < 0) return false;
+        if ((p = matchVarint(b, p, end, key.length)) < 0 || (p = matchVarint(b, p, end, valueSize)) < 0) return false;
+        if (end - p != key.length + valueSize || !java.util.Arrays.equals(b, p, p + key.length, key, 0, key.length)) return false;
+        return (int) INT_LE.get(b, from) == crc(b, from + CRC_SIZE, length - CRC_SIZE);
+    }
+
+    private static final java.lang.invoke.VarHandle INT_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Where the bytes after {@code value}'s varint at {@code p} begin, if they are its shortest encoding before {@code end}; -1 if not. */
+    private static int matchVarint(byte[] b, int p, int end, long value) {
+        while ((value & ~0x7FL) != 0) {
+            if (p >= end || b[p++] != (byte) ((value & 0x7F) | 0x80)) return -1;
+            value >>>= 7;
+        }
+        return p < end && b[p] == (byte) value ? p + 1 : -1;
+    }
+
     @Override
     public long claimedLength(ByteBuffer buf, int at, int limit) {
         if (limit - at <= EXPIRY_AT) return INCOMPLETE;

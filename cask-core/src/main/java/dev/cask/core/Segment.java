@@ -163,10 +163,14 @@ final class Segment {
      */
     ByteBuffer checkedRecord(byte[] key, long valuePosition, int valueSize, long expiry, ReadScratch scratch) throws IOException {
         RecordCodec records = codec;
-        int length = records.putSize(key.length, valueSize, expiry);
-        long position = records.recordOffset(valuePosition, key.length, valueSize, expiry);
+        int header = records.headerSize(key.length, valueSize, expiry, false);
+        int length = header + key.length + valueSize; // putSize and recordOffset, with the header's size worked out once
+        long position = valuePosition - header - key.length;
         ByteBuffer buf = scratch == null || length > ReadScratch.MAX_RECORD ? read(position, length) : copy(position, length, scratch);
-        if (records.check(buf, 0, buf.limit()) != length || records.isTombstone(buf, 0) || !records.hasKey(buf, 0, key)) {
+        boolean whole = (buf.hasArray() && buf.limit() == length)
+                ? records.isPutRecord(buf.array(), buf.arrayOffset(), length, key, valueSize, expiry)
+                : (records.check(buf, 0, buf.limit()) == length && !records.isTombstone(buf, 0) && records.hasKey(buf, 0, key));
+        if (!whole) {
             throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + path
                     + " failed its CRC or header check; the value is not returned", path, position);
         }

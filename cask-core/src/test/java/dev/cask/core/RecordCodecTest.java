@@ -164,4 +164,37 @@ class RecordCodecTest {
         assertThat(RecordCodec.forVersion(0)).isSameAs(V1);
         assertThatThrownBy(() -> RecordCodec.forVersion(3)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /**
+     * The read path's check from what the keydir knows ({@code isPutRecord}) says exactly what the
+     * general check says (valid, this length, not a tombstone, this key), for both layouts, on whole
+     * records, records with any one byte changed, tombstones, and a keydir that expects another key,
+     * value size or expiry.
+     */
+    @Property(tries = 300)
+    void theReadChecksFastPathAgreesWithTheGeneralCheck(@ForAll @Size(min = 0, max = 40) byte[] key, @ForAll @Size(max = 300) byte[] value,
+                                                       @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long expiry, @ForAll boolean withExpiry,
+                                                       @ForAll boolean tombstone, @ForAll @IntRange(min = -1, max = 400) int damageAt,
+                                                       @ForAll byte damage, @ForAll @IntRange(min = 0, max = 3) int expect, @ForAll boolean offset) {
+        long e = withExpiry ? Math.max(1, expiry) : 0;
+        for (RecordCodec codec : new RecordCodec[] {V1, V2}) {
+            int from = offset ? 7 : 0;
+            byte[] bytes = new byte[from + 400];
+            ByteBuffer buf = RecordCodec.wrap(bytes);
+            buf.position(from);
+            if (tombstone) codec.encodeTombstone(buf, 1, key);
+            else codec.encodePut(buf, 1_700_000_000_000L, codec == V1 ? 0 : e, key, value);
+            int length = buf.position() - from;
+            if (damageAt >= 0 && damageAt < length) buf.put(from + damageAt, (byte) (buf.get(from + damageAt) ^ (damage == 0 ? 1 : damage)));
+            byte[] expectedKey = expect == 1 ? java.util.Arrays.copyOf(key, key.length + 1) : key;
+            int expectedValueSize = expect == 2 ? value.length + 1 : value.length;
+            long expectedExpiry = expect == 3 ? e + 1 : (codec == V1 ? 0 : e);
+            ByteBuffer record = RecordCodec.wrap(java.util.Arrays.copyOfRange(bytes, from, from + length));
+            boolean general = codec.check(record, 0, length) == length && !codec.isTombstone(record, 0) && codec.hasKey(record, 0, expectedKey)
+                    && codec.putSize(expectedKey.length, expectedValueSize, expectedExpiry) == length
+                    && codec.expiry(record, 0) == expectedExpiry && codec.valueSize(record, 0) == expectedValueSize;
+            assertThat(codec.isPutRecord(bytes, from, length, expectedKey, expectedValueSize, expectedExpiry))
+                    .as("format %d, length %d, damage at %d", codec.formatVersion(), length, damageAt).isEqualTo(general);
+        }
+    }
 }
