@@ -532,6 +532,11 @@ public final class Cask implements AutoCloseable {
         background.drain();
     }
 
+    /** Whether a merge of this handle is running now: one asked for, or the automatic one. */
+    public boolean isMerging() {
+        return merges.isRunning();
+    }
+
     /** The last completed merge of this handle, or null. */
     public MergeResult lastMerge() {
         return merges.last();

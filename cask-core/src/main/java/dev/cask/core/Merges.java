@@ -59,6 +59,11 @@ final class Merges implements Merger.Host {
         }
     }
 
+    /** Whether a merge, asked for or automatic, is running now. */
+    boolean isRunning() {
+        return running.isLocked();
+    }
+
     /** The automatic merge: runs one if dead bytes pass both thresholds (and no merge is running). */
     void runIfWorthIt() {
         if (closing || log.failure() != null || failedLate != null) return;

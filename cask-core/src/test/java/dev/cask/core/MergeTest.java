@@ -60,6 +60,19 @@ class MergeTest {
         assertThat(Verifier.check(dir, small, false).problems()).isEmpty();
     }
 
+    /** What INFO's merge_in_progress reads: true while a merge runs (seen from its own progress calls), false before and after. */
+    @Test
+    void saysWhetherAMergeIsRunning() {
+        try (Cask cask = Cask.open(dir, small)) {
+            for (int round = 0; round < 15; round++) for (int k = 0; k < 20; k++) cask.put(b("k" + k), b("round-" + round + "-" + "v".repeat(100)));
+            assertThat(cask.isMerging()).isFalse();
+            java.util.List<Boolean> during = new java.util.ArrayList<>();
+            cask.merge((done, total) -> during.add(cask.isMerging()));
+            assertThat(during).isNotEmpty().containsOnly(true);
+            assertThat(cask.isMerging()).isFalse();
+        }
+    }
+
     @Test
     void dropsExpiredRecordsAndTheirKeys() {
         AtomicLong now = new AtomicLong(1_000_000_000L);

@@ -616,7 +616,7 @@ final class ServerCommands {
                     .append("live_bytes:").append(stats.liveBytes()).append("\r\n")
                     .append("dead_bytes:").append(stats.deadBytes()).append("\r\n")
                     .append("fragmentation:").append(String.format(Locale.ROOT, "%.4f", stats.fragmentation())).append("\r\n")
-                    .append("merge_in_progress:").append(state.mergeRunning.get() ? 1 : 0).append("\r\n");
+                    .append("merge_in_progress:").append(state.mergeRunning.get() || state.cask.isMerging() ? 1 : 0).append("\r\n"); // the automatic one too
             if (merge != null) {
                 out.append("last_merge_input_segments:").append(merge.inputSegments()).append("\r\n")
                         .append("last_merge_time:").append(merge.finishedAtMillis() / 1000).append("\r\n")

@@ -31,6 +31,33 @@ class ObservabilityTest {
         return fields;
     }
 
+    /** An automatic merge (here one the engine runs for a caller other than the server) shows in INFO, as Redis shows an AOF rewrite. */
+    @Test
+    void mergeInProgressCountsAMergeTheServerDidNotStart() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            for (int i = 0; i < 200; i++) jedis.set("k" + (i % 10), "v".repeat(1000));
+            assertThat(info(jedis, "persistence")).containsEntry("merge_in_progress", "0");
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread merge = Thread.ofPlatform().start(() -> server.cask.merge((done, total) -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            try {
+                assertThat(inside.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(info(jedis, "persistence")).containsEntry("merge_in_progress", "1");
+            } finally {
+                release.countDown();
+                merge.join();
+            }
+            assertThat(info(jedis, "persistence")).containsEntry("merge_in_progress", "0").containsKey("last_merge_time");
+        }
+    }
+
     @Test
     void statsCountHitsMissesBytesErrorsAndEveryCommand() throws Exception {
         try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
