@@ -5,8 +5,13 @@
 #   pair "always": redis-server --appendfsync always      vs  cask serve --sync always
 # Lines: -t set,get -n N -c 50, the same with -P 16, with -c 1000, with -d 4096; all with -r 100000.
 # Each pair starts fresh and gets one uncounted warm-up pass (-P 16) against both servers first.
+# Before each counted run the script waits until neither server has background work left from the
+# lines before (cask: INFO merge_in_progress:0, its automatic merge; redis: no AOF rewrite or RDB
+# save in progress), so that a line measures its own commands, not the compaction an earlier line
+# left behind; each wait is printed, and counted at the end.
 # Then, for pair "none", every string and key command redis-benchmark can drive, one line each
-# (-c 50, N/2 requests, keys from -r 100000): INCR and MSET (its -t tests) and the COMMANDS below.
+# (-c 50, N/2 requests, keys from -r 100000): INCR and MSET (its -t tests) and the COMMANDS below,
+# each after an uncounted pass of N/10 against both servers (as the other sections warm up).
 # MULTI/EXEC, which redis-benchmark cannot send (one command per request), is driven by
 # `cask bench tx` (50 clients, each MULTI SET INCR EXEC in one write, every reply checked), after
 # an uncounted 3 s warm-up against both servers.
@@ -62,6 +67,25 @@ start_pair() { # $1 = none | always
   wait_port $REDIS_PORT; wait_port $CASK_PORT
 }
 
+WAITS="$WORK/waits"
+: >"$WAITS"
+# Waits (up to 300 s) until the server on port $1 has no background work in progress, and notes how long it waited.
+quiesce() {
+  local start=$SECONDS
+  for _ in $(seq 1 3000); do
+    if ! redis-cli -p "$1" info persistence 2>/dev/null | tr -d '\r' |
+      grep -qE '^(merge_in_progress|aof_rewrite_in_progress|rdb_bgsave_in_progress):1$'; then
+      if [ $((SECONDS - start)) -gt 0 ]; then
+        echo "waited $((SECONDS - start)) s for background work on port $1 ($2)" >&2
+        echo "$1 $((SECONDS - start))" >>"$WAITS"
+      fi
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "port $1 still busy after 300 s; measuring anyway" >&2
+}
+
 stop_pair() { redis-cli -p $REDIS_PORT shutdown nosave >/dev/null 2>&1 || true; redis-cli -p $CASK_PORT shutdown >/dev/null 2>&1 || true; sleep 1; }
 
 RESULTS="$WORK/results.csv"
@@ -75,25 +99,34 @@ for pair in $PAIRS; do
     for round in $(seq 1 "$ROUNDS"); do
       for server in redis cask; do
         port=$REDIS_PORT; [ $server = cask ] && port=$CASK_PORT
+        quiesce $port "$line"
         redis-benchmark -p $port -t set,get -n "$N" -r 100000 $line --csv 2>/dev/null | tail -n +2 | tr -d '"' |
           awk -F, -v p="$pair" -v l="$line" -v s=$server -v r="$round" '{print p "," l "," s "," r "," $1 "," $2}' >>"$RESULTS"
       done
     done
   done
   if [ "$pair" = none ] && [[ " $SECTIONS " == *" commands "* ]]; then
-    for port in $REDIS_PORT $CASK_PORT; do # warm-up of the transaction path, not counted, as for the strings
+    for port in $REDIS_PORT $CASK_PORT; do # warm-up of each command and the transaction path, not counted, as for the strings
+      redis-benchmark -p $port -t incr,mset -n $((N / 10)) -r 100000 -c 50 -q >/dev/null 2>&1
+      for command in "${COMMANDS[@]}"; do
+        # shellcheck disable=SC2086 # the command's words are redis-benchmark's arguments
+        redis-benchmark -p $port -n $((N / 10)) -r 100000 -c 50 -q $command >/dev/null 2>&1 || true
+      done
       "$ROOT/cask" bench tx --port $port --clients 50 --seconds 3 --csv >/dev/null 2>&1
     done
     for round in $(seq 1 "$ROUNDS"); do
       for server in redis cask; do
         port=$REDIS_PORT; [ $server = cask ] && port=$CASK_PORT
+        quiesce $port "incr,mset"
         redis-benchmark -p $port -t incr,mset -n $((N / 2)) -r 100000 -c 50 --csv 2>/dev/null | tail -n +2 | tr -d '"' |
           awk -F, -v p="$pair" -v s=$server -v r="$round" '{print p ",-c 50 (commands)," s "," r "," $1 "," $2}' >>"$RESULTS"
         for command in "${COMMANDS[@]}"; do
+          quiesce $port "${command%% *}"
           # shellcheck disable=SC2086 # the command's words are redis-benchmark's arguments
           { redis-benchmark -p $port -n $((N / 2)) -r 100000 -c 50 --csv $command 2>/dev/null || true; } | tail -n +2 | tr -d '"' |
             awk -F, -v p="$pair" -v s=$server -v r="$round" -v c="${command%% *}" '{print p ",-c 50 (commands)," s "," r "," c "," $2}' >>"$RESULTS"
         done
+        quiesce $port "MULTI/EXEC"
         "$ROOT/cask" bench tx --port $port --clients 50 --seconds 5 --csv 2>/dev/null | tail -n +2 | tr -d '"' |
           awk -F, -v p="$pair" -v s=$server -v r="$round" '{print p ",-c 50 (commands)," s "," r ",MULTI/EXEC," $2}' >>"$RESULTS"
       done
@@ -107,6 +140,7 @@ for pair in $PAIRS; do
       for server in redis cask; do
         port=$REDIS_PORT; [ $server = cask ] && port=$CASK_PORT
         redis-cli -p $port flushall >/dev/null # each round's lists start empty on both
+        quiesce $port "collections"
         redis-benchmark -p $port -t $COLLECTION_TESTS -n $((N / 2)) -r 100000 -c 50 --csv 2>/dev/null | tail -n +2 | tr -d '"' |
           awk -F, -v p="$pair" -v s=$server -v r="$round" '{print p ",-c 50 (collections)," s "," r "," $1 "," $2}' >>"$RESULTS"
       done
@@ -114,6 +148,12 @@ for pair in $PAIRS; do
   fi
   stop_pair
 done
+if [ -s "$WAITS" ]; then
+  awk -v r=$REDIS_PORT '{n[$1 == r ? "redis" : "cask"]++; s[$1 == r ? "redis" : "cask"] += $2}
+    END {for (k in n) printf "waited for background work before %d runs on %s, %d s in all\n", n[k], k, s[k]}' "$WAITS"
+else
+  echo "no run waited for background work"
+fi
 python3 - "$RESULTS" "${TSV:-}" <<'PY'
 import csv, sys, statistics
 rows = list(csv.DictReader(open(sys.argv[1])))
