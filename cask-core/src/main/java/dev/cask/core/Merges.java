@@ -28,6 +28,8 @@ final class Merges implements Merger.Host {
     /** A merge that failed after its commit began: no merge runs again until reopen (see Merger.Host). */
     private volatile Throwable failedLate;
     private volatile boolean closing;
+    /** True while {@link #run} merges: the lock alone would also count a backup or close holding merges off. */
+    private volatile boolean merging;
 
     /** {@code files}: the database's fail-stop layer; {@code segmentStats}: the database's byte counts, for the automatic merge's thresholds. */
     Merges(Path dir, CaskOptions options, FileLayer files, Index index, ActiveLog log, Supplier<CaskStats> segmentStats) {
@@ -49,19 +51,21 @@ final class Merges implements Merger.Host {
                 throw new StorageException("an earlier merge failed after its commit began (" + late + "); its files are consistent on"
                         + " disk, but merging stays stopped until the database is reopened, whose recovery settles them", late);
             }
+            merging = true;
             MergeResult result = new Merger(this, dir, files, options, progress).run();
             last = result;
             return result;
         } catch (IOException e) {
             throw new StorageException("merge of " + dir + " failed: " + e + "; the old segments are untouched", e);
         } finally {
+            merging = false;
             running.unlock();
         }
     }
 
     /** Whether a merge, asked for or automatic, is running now. */
     boolean isRunning() {
-        return running.isLocked();
+        return merging;
     }
 
     /** The automatic merge: runs one if dead bytes pass both thresholds (and no merge is running). */

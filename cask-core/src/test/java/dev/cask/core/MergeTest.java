@@ -60,9 +60,9 @@ class MergeTest {
         assertThat(Verifier.check(dir, small, false).problems()).isEmpty();
     }
 
-    /** What INFO's merge_in_progress reads: true while a merge runs (seen from its own progress calls), false before and after. */
+    /** What INFO's merge_in_progress reads: true while a merge runs (seen from its own progress calls), false before, after and during a backup. */
     @Test
-    void saysWhetherAMergeIsRunning() {
+    void saysWhetherAMergeIsRunning(@TempDir Path backups) {
         try (Cask cask = Cask.open(dir, small)) {
             for (int round = 0; round < 15; round++) for (int k = 0; k < 20; k++) cask.put(b("k" + k), b("round-" + round + "-" + "v".repeat(100)));
             assertThat(cask.isMerging()).isFalse();
@@ -70,6 +70,9 @@ class MergeTest {
             cask.merge((done, total) -> during.add(cask.isMerging()));
             assertThat(during).isNotEmpty().containsOnly(true);
             assertThat(cask.isMerging()).isFalse();
+            java.util.List<Boolean> duringBackup = new java.util.ArrayList<>(); // a backup holds merges off; it is not one
+            cask.backup(backups.resolve("copy"), (done, total) -> duringBackup.add(cask.isMerging()));
+            assertThat(duringBackup).isNotEmpty().containsOnly(false);
         }
     }
 
