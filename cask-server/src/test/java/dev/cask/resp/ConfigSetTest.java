@@ -87,7 +87,13 @@ class ConfigSetTest {
             assertThat(admin.configSet("proto-max-bulk-len", "2mb")).isEqualTo("OK");
             try (Jedis writer = new Jedis("127.0.0.1", server.port())) {
                 assertThat(writer.get("big")).hasSize(3 << 20);
-                assertThatThrownBy(() -> writer.set("bigger", "y".repeat(3 << 20))).hasMessageContaining("invalid bulk length");
+            }
+            // the header alone: the server refuses at the bulk's length and closes; a client still sending the 3 MB
+            // behind it may see the close as a reset before it reads the error (Redis does the same), so none is sent
+            try (RawClient writer = new RawClient(server.port())) {
+                writer.send("*3\r\n$3\r\nSET\r\n$6\r\nbigger\r\n$" + (3 << 20) + "\r\n");
+                assertThat(writer.line()).isEqualTo("-ERR Protocol error: invalid bulk length\r\n");
+                assertThat(writer.closedByPeer()).isTrue();
             }
             assertThat(admin.exists("bigger")).isFalse();
             assertThat(admin.configSet("client-query-buffer-limit", "1mb", "maxmemory-clients", "64mb")).isEqualTo("OK");
