@@ -243,24 +243,24 @@ final class KeyDir {
     void forEachKey(long nowMillis, Cask.KeyBytesVisitor visitor) {
         KeySlab slab = new KeySlab();
         long at = 1;
-        long epoch = 0;
-        boolean first = true;
+        long epoch = -1; // the arena's epoch when the walk began; -1 until the first slice
         while (true) {
-            boolean done;
+            boolean moved;
+            boolean done = false;
             long stamp = lock.readLock();
             try {
-                if (!first && epoch != arenaEpoch) { // compacted since the last slice: positions moved
-                    lock.unlockRead(stamp);
-                    stamp = 0;
-                    forEachKeyBySlot(nowMillis, visitor);
-                    return;
+                moved = epoch >= 0 && epoch != arenaEpoch; // compacted since the last slice: positions moved
+                if (!moved) {
+                    epoch = arenaEpoch;
+                    at = collectKeys(at, nowMillis, slab);
+                    done = at >= arenaEnd;
                 }
-                first = false;
-                epoch = arenaEpoch;
-                at = collectKeys(at, nowMillis, slab);
-                done = at >= arenaEnd;
             } finally {
-                if (stamp != 0) lock.unlockRead(stamp);
+                lock.unlockRead(stamp);
+            }
+            if (moved) {
+                forEachKeyBySlot(nowMillis, visitor);
+                return;
             }
             slab.deliver(visitor);
             if (done) return;

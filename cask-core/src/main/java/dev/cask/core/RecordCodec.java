@@ -155,11 +155,8 @@ public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
      * keeps in a register, and a thread-local one cost a lookup per record (5% of a batched read).
      */
     private static int crc(ByteBuffer buf, int from, int length) {
+        if (buf.hasArray()) return crc(buf.array(), buf.arrayOffset() + from, length);
         CRC32 crc = new CRC32();
-        if (buf.hasArray()) {
-            crc.update(buf.array(), buf.arrayOffset() + from, length);
-            return (int) crc.getValue();
-        }
         int position = buf.position();
         int limit = buf.limit();
         buf.limit(from + length).position(from);
@@ -187,16 +184,25 @@ public abstract sealed class RecordCodec permits RecordCodecV1, RecordCodecV2 {
     }
 
     /**
-     * Whether the {@code length} bytes of {@code b} from {@code from} are exactly the put of
-     * {@code key} with a value of {@code valueSize} bytes and this expiry, whole: what a read
-     * checks ({@link #check} finds a valid record of this length, not a tombstone, with this key,
-     * value size and expiry).
-     * A format may answer it faster than those three steps, from what the keydir already knows.
+     * Whether {@code buf}'s {@code length} bytes from 0 are exactly the put of {@code key} with a
+     * value of {@code valueSize} bytes and this expiry, whole: what a read checks ({@link #check}
+     * finds a valid record of this length, not a tombstone, with this key, value size and expiry).
+     * A record in a heap buffer (a read's scratch) goes to {@link #isPutRecord(byte[], int, int,
+     * byte[], int, long)}, which a format may answer faster, from what the keydir already knows.
      */
+    final boolean isPutRecord(ByteBuffer buf, int length, byte[] key, int valueSize, long expiry) {
+        if (buf.hasArray() && buf.limit() == length) return isPutRecord(buf.array(), buf.arrayOffset(), length, key, valueSize, expiry);
+        return isPutRecord(buf, 0, length, key, valueSize, expiry);
+    }
+
+    /** As {@link #isPutRecord(ByteBuffer, int, byte[], int, long)}, for the {@code length} bytes of {@code b} from {@code from}. */
     boolean isPutRecord(byte[] b, int from, int length, byte[] key, int valueSize, long expiry) {
-        ByteBuffer buf = wrap(b);
-        return check(buf, from, from + length) == length && !isTombstone(buf, from) && hasKey(buf, from, key)
-                && valueSize(buf, from) == valueSize && expiry(buf, from) == expiry;
+        return isPutRecord(wrap(b), from, length, key, valueSize, expiry);
+    }
+
+    private boolean isPutRecord(ByteBuffer buf, int at, int length, byte[] key, int valueSize, long expiry) {
+        return check(buf, at, at + length) == length && !isTombstone(buf, at) && hasKey(buf, at, key)
+                && valueSize(buf, at) == valueSize && expiry(buf, at) == expiry;
     }
 
     /** The CRC of {@code length} bytes of {@code b} from {@code from}. */

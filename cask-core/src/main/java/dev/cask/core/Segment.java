@@ -167,10 +167,7 @@ final class Segment {
         int length = header + key.length + valueSize; // putSize and recordOffset, with the header's size worked out once
         long position = valuePosition - header - key.length;
         ByteBuffer buf = scratch == null || length > ReadScratch.MAX_RECORD ? read(position, length) : copy(position, length, scratch);
-        boolean whole = (buf.hasArray() && buf.limit() == length)
-                ? records.isPutRecord(buf.array(), buf.arrayOffset(), length, key, valueSize, expiry)
-                : (records.check(buf, 0, buf.limit()) == length && !records.isTombstone(buf, 0) && records.hasKey(buf, 0, key));
-        if (!whole) {
+        if (buf.limit() != length || !records.isPutRecord(buf, length, key, valueSize, expiry)) {
             throw new CorruptionException("record of " + length + " bytes at offset " + position + " of segment " + path
                     + " failed its CRC or header check; the value is not returned", path, position);
         }
