@@ -22,7 +22,7 @@ final class ConfigFile {
     /** The directives the engine and the command line read (see docs/OPERATIONS.md for each). */
     static final Set<String> ENGINE = Set.of("dir", "sync", "appendfsync", "appendonly", "max-file-size", "max-key-size",
             "max-value-size", "use-hints", "auto-merge", "merge-fragmentation", "merge-min-dead-bytes", "reserved-bytes",
-            "prepare-ahead", "recovery-mode", "loglevel", "logfile");
+            "prepare-ahead", "warm-tail", "recovery-mode", "loglevel", "logfile");
     /** The directives only {@code cask serve} reads; other commands accept and skip them, so that one file serves both. */
     static final Set<String> SERVER = Set.of("port", "bind", "requirepass", "protected-mode", "maxclients", "timeout",
             "proto-max-bulk-len", "max-multibulk-len", "client-query-buffer-limit", "client-output-buffer-limit",

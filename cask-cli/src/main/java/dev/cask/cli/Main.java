@@ -79,6 +79,11 @@ public final class Main implements Runnable {
             description = "How far past its end the active segment is grown ahead of the writes (default 8mb; 0: never).")
     Long prepareAhead;
 
+    @Option(names = "--warm-tail", negatable = true,
+            description = "A thread reads the grown space into the page cache ahead of the writes: lower put latency for more CPU"
+                    + " (default yes; no for serve, whose clients share the cores).")
+    Boolean warmTail;
+
     @Option(names = "--loglevel", paramLabel = "LEVEL", description = "debug | verbose | notice | warning | nothing, as Redis's loglevel (default notice).")
     String logLevel;
 
@@ -175,6 +180,11 @@ public final class Main implements Runnable {
 
     /** Every engine setting: the flag, else the config file, else the engine's default. */
     CaskOptions options() {
+        return options(CaskOptions.defaults().warmTail());
+    }
+
+    /** As {@link #options()}, with {@code warmTailDefault} where neither the flag nor the file sets warm-tail. */
+    CaskOptions options(boolean warmTailDefault) {
         ConfigFile file = config();
         CaskOptions options = CaskOptions.defaults();
         Long fileSize = first(maxFileSize, file.bytes("max-file-size"));
@@ -201,7 +211,7 @@ public final class Main implements Runnable {
         if (reserve != null) options = options.withReservedBytes(reserve);
         Long ahead = first(prepareAhead, file.bytes("prepare-ahead"));
         if (ahead != null) options = options.withPrepareAhead(ahead);
-        return options;
+        return options.withWarmTail(first(warmTail, file.yesNo("warm-tail"), warmTailDefault));
     }
 
     /** sync (Cask's policies) or appendfsync (Redis's three words), not both. */
@@ -241,8 +251,13 @@ public final class Main implements Runnable {
 
     /** Opens the database, telling the log what recovery did. */
     Cask open() {
+        return open(CaskOptions.defaults().warmTail());
+    }
+
+    /** Opens the database with {@link #options(boolean)}. */
+    Cask open(boolean warmTailDefault) {
         Path at = directory();
-        CaskOptions options = options();
+        CaskOptions options = options(warmTailDefault);
         Cask cask;
         try (TerminalProgress progress = TerminalProgress.start("opening " + at)) {
             cask = Cask.open(at, options, progress);

@@ -75,7 +75,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerSettings settings = ServerSettings.resolve(this, main.config());
-        Cask cask = main.open();
+        Cask cask = main.open(false); // the loop shares the cores with its clients: the warmer's CPU would cost them throughput
         RespServer server;
         try {
             RespConfig config = settings.respConfig(cask.options().maxValueSize(), authTimeoutMillis);

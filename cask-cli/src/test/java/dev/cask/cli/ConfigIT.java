@@ -56,6 +56,7 @@ class ConfigIT {
         s.put("merge-min-dead-bytes", new String[] {"1gb", Long.toString(1L << 30)});
         s.put("reserved-bytes", new String[] {"16mb", Long.toString(16L << 20)});
         s.put("prepare-ahead", new String[] {"4mb", Long.toString(4L << 20)});
+        s.put("warm-tail", new String[] {"yes", "yes"}); // serve's default is no
         s.put("recovery-mode", new String[] {"point-in-time", "point-in-time"});
         return s;
     }

@@ -38,6 +38,7 @@ final class ActiveLog {
     /** Combines durable single writes under a policy that forces for each ({@code always}); null under the others. */
     private final CombiningJournal journal;
     private final BackgroundSyncer syncer;
+    /** Null when {@code warmTail} is off: then the writer's own appends allocate the pages. */
     private final TailWarmer warmer;
     private volatile Segment active;
     private volatile Throwable writeFailure;
@@ -62,7 +63,7 @@ final class ActiveLog {
         this.journal = options.syncPolicy() instanceof SyncPolicy.Always ? new CombiningJournal(this) : null;
         files.onFailure(e -> stop(e, "a force")); // every failed force, wherever it ran, stops writes and fails the waiters
         this.syncer = BackgroundSyncer.start(options.syncPolicy().intervalMillis(), this::syncInBackground, dir);
-        this.warmer = new TailWarmer("cask-warmer " + dir.getFileName());
+        this.warmer = options.warmTail() && options.prepareAhead() > 0 ? new TailWarmer("cask-warmer " + dir.getFileName()) : null;
     }
 
     /**
@@ -128,7 +129,7 @@ final class ActiveLog {
      * waiter fails and nothing more is written.
      */
     IOException close() {
-        warmer.stop();
+        if (warmer != null) warmer.stop();
         IOException failure = null;
         if (writeFailure == null) {
             try {
@@ -352,7 +353,7 @@ final class ActiveLog {
 
     /**
      * Keeps the file grown (a hole, no disk blocks) at least half of {@code prepareAhead} past {@code end},
-     * and has the warmer read the new part in, so that appends land in cached pages. Bounded by
+     * and (under {@code warmTail}) has the warmer read the new part in, so that appends land in cached pages. Bounded by
      * maxFileSize; a failure to grow is ignored, since the write grows the file itself.
      */
     private void prepareAhead(Segment segment, long end) {
@@ -367,7 +368,7 @@ final class ActiveLog {
             return;
         }
         if (activeMode == OpenMode.WRITE_DSYNC) forceLength(segment, to);
-        warmer.warm(file, () -> segment.size, Math.max(end, segment.preparedEnd), to);
+        if (warmer != null) warmer.warm(file, () -> segment.size, Math.max(end, segment.preparedEnd), to);
         segment.preparedEnd = to;
     }
 

@@ -24,13 +24,15 @@ import java.util.Objects;
  *       than this, so that deletes and a merge (whose output must fit) can still run on a full disk; 0 = no reserve</td></tr>
  *   <tr><td>prepareAhead</td><td>8 MiB</td><td>how far past its end the active segment is grown and read in ahead of
  *       the writes (0 .. 1 GiB; 0: never)</td></tr>
+ *   <tr><td>warmTail</td><td>true</td><td>a thread reads the grown space into the page cache before the writer
+ *       reaches it (see {@link #withWarmTail})</td></tr>
  *   <tr><td>recoveryMode</td><td>{@link RecoveryMode#TOLERATE_TORN_TAIL}</td><td>what open does with damage in the middle of a log</td></tr>
  * </table>
  */
 public record CaskOptions(
         long maxFileSize, SyncPolicy syncPolicy, int maxKeySize, int maxValueSize, boolean useHints,
         boolean autoMerge, double mergeFragmentation, long mergeMinDeadBytes, FileLayer fileLayer, Clock clock,
-        RecoveryMode recoveryMode, long reservedBytes, long prepareAhead) {
+        RecoveryMode recoveryMode, long reservedBytes, long prepareAhead, boolean warmTail) {
 
     public static final long MIN_FILE_SIZE = 64;
     public static final long MAX_FILE_SIZE = 2L << 30;
@@ -66,45 +68,45 @@ public record CaskOptions(
     public static CaskOptions defaults() {
         return new CaskOptions(MAX_FILE_SIZE, SyncPolicy.NONE, DEFAULT_MAX_KEY_SIZE, DEFAULT_MAX_VALUE_SIZE, true,
                 true, DEFAULT_MERGE_FRAGMENTATION, DEFAULT_MERGE_MIN_DEAD_BYTES, FileLayer.real(), Clock.systemUTC(),
-                RecoveryMode.TOLERATE_TORN_TAIL, DEFAULT_RESERVED_BYTES, DEFAULT_PREPARE_AHEAD);
+                RecoveryMode.TOLERATE_TORN_TAIL, DEFAULT_RESERVED_BYTES, DEFAULT_PREPARE_AHEAD, true);
     }
 
     public CaskOptions withMaxFileSize(long bytes) {
-        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(bytes, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     public CaskOptions withSyncPolicy(SyncPolicy policy) {
-        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, policy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     public CaskOptions withMaxKeySize(int bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, bytes, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     public CaskOptions withMaxValueSize(int bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, bytes, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     public CaskOptions withUseHints(boolean use) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, use, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, use, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     /** Automatic merges: on when both thresholds are passed, checked whenever a segment is closed. */
     public CaskOptions withAutoMerge(boolean enabled, double fragmentation, long minDeadBytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, enabled, fragmentation, minDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, enabled, fragmentation, minDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     public CaskOptions withFileLayer(FileLayer layer) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, layer, clock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, layer, clock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     public CaskOptions withClock(Clock newClock) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, newClock, recoveryMode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, newClock, recoveryMode, reservedBytes, prepareAhead, warmTail);
     }
 
     /** What open does when it finds damage that is not a torn tail; see {@link RecoveryMode}. */
     public CaskOptions withRecoveryMode(RecoveryMode mode) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, mode, reservedBytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, mode, reservedBytes, prepareAhead, warmTail);
     }
 
     /**
@@ -113,12 +115,25 @@ public record CaskOptions(
      * used; 0: never). Bounded by maxFileSize.
      */
     public CaskOptions withPrepareAhead(long bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, bytes);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, bytes, warmTail);
+    }
+
+    /**
+     * Whether a thread of its own reads the active segment's grown space into the page cache
+     * before the writer reaches it, so that an append copies into a cached page instead of having
+     * the kernel allocate one (whose first touch on a VM can cost 10 to 20 µs). That hides the
+     * allocation from the writer's latency but does not remove it: the reading costs about 2 µs
+     * of CPU a page on the other thread, so it pays where a core is spare and costs throughput
+     * where the cores are busy (the server, whose clients share the machine, turns it off). Only
+     * with {@code prepareAhead} above 0.
+     */
+    public CaskOptions withWarmTail(boolean warm) {
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, reservedBytes, prepareAhead, warm);
     }
 
     /** Free disk space kept for deletes and merges: puts are refused once less than this is left. */
     public CaskOptions withReservedBytes(long bytes) {
-        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, bytes, prepareAhead);
+        return new CaskOptions(maxFileSize, syncPolicy, maxKeySize, maxValueSize, useHints, autoMerge, mergeFragmentation, mergeMinDeadBytes, fileLayer, clock, recoveryMode, bytes, prepareAhead, warmTail);
     }
 
     /** Refuses a key the format or this database's limit cannot take, before anything is written. */

@@ -107,6 +107,42 @@ class PreparedTailTest {
         assertThat(Verifier.check(dir, options, false).problems()).isEmpty();
     }
 
+    /**
+     * warmTail off (what {@code cask serve} uses): no warmer thread, and the grown part ahead of
+     * the writer stays out of the page cache, while the file is still grown and reserved ahead; on
+     * (the default), the thread runs and the grown part is read in.
+     */
+    @Test
+    void theGrownPartIsReadInOnlyWhenWarmTailIsOn() throws Exception {
+        for (boolean warm : new boolean[] {true, false}) {
+            Path db = Files.createDirectories(dir.resolve("warm-" + warm));
+            String thread = "cask-warmer " + db.getFileName();
+            try (Cask cask = Cask.open(db, CaskOptions.defaults().withWarmTail(warm))) {
+                for (int i = 0; i < 100; i++) cask.put(b("key-" + i), new byte[1000]);
+                Path active = TestFiles.newestSegment(db);
+                long size = Files.size(active);
+                assertThat(size).as("grown ahead, warm or not").isGreaterThanOrEqualTo(4 * MIB);
+                assertThat(Thread.getAllStackTraces().keySet()).as("threads, warmTail %s", warm)
+                        .map(Thread::getName).filteredOn(thread::equals).hasSize(warm ? 1 : 0);
+                boolean resident = false;
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(active)) {
+                    var lastMib = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, size - MIB, MIB); // far past the records
+                    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !resident && System.nanoTime() < deadline; ) {
+                        resident = lastMib.isLoaded();
+                        if (!resident) Thread.sleep(warm ? 20 : 500);
+                        if (!warm) break; // given half a second: nothing was going to read it
+                    }
+                }
+                assertThat(resident).as("the last MiB of the grown part is in the page cache, warmTail %s", warm).isEqualTo(warm);
+                cask.put(b("after"), b("check"));
+            }
+            try (Cask cask = Cask.open(db, CaskOptions.defaults().withWarmTail(warm))) {
+                assertThat(cask.keys()).hasSize(101);
+                assertThat(s(cask.get(b("after")))).isEqualTo("check");
+            }
+        }
+    }
+
     @Test
     void theWarmerReadsTheGrownPartWindowByWindowEachBackToFront() throws Exception {
         List<long[]> reads = new ArrayList<>(); // {position, length}

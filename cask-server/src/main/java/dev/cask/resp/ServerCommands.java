@@ -476,6 +476,7 @@ final class ServerCommands {
         p.put("merge-min-dead-bytes", Long.toString(o.mergeMinDeadBytes()));
         p.put("reserved-bytes", Long.toString(o.reservedBytes()));
         p.put("prepare-ahead", Long.toString(o.prepareAhead()));
+        p.put("warm-tail", o.warmTail() ? "yes" : "no");
         p.put("recovery-mode", o.recoveryMode().cliName());
         return p;
     }
