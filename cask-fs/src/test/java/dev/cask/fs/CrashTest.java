@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,10 +43,14 @@ class CrashTest {
         for (int round = 0; round < 4; round++) {
             Process child = startMount(db, dir, writeback);
             AtomicBoolean stop = new AtomicBoolean();
-            int[] ops = {0};
+            AtomicInteger ops = new AtomicInteger();
             String name = round(round);
             Thread workload = Thread.ofPlatform().start(() -> work(dir, name, durable, stop, ops));
-            Thread.sleep(700 + 300L * round);
+            // kill once the workload is under way (a fixed sleep saw fewer than 20 operations on a loaded machine), then a
+            // little later each round, so that the kill lands at other points of it
+            long underWayBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ops.get() <= 20 && workload.isAlive() && System.nanoTime() < underWayBy) Thread.sleep(10);
+            Thread.sleep(300 + 300L * round);
             child.destroyForcibly(); // SIGKILL, mid-operation
             child.waitFor(30, TimeUnit.SECONDS);
             stop.set(true);
@@ -53,7 +58,7 @@ class CrashTest {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (MountPoint.isMounted(dir) && System.nanoTime() < deadline) Thread.sleep(20); // auto_unmount clears it
             assertThat(MountPoint.isMounted(dir)).as("auto_unmount cleared the dead mount").isFalse();
-            assertThat(ops[0]).as("operations before the kill in round " + round).isGreaterThan(20);
+            assertThat(ops.get()).as("operations before the kill in round " + round).isGreaterThan(20);
             try (TestMount m = TestMount.start(db, dir)) {
                 checkConsistent(m, durable);
                 assertThat(m.log).allMatch(line -> line.startsWith("freed ")); // freeing orphans of the killed mount is expected
@@ -82,7 +87,7 @@ class CrashTest {
     }
 
     /** Random metadata and data operations until the mount dies; records files only once their fsync returned. */
-    private static void work(Path dir, String round, Map<String, byte[]> durable, AtomicBoolean stop, int[] ops) {
+    private static void work(Path dir, String round, Map<String, byte[]> durable, AtomicBoolean stop, AtomicInteger ops) {
         Posix px = new Posix();
         Random r = new Random(round.hashCode());
         Path base = dir.resolve(round);
@@ -157,7 +162,7 @@ class CrashTest {
                 }
             }
             if (rc == 107 || (rc == 2 && !Files.exists(base))) return; // ENOTCONN: the mount is gone
-            ops[0]++;
+            ops.incrementAndGet();
         }
     }
 
