@@ -124,13 +124,15 @@ class PreparedTailTest {
                 assertThat(size).as("grown ahead, warm or not").isGreaterThanOrEqualTo(4 * MIB);
                 assertThat(Thread.getAllStackTraces().keySet()).as("threads, warmTail %s", warm)
                         .map(Thread::getName).filteredOn(thread::equals).hasSize(warm ? 1 : 0);
-                boolean resident = false;
+                boolean resident;
                 try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(active)) {
                     var lastMib = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, size - MIB, MIB); // far past the records
-                    for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); !resident && System.nanoTime() < deadline; ) {
+                    // on: wait (up to 10 s) for the warmer; off: give anything that might read it half a second first
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warm ? 10_000 : 500);
+                    resident = lastMib.isLoaded();
+                    while (!resident && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
                         resident = lastMib.isLoaded();
-                        if (!resident) Thread.sleep(warm ? 20 : 500);
-                        if (!warm) break; // given half a second: nothing was going to read it
                     }
                 }
                 assertThat(resident).as("the last MiB of the grown part is in the page cache, warmTail %s", warm).isEqualTo(warm);
