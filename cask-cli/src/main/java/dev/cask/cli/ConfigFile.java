@@ -26,7 +26,8 @@ final class ConfigFile {
     /** The directives only {@code cask serve} reads; other commands accept and skip them, so that one file serves both. */
     static final Set<String> SERVER = Set.of("port", "bind", "requirepass", "protected-mode", "maxclients", "timeout",
             "proto-max-bulk-len", "max-multibulk-len", "client-query-buffer-limit", "client-output-buffer-limit",
-            "maxmemory-clients", "transport", "slowlog-log-slower-than", "slowlog-max-len", "databases", "save", "daemonize");
+            "maxmemory-clients", "transport", "slowlog-log-slower-than", "slowlog-max-len", "databases", "save", "daemonize",
+            "list-cache");
     static final Set<String> KNOWN = union(ENGINE, SERVER);
 
     private final Path path;

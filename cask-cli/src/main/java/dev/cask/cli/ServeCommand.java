@@ -69,6 +69,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " maxmemory-clients; a client whose request or reply would pass it is closed (default: a quarter of the heap).")
     Long queryBudget;
 
+    @Option(names = "--list-cache", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "Bytes of list elements held in memory, so that LRANGE, LINDEX and the pops read a list's hot part without"
+                    + " the log; 0 holds none (default: 64mb, or a sixteenth of the heap if that is less).")
+    Long listCache;
+
     @Option(names = "--transport", paramLabel = "T", description = "Event loop: nio (default), epoll (edge-triggered), epoll-lt (level-triggered), io_uring.")
     String transport;
 

@@ -14,7 +14,7 @@ import dev.cask.resp.RespServer;
  */
 record ServerSettings(String bind, int port, String requirePass, boolean passwordFromArgv, boolean allowUnprotected, int maxClients,
                       Long maxBulk, int maxArray, long maxQueryBuffer, long maxOutput, int timeout, Long queryBudget, String transport,
-                      long slowLogSlowerThan, int slowLogMaxLen) {
+                      long slowLogSlowerThan, int slowLogMaxLen, Long listCache) {
     static final String PASSWORD_VARIABLE = "CASK_REQUIREPASS";
 
     static ServerSettings resolve(ServeCommand flags, ConfigFile file) {
@@ -37,6 +37,8 @@ record ServerSettings(String bind, int port, String requirePass, boolean passwor
         int timeout = Main.first(flags.timeout, file.integer("timeout"), 0);
         if (timeout < 0) throw new IllegalArgumentException("timeout must be >= 0 seconds, got " + timeout);
         Long budget = Main.first(flags.queryBudget, file.bytes("maxmemory-clients"));
+        Long listCache = Main.first(flags.listCache, file.bytes("list-cache"));
+        if (listCache != null && listCache < 0) throw new IllegalArgumentException("list-cache must be >= 0 bytes, got " + listCache);
         String transport = Main.first(flags.transport, file.value("transport"));
         dev.cask.net.Transports.check(transport == null ? "nio" : transport);
         Integer slowerThan = file.integer("slowlog-log-slower-than");
@@ -45,7 +47,7 @@ record ServerSettings(String bind, int port, String requirePass, boolean passwor
         refuseWhatCaskCannotDo(file);
         return new ServerSettings(bind == null ? "127.0.0.1" : bind, port, password, flags.requirePass != null && !flags.requirePass.isEmpty(),
                 allowUnprotected, maxClients, maxBulk, maxArray, maxQuery, maxOutput, timeout, budget, transport == null ? "nio" : transport,
-                slowerThan == null ? 10_000 : slowerThan, slowLogLength == null ? 128 : slowLogLength);
+                slowerThan == null ? 10_000 : slowerThan, slowLogLength == null ? 128 : slowLogLength, listCache);
     }
 
     private static long outputLimit(ConfigFile file) {
@@ -85,9 +87,10 @@ record ServerSettings(String bind, int port, String requirePass, boolean passwor
         RespLimits defaults = RespLimits.forValues(maxValueSize);
         RespLimits protocol = new RespLimits(maxBulk == null ? defaults.maxBulkLength() : maxBulk, maxArray, maxQueryBuffer);
         ServerLimits connections = new ServerLimits(maxClients, 64 << 10, maxOutput);
-        return new RespConfig(bind, port, requirePass, protocol, connections, transport)
+        RespConfig config = new RespConfig(bind, port, requirePass, protocol, connections, transport)
                 .withTimeouts(timeout, authTimeoutMillis)
                 .withQueryBudget(queryBudget == null ? QueryBudget.defaultLimit() : queryBudget);
+        return listCache == null ? config : config.withListCache(listCache); // none given: the server's default
     }
 
     /** The settings that live in the running server rather than in its config record. */

@@ -42,6 +42,7 @@ class ConfigIT {
         s.put("transport", new String[] {"nio", "nio"});
         s.put("slowlog-log-slower-than", new String[] {"2500", "2500"});
         s.put("slowlog-max-len", new String[] {"64", "64"});
+        s.put("list-cache", new String[] {"3mb", Long.toString(3L << 20)});
         s.put("databases", new String[] {"16", "16"});
         s.put("save", new String[] {"\"\"", ""});
         s.put("daemonize", new String[] {"no", null});

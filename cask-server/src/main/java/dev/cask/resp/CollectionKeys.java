@@ -199,6 +199,11 @@ final class CollectionKeys {
 
     private static final java.lang.invoke.VarHandle LONG_BE = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
+    /** The position of list element key {@code stored}. */
+    static long positionOf(byte[] stored) {
+        return (long) LONG_BE.get(stored, MEMBER_OFFSET);
+    }
+
     /** Turns list element key {@code stored} (see {@link #element}) into the key of position {@code at}, in place: a walk of a list reuses one key. */
     static void setPosition(byte[] stored, long at) {
         LONG_BE.set(stored, 10, at);

@@ -37,10 +37,13 @@ final class Collections {
     private final ArrayDeque<Long> orphans = new ArrayDeque<>();
     /** Sorted sets' members by score, built on first use from the members and their records, then kept up to date. */
     private final Map<Long, Scores> scores = new HashMap<>();
+    /** The hot runs of lists' elements, kept equal to the engine's by {@link #applied}. */
+    final ListWindows listWindows;
     private long nextVersion;
     private long reservedUpTo;
 
-    Collections(Cask cask) {
+    Collections(Cask cask, long listCacheBytes) {
+        listWindows = new ListWindows(listCacheBytes);
         byte[] reserved = cask.get(CollectionKeys.VERSIONS_KEY);
         reservedUpTo = reserved == null || reserved.length != 8 ? 0 : ByteBuffer.wrap(reserved).getLong();
         nextVersion = reservedUpTo + 1; // past every version a previous run may have handed out
@@ -146,6 +149,7 @@ final class Collections {
             long version = CollectionKeys.version(k);
             long[] extent = listExtents.get(version);
             if (extent != null) { // a list's: its metadata says where its elements are, unless no metadata owns it any more
+                listWindows.written(version, CollectionKeys.positionOf(k), op.value());
                 if (op.isDelete() && !owners.containsKey(version) && --extent[1] <= 0) listExtents.remove(version);
                 continue;
             }
@@ -163,6 +167,7 @@ final class Collections {
         for (Long version : released) {
             if (owners.containsKey(version)) continue;
             scores.remove(version);
+            listWindows.released(version);
             long[] extent = listExtents.get(version);
             if (extent != null && extent[1] <= 0) listExtents.remove(version);
             else if (extent != null || members.containsKey(version)) orphans.add(version);

@@ -44,8 +44,8 @@ final class Commands {
         this.keyspaces = new Keyspaces(cask, this::write);
         this.keys = new KeyCommands(keyspaces);
         this.ks = new KeySpace(cask);
-        this.server = new ServerCommands(state, keyspaces, ks);
-        this.collections = new Collections(cask); // after the keyspace migration Keyspaces ran
+        this.collections = new Collections(cask, state.config.listCache()); // after the keyspace migration Keyspaces ran
+        this.server = new ServerCommands(state, keyspaces, ks, collections.listWindows);
         this.hashes = new HashCommands();
         this.blocking = state.blocking;
     }

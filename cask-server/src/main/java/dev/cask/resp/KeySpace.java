@@ -85,6 +85,12 @@ final class KeySpace {
         cask.get(keys, n, r.bulks);
     }
 
+    /** As {@link #bulksInto}, into {@code sink}, for a command that has written nothing yet. */
+    void valuesInto(byte[][] keys, int n, dev.cask.core.ValueSink sink) {
+        if (!written.isEmpty()) throw new IllegalStateException("a read into a sink sees none of the command's own writes");
+        cask.get(keys, n, sink);
+    }
+
     /** The key's expiry (0 = never), or -1 if it is missing or expired; reads no value. */
     long expiry(byte[] key) {
         Write mine = written.isEmpty() ? null : written.get(ByteBuffer.wrap(key));

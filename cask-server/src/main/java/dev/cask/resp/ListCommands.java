@@ -27,7 +27,16 @@ final class ListCommands {
 
     /** The element at index {@code i} (0 is the head). */
     private static byte[] get(Call c, CollectionRef l, long i) {
-        return c.ks.value(at(l, head(l) + i));
+        return valueAt(c, l, head(l) + i);
+    }
+
+    /** The element at {@code position}: from the list's window if one holds it, else from the log. */
+    private static byte[] valueAt(Call c, CollectionRef l, long position) {
+        if (!c.ks.hasWrites() && c.collections.listWindows.enabled()) {
+            byte[] held = c.collections.listWindows.get(l.meta().version(), position);
+            if (held != null) return held;
+        }
+        return c.ks.value(at(l, position));
     }
 
     /** Every element, head first. */
@@ -106,7 +115,7 @@ final class ListCommands {
         List<byte[]> popped = new ArrayList<>();
         while (popped.size() < n && count > 0) {
             long position = left ? head : head + count - 1;
-            popped.add(c.ks.value(at(l, position)));
+            popped.add(valueAt(c, l, position));
             c.ks.delete(at(l, position));
             if (left) head++;
             count--;
@@ -157,14 +166,50 @@ final class ListCommands {
         }
         c.r.array(end - start + 1);
         long head = head(l);
+        long version = l.meta().version();
+        ListWindows windows = c.collections.listWindows;
+        boolean fromLog = c.ks.hasWrites() || !windows.enabled(); // a transaction's own writes are not in the windows
+        if (!fromLog && windows.bulksInto(version, head + start, end - start + 1, c.r)) return;
         byte[] template = at(l, head + start);
         int batch = (int) Math.min(Cask.MAX_BATCH, end - start + 1);
         byte[][] keys = new byte[batch][];
         for (int k = 0; k < batch; k++) keys[k] = template.clone();
+        boolean fill = !fromLog && end - start + 1 <= ListWindows.MAX_ELEMENTS;
+        ValuesRead read = fill ? new ValuesRead(c.r, (int) (end - start + 1)) : null;
         for (long from = start; from <= end; from += batch) { // in batches: the engine overlaps their keydir lookups
             int n = (int) Math.min(batch, end - from + 1);
             for (int k = 0; k < n; k++) CollectionKeys.setPosition(keys[k], head + from + k);
-            c.ks.bulksInto(keys, n, c.r);
+            if (read == null) c.ks.bulksInto(keys, n, c.r);
+            else c.ks.valuesInto(keys, n, read);
+        }
+        if (read != null) windows.read(version, head + start, read.values, read.count);
+    }
+
+    /**
+     * Writes the values of a read from the log as bulk strings, as {@link Reply#bulks} does, and
+     * keeps a copy of each one short enough for the list's window (null for a longer one).
+     */
+    private static final class ValuesRead implements dev.cask.core.ValueSink {
+        private final Reply r;
+        final byte[][] values;
+        int count;
+
+        ValuesRead(Reply r, int n) {
+            this.r = r;
+            this.values = new byte[n][];
+        }
+
+        @Override
+        public void value(int i, byte[] from, int offset, int n) {
+            r.bulk(from, offset, n);
+            if (n <= ListWindows.MAX_VALUE) values[count] = Arrays.copyOfRange(from, offset, offset + n);
+            count++;
+        }
+
+        @Override
+        public void missing(int i) {
+            r.nil();
+            count++; // a hole no list has: nothing is held for it
         }
     }
 

@@ -23,11 +23,14 @@ final class ServerCommands {
     private final Keyspaces keyspaces;
     /** The loop's key space, for its keyspace hit and miss counts. */
     private final KeySpace ks;
+    /** The lists' windows, for INFO's list cache lines. */
+    private final ListWindows listWindows;
 
-    ServerCommands(ServerState state, Keyspaces keyspaces, KeySpace ks) {
+    ServerCommands(ServerState state, Keyspaces keyspaces, KeySpace ks, ListWindows listWindows) {
         this.state = state;
         this.keyspaces = keyspaces;
         this.ks = ks;
+        this.listWindows = listWindows;
     }
 
     void slowlog(List<byte[]> a, Reply r) {
@@ -298,6 +301,7 @@ final class ServerCommands {
                 state.commandStats.reset();
                 ks.hits = 0;
                 ks.misses = 0;
+                listWindows.resetCounts();
                 state.netInputBytes = 0;
                 state.netOutputBytes = 0;
                 state.writesProcessed = 0;
@@ -312,7 +316,7 @@ final class ServerCommands {
 
     /** What CONFIG SET may change while the server runs; the rest of {@link #configParams} is fixed at start. */
     static final java.util.Set<String> SETTABLE = java.util.Set.of("maxclients", "timeout", "loglevel", "requirepass", "proto-max-bulk-len",
-            "client-query-buffer-limit", "client-output-buffer-limit", "maxmemory-clients", "slowlog-log-slower-than", "slowlog-max-len");
+            "client-query-buffer-limit", "client-output-buffer-limit", "maxmemory-clients", "slowlog-log-slower-than", "slowlog-max-len", "list-cache");
 
     /**
      * CONFIG SET name value [name value ...]: all or nothing, as Redis 7 (every value is checked
@@ -388,6 +392,7 @@ final class ServerCommands {
                         next = next.withConnections(new dev.cask.net.ServerLimits(c.maxClients(), c.readBufferBytes(), hard));
                     }
                     case "maxmemory-clients" -> next = next.withQueryBudget(memoryIn(value, RespLimits.MAX_LINE, Long.MAX_VALUE));
+                    case "list-cache" -> next = next.withListCache(memoryIn(value, 0, Long.MAX_VALUE));
                     case "slowlog-log-slower-than" -> slowerThan = integerIn(value, Long.MIN_VALUE, Long.MAX_VALUE);
                     case "slowlog-max-len" -> slowLogLength = (int) integerIn(value, 0, Integer.MAX_VALUE);
                     default -> throw new IllegalStateException("settable but not handled: " + name);
@@ -402,6 +407,7 @@ final class ServerCommands {
         if (slowLogLength != null) state.slowLog.maxLen = slowLogLength;
         if (!next.equals(state.config)) {
             state.config = next;
+            listWindows.budget(next.listCache());
             state.applyLimits.accept(next.connections());
             for (Session s : state.sessions) s.parser.limits(next.protocol());
         }
@@ -462,6 +468,7 @@ final class ServerCommands {
         p.put("requirepass", c.requirePass() == null ? "" : "********");
         p.put("timeout", Integer.toString(c.timeoutSeconds()));
         p.put("maxmemory-clients", Long.toString(c.queryBudget()));
+        p.put("list-cache", Long.toString(c.listCache()));
         p.put("transport", state.transportName);
         p.put("loglevel", state.log.level());
         p.put("logfile", state.log.file());
@@ -580,7 +587,10 @@ final class ServerCommands {
                     .append("total_system_memory_heap_max:").append(rt.maxMemory()).append("\r\n")
                     .append("maxmemory:0\r\n")
                     .append("maxmemory_policy:noeviction\r\n")
-                    .append("mem_allocator:java-heap\r\n\r\n");
+                    .append("mem_allocator:java-heap\r\n")
+                    .append("list_cache_bytes:").append(listWindows.bytes()).append("\r\n")
+                    .append("list_cache_max_bytes:").append(listWindows.budget()).append("\r\n")
+                    .append("list_cache_windows:").append(listWindows.windows()).append("\r\n\r\n");
         }
         if (all || wanted.contains("stats")) {
             out.append("# Stats\r\n")
@@ -594,6 +604,8 @@ final class ServerCommands {
                     .append("total_writes_processed:").append(state.writesProcessed).append("\r\n")
                     .append("keyspace_hits:").append(ks.hits).append("\r\n")
                     .append("keyspace_misses:").append(ks.misses).append("\r\n")
+                    .append("list_cache_hits:").append(listWindows.hits()).append("\r\n")
+                    .append("list_cache_misses:").append(listWindows.misses()).append("\r\n")
                     .append("expired_keys:").append(state.cask.expiredKeysRemoved() - state.expiredKeysAtReset).append("\r\n")
                     .append("total_error_replies:").append(state.commandStats.errorReplies()).append("\r\n")
                     .append("command_threads:").append(state.commandThreads.size()).append("\r\n")

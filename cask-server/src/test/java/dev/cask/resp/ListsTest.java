@@ -90,4 +90,77 @@ class ListsTest {
             assertThat(server.elementRecords()).isZero();
         }
     }
+
+    private static long info(Jedis jedis, String field) {
+        for (String line : jedis.info().split("\r\n")) if (line.startsWith(field + ":")) return Long.parseLong(line.substring(field.length() + 1));
+        throw new AssertionError("INFO has no " + field);
+    }
+
+    @Test
+    void theListCacheAnswersRepeatedReadsAndFollowsEveryWrite() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            List<String> model = new ArrayList<>(List.of(values("v", 50)));
+            jedis.rpush("l", values("v", 50));
+            assertThat(jedis.lrange("l", 0, -1)).isEqualTo(model); // a miss: read from the log, and held
+            long hits = info(jedis, "list_cache_hits");
+            assertThat(jedis.lrange("l", 0, -1)).isEqualTo(model);
+            assertThat(info(jedis, "list_cache_hits")).as("the second read is the window's").isEqualTo(hits + 1);
+            assertThat(info(jedis, "list_cache_bytes")).isPositive();
+
+            jedis.lpush("l", "front"); // next to the window: it grows
+            model.addFirst("front");
+            jedis.rpush("l", "back");
+            model.addLast("back");
+            jedis.lset("l", 3, "set");
+            model.set(3, "set");
+            jedis.linsert("l", redis.clients.jedis.args.ListPosition.BEFORE, "v10", "inserted");
+            model.add(model.indexOf("v10"), "inserted");
+            jedis.lrem("l", 1, "v20");
+            model.remove("v20");
+            assertThat(jedis.lpop("l")).isEqualTo(model.removeFirst());
+            assertThat(jedis.rpop("l", 2)).containsExactly(model.removeLast(), model.removeLast());
+            jedis.ltrim("l", 1, 40);
+            model = new ArrayList<>(model.subList(1, 41));
+            hits = info(jedis, "list_cache_hits");
+            assertThat(jedis.lrange("l", 0, -1)).isEqualTo(model);
+            assertThat(jedis.lindex("l", 7)).isEqualTo(model.get(7));
+            assertThat(info(jedis, "list_cache_hits")).as("held through every write").isGreaterThan(hits);
+
+            redis.clients.jedis.Transaction tx = jedis.multi(); // a transaction reads its own writes, not the window
+            tx.rpush("l", "in-tx");
+            tx.lset("l", 0, "first-in-tx");
+            tx.lrange("l", 0, -1);
+            List<Object> replies = tx.exec();
+            model.add("in-tx");
+            model.set(0, "first-in-tx");
+            assertThat(replies.get(2)).isEqualTo(model);
+            assertThat(jedis.lrange("l", 0, -1)).isEqualTo(model);
+
+            jedis.del("l"); // a new list under the same name has a new version: nothing of the old window shows
+            jedis.rpush("l", "new");
+            assertThat(jedis.lrange("l", 0, -1)).containsExactly("new");
+            jedis.rename("l", "m");
+            assertThat(jedis.lrange("m", 0, -1)).containsExactly("new");
+
+            assertThat(jedis.configSet("list-cache", "0")).isEqualTo("OK");
+            assertThat(info(jedis, "list_cache_bytes")).isZero();
+            assertThat(jedis.lrange("m", 0, -1)).containsExactly("new");
+            assertThat(info(jedis, "list_cache_bytes")).as("a zero budget holds nothing").isZero();
+            assertThat(jedis.configGet("list-cache")).containsEntry("list-cache", "0");
+        }
+    }
+
+    @Test
+    void aValueTooLongToHoldIsReadFromTheLogEachTime() throws Exception {
+        try (TestServer server = TestServer.start(dir); Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+            String big = "x".repeat(ListWindows.MAX_VALUE + 1);
+            jedis.rpush("l", "a", big, "c");
+            assertThat(jedis.lrange("l", 0, -1)).containsExactly("a", big, "c");
+            assertThat(jedis.lrange("l", 0, -1)).containsExactly("a", big, "c");
+            assertThat(jedis.lrange("l", 1, 1)).containsExactly(big);
+            jedis.lset("l", 0, big);
+            assertThat(jedis.lrange("l", 0, 0)).containsExactly(big);
+            assertThat(info(jedis, "list_cache_bytes")).isLessThan(ListWindows.MAX_VALUE);
+        }
+    }
 }
