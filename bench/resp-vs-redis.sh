@@ -22,6 +22,7 @@
 #   bench/resp-vs-redis.sh [N] [ROUNDS]      (defaults 200000 and 2)
 #   SECTIONS="strings commands collections" (the default) picks which parts run.
 #   COLLECTION_TESTS=lpush,lrange_300 runs some of the collection tests only.
+#   RAW=file.csv keeps every round's figures (pair, line, server, round, test, rps).
 #   TSV=FILE also writes the table (means of the rounds) as tab-separated raw figures: cask chart redis FILE OUT.png draws it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,7 +44,11 @@ fi
 "$ROOT/cask" --help >/dev/null # builds the jar if needed, before anything is timed
 WORK=$(mktemp -d /tmp/resp-vs-redis.XXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [ -n "${RAW:-}" ] && [ -f "$WORK/results.csv" ]; then cp "$WORK/results.csv" "$RAW"; fi
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 REDIS_PORT=16379
 CASK_PORT=16380
