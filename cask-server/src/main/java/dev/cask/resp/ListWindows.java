@@ -23,8 +23,15 @@ final class ListWindows {
     static final int MAX_ELEMENTS = 8_192;
     /** The longest value held; a longer one is read from the log each time. */
     static final int MAX_VALUE = 1_024;
-    /** What a held element costs beyond its bytes: the array's header and its slot in the ring. */
+    /** What a held element costs beyond its bytes: the array's header and alignment. */
     static final int ELEMENT_OVERHEAD = 24;
+    /** A ring slot's reference: counted for every slot, used or not. */
+    static final int RING_SLOT = 8;
+    /**
+     * What a window costs before its ring: the window, its map entry and its boxed version. Counted
+     * so that a million one-element windows cannot hide several times the budget.
+     */
+    static final int WINDOW_OVERHEAD = 128;
 
     /** The default budget: 64 MiB, or a sixteenth of the largest heap the JVM may use if that is less. */
     static final long DEFAULT_MAX_BUDGET = 64L << 20;
@@ -98,6 +105,7 @@ final class ListWindows {
         if (w == null) {
             w = new Window(from);
             windows.put(version, w);
+            bytes += w.bytes;
         }
         for (int i = 0; i < n; i++) {
             long p = from + i;
@@ -123,10 +131,17 @@ final class ListWindows {
         if (w == null) return;
         if (value == null) {
             if (!w.holds(position, 1)) return;
-            if (position == w.first) bytes -= w.removeFirst();
-            else if (position == w.end() - 1) bytes -= w.removeLast();
-            else drop(version); // a hole in the middle: the run is no longer one window
-            if (windows.containsKey(version) && w.size == 0) drop(version);
+            long before = w.bytes;
+            if (position == w.first) {
+                w.removeFirst();
+            } else if (position == w.end() - 1) {
+                w.removeLast();
+            } else {
+                drop(version); // a hole in the middle: the run is no longer one window
+                return;
+            }
+            bytes += w.bytes - before;
+            if (w.size == 0) drop(version);
             return;
         }
         if (value.length > MAX_VALUE) {
@@ -146,17 +161,19 @@ final class ListWindows {
      * window at most {@link #MAX_ELEMENTS}; false if the position is apart from the window.
      */
     private boolean place(Window w, long position, byte[] value) {
+        long before = w.bytes;
         if (w.holds(position, 1)) {
-            bytes += w.set(position, value);
+            w.set(position, value);
         } else if (position == w.end()) {
-            bytes += w.addLast(value);
-            if (w.size > MAX_ELEMENTS) bytes -= w.removeFirst();
+            w.addLast(value);
+            if (w.size > MAX_ELEMENTS) w.removeFirst();
         } else if (position == w.first - 1 || w.size == 0) {
-            bytes += w.addFirst(position, value);
-            if (w.size > MAX_ELEMENTS) bytes -= w.removeLast();
+            w.addFirst(position, value);
+            if (w.size > MAX_ELEMENTS) w.removeLast();
         } else {
             return false;
         }
+        bytes += w.bytes - before;
         return true;
     }
 
@@ -202,13 +219,13 @@ final class ListWindows {
         return windows.size();
     }
 
-    /** One run of consecutive positions, in a ring that grows at either end. */
+    /** One run of consecutive positions, in a ring that grows at either end; {@link #bytes} is all it costs. */
     private static final class Window {
         long first;
         private byte[][] ring = new byte[16][];
         private int start;
         int size;
-        long bytes;
+        long bytes = WINDOW_OVERHEAD + (long) RING_SLOT * 16;
 
         Window(long first) {
             this.first = first;
@@ -226,65 +243,52 @@ final class ListWindows {
             return ring[(start + (int) (position - first)) & (ring.length - 1)];
         }
 
-        /** Replaces a held value; returns the change in bytes. */
-        long set(long position, byte[] value) {
+        /** Replaces a held value. */
+        void set(long position, byte[] value) {
             int at = (start + (int) (position - first)) & (ring.length - 1);
-            long change = (long) value.length - ring[at].length;
+            bytes += (long) value.length - ring[at].length;
             ring[at] = value;
-            bytes += change;
-            return change;
         }
 
-        long addLast(byte[] value) {
+        void addLast(byte[] value) {
             grow();
             ring[(start + size) & (ring.length - 1)] = value;
             size++;
-            return added(value);
+            bytes += (long) value.length + ELEMENT_OVERHEAD;
         }
 
         /** Adds {@code value} before the first element (as position {@code position}, which an empty window starts at). */
-        long addFirst(long position, byte[] value) {
+        void addFirst(long position, byte[] value) {
             grow();
             start = (start - 1) & (ring.length - 1);
             ring[start] = value;
             size++;
             first = position;
-            return added(value);
+            bytes += (long) value.length + ELEMENT_OVERHEAD;
         }
 
-        long removeFirst() {
+        void removeFirst() {
             byte[] v = ring[start];
             ring[start] = null;
             start = (start + 1) & (ring.length - 1);
             size--;
             first++;
-            return removed(v);
+            bytes -= (long) v.length + ELEMENT_OVERHEAD;
         }
 
-        long removeLast() {
+        void removeLast() {
             int at = (start + size - 1) & (ring.length - 1);
             byte[] v = ring[at];
             ring[at] = null;
             size--;
-            return removed(v);
-        }
-
-        private long added(byte[] value) {
-            long cost = (long) value.length + ELEMENT_OVERHEAD;
-            bytes += cost;
-            return cost;
-        }
-
-        private long removed(byte[] value) {
-            long cost = (long) value.length + ELEMENT_OVERHEAD;
-            bytes -= cost;
-            return cost;
+            bytes -= (long) v.length + ELEMENT_OVERHEAD;
         }
 
         private void grow() {
             if (size < ring.length) return;
             byte[][] bigger = new byte[ring.length * 2][];
             for (int i = 0; i < size; i++) bigger[i] = ring[(start + i) & (ring.length - 1)];
+            bytes += (long) RING_SLOT * (bigger.length - ring.length);
             ring = bigger;
             start = 0;
         }
