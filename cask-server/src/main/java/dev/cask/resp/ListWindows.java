@@ -92,8 +92,9 @@ final class ListWindows {
     /**
      * Tells the windows what a read from the log found at positions {@code [from, from + n)} of
      * list {@code version}: {@code values[i]} is position {@code from + i}'s value, null where it
-     * is too long to hold. The longest run of held values that touches the version's window joins
-     * it; with no window, or none it touches, the run becomes the window.
+     * is too long to hold. The values that touch the version's window join it, outwards from it in
+     * both directions until a gap; with no window, or one apart from the range, the range becomes
+     * the window.
      */
     void read(long version, long from, byte[][] values, int n) {
         if (!enabled() || n <= 0 || n > MAX_ELEMENTS) return;
@@ -107,7 +108,8 @@ final class ListWindows {
             windows.put(version, w);
             bytes += w.bytes;
         }
-        for (int i = 0; i < n; i++) {
+        int before = w.size == 0 ? 0 : (int) Math.max(0, Math.min(n, w.first - from)); // values[0..before) lie before the window
+        for (int i = before; i < n; i++) { // from the window's start (or the range's) upwards
             long p = from + i;
             if (values[i] == null) {
                 if (w.holds(p, 1)) {
@@ -117,6 +119,9 @@ final class ListWindows {
                 continue;
             }
             if (!place(w, p, values[i])) break; // a gap: what came before it is kept
+        }
+        for (int i = before - 1; i >= 0 && values[i] != null; i--) { // and from the window's start downwards
+            if (!place(w, from + i, values[i])) break;
         }
         if (w.size == 0) drop(version);
         else evict(version);

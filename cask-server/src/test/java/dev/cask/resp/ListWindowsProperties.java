@@ -138,6 +138,18 @@ class ListWindowsProperties {
     }
 
     @Example
+    void aReadThatStartsBeforeTheWindowGrowsItDownwards() {
+        ListWindows windows = new ListWindows(1 << 20);
+        byte[][] values = new byte[400][];
+        for (int i = 0; i < values.length; i++) values[i] = bytes("v" + i);
+        windows.read(3, 100, java.util.Arrays.copyOfRange(values, 100, 400), 300); // LRANGE 100 399
+        windows.read(3, 0, values, 300); // LRANGE 0 299: overlaps it from below
+        assertThat(windows.bulksInto(3, 0, 300, new Reply())).as("LRANGE 0 299 again is the window's").isTrue();
+        assertThat(windows.get(3, 0)).isEqualTo(bytes("v0"));
+        assertThat(windows.get(3, 399)).isEqualTo(bytes("v399"));
+    }
+
+    @Example
     void aZeroBudgetHoldsNothing() {
         ListWindows windows = new ListWindows(0);
         windows.read(1, 0, new byte[][] {bytes("a"), bytes("b")}, 2);
