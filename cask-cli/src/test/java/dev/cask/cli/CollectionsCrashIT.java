@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -116,6 +117,9 @@ class CollectionsCrashIT {
         Set<String> pushed = ConcurrentHashMap.newKeySet();
         Set<String> handedOut = ConcurrentHashMap.newKeySet();
         Set<String> handedOutTwice = ConcurrentHashMap.newKeySet();
+        // a BRPOP the server made durable but whose reply the kill cut off hands out a job nobody saw: at most one a
+        // consumer that died inside its call (a clean-clone CI run met one such job among 17,000)
+        AtomicInteger consumersKilledInACall = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         try (ServeProcess s = ServeProcess.start(dir.resolve("db"), dir, "--sync", "always")) {
             List<Thread> threads = new ArrayList<>();
@@ -141,7 +145,7 @@ class CollectionsCrashIT {
                             if (got != null && !handedOut.add(got.get(1))) handedOutTwice.add(got.get(1));
                         }
                     } catch (RuntimeException killed) {
-                        // the server died under us
+                        consumersKilledInACall.incrementAndGet(); // the server died under this consumer's BRPOP
                     }
                 }));
             }
@@ -154,9 +158,12 @@ class CollectionsCrashIT {
             List<String> queued = j.lrange("jobs", 0, -1);
             assertThat(new HashSet<>(queued)).as("no job queued twice").hasSize(queued.size());
             for (String job : handedOut) assertThat(queued).as("handed out, so not queued again").doesNotContain(job);
-            Set<String> accounted = new HashSet<>(queued);
-            accounted.addAll(handedOut);
-            assertThat(accounted).as("every acknowledged push is queued or was handed out").containsAll(pushed);
+            Set<String> unaccounted = new HashSet<>(pushed);
+            unaccounted.removeAll(queued);
+            unaccounted.removeAll(handedOut);
+            assertThat(unaccounted.size())
+                    .as("acknowledged pushes neither queued nor handed out (%s): at most one per BRPOP the kill cut off", unaccounted)
+                    .isLessThanOrEqualTo(consumersKilledInACall.get());
         }
     }
 }
