@@ -30,9 +30,14 @@ final class ListCommands {
         return valueAt(c, l, head(l) + i);
     }
 
+    /** Whether this command may read the list cache: it is on, and the command has written nothing of its own (the cache holds none of that). */
+    private static boolean mayUseCache(Call c) {
+        return !c.ks.hasWrites() && c.collections.listWindows.enabled();
+    }
+
     /** The element at {@code position}: from the list's window if one holds it, else from the log. */
     private static byte[] valueAt(Call c, CollectionRef l, long position) {
-        if (!c.ks.hasWrites() && c.collections.listWindows.enabled()) {
+        if (mayUseCache(c)) {
             byte[] held = c.collections.listWindows.get(l.meta().version(), position);
             if (held != null) return held;
         }
@@ -168,13 +173,13 @@ final class ListCommands {
         long head = head(l);
         long version = l.meta().version();
         ListWindows windows = c.collections.listWindows;
-        boolean fromLog = c.ks.hasWrites() || !windows.enabled(); // a transaction's own writes are not in the windows
-        if (!fromLog && windows.bulksInto(version, head + start, end - start + 1, c.r)) return;
+        boolean cached = mayUseCache(c);
+        if (cached && windows.bulksInto(version, head + start, end - start + 1, c.r)) return;
         byte[] template = at(l, head + start);
         int batch = (int) Math.min(Cask.MAX_BATCH, end - start + 1);
         byte[][] keys = new byte[batch][];
         for (int k = 0; k < batch; k++) keys[k] = template.clone();
-        boolean fill = !fromLog && end - start + 1 <= ListWindows.MAX_ELEMENTS;
+        boolean fill = cached && end - start + 1 <= ListWindows.MAX_ELEMENTS;
         ValuesRead read = fill ? new ValuesRead(c.r, (int) (end - start + 1)) : null;
         for (long from = start; from <= end; from += batch) { // in batches: the engine overlaps their keydir lookups
             int n = (int) Math.min(batch, end - from + 1);
